@@ -1,0 +1,3 @@
+"""softspot: guided, safety-screened partner massage sessions at home."""
+
+__version__ = "0.1.0"

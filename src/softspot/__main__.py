@@ -1,0 +1,3 @@
+from softspot.cli import main
+
+main()

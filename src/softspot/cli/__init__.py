@@ -1,0 +1,26 @@
+"""The ``softspot`` command: thin Typer commands over the core and the store.
+
+Each command module is imported only when its command runs, so ``softspot
+--help`` stays fast and only commands that need the store import Django.
+Exit codes: 0 done, 2 bad input, 3 screening said stop.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from softspot.cli import commands
+
+app = typer.Typer(
+    name="softspot",
+    help="Guided, safety-screened partner massage sessions at home.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+commands.register(app)
+
+
+def main() -> None:
+    app()

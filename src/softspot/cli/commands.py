@@ -1,0 +1,120 @@
+"""The command table: every command, with its options declared here and its work in a module loaded on use.
+
+Keeping declarations in one place lets ``--help`` render without importing
+pydantic, Rich tables or Django.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+BAD_INPUT = 2
+STOPPED = 3
+
+TechniqueOpt = Annotated[
+    str,
+    typer.Option("--technique", "-t", help="A built-in technique id or the path of a technique file."),
+]
+AnswerOpt = Annotated[
+    list[str] | None,
+    typer.Option("--answer", "-a", metavar="ID=yes|no", help="Answer a screening question (repeatable)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
+
+
+@technique_app.command("check")
+def technique_check(
+    files: Annotated[list[Path], typer.Argument(help="Technique files (YAML) to validate.", show_default=False)],
+) -> None:
+    """Validate technique files; print every problem as FILE:LINE:COLUMN: message."""
+    from softspot.cli import technique_cmd
+
+    technique_cmd.check(files)
+
+
+@technique_app.command("list")
+def technique_list(json: JsonOpt = False) -> None:
+    """List the built-in techniques."""
+    from softspot.cli import technique_cmd
+
+    technique_cmd.list_(json)
+
+
+@technique_app.command("show")
+def technique_show(
+    technique_id: Annotated[str, typer.Argument(metavar="ID", help="A built-in id or a technique file.")],
+    json: JsonOpt = False,
+) -> None:
+    """Show a technique: what it helps, who must not do it, setup, steps, dose and add-ons."""
+    from softspot.cli import technique_cmd
+
+    technique_cmd.show(technique_id, json)
+
+
+@technique_app.command("schema")
+def technique_schema() -> None:
+    """Print the JSON Schema of technique files, for editors."""
+    from softspot.cli import technique_cmd
+
+    technique_cmd.schema()
+
+
+def screen(technique: TechniqueOpt = "hands-free-hamstring", answer: AnswerOpt = None, json: JsonOpt = False) -> None:
+    """Ask the technique's safety questions; exit 0 to go, 3 to stop.
+
+    On a terminal, unanswered questions are asked; otherwise each must be given with --answer.
+    """
+    from softspot.cli import plan_cmd
+
+    plan_cmd.screen(technique, answer or [], json)
+
+
+def plan(
+    technique: TechniqueOpt = "hands-free-hamstring",
+    thigh: Annotated[
+        str | None,
+        typer.Option(help="Receiver's thigh length, gluteal fold to the crease behind the knee: '42 cm', '16.5 in'."),
+    ] = None,
+    height: Annotated[
+        str | None, typer.Option(help="Receiver's height, to estimate the thigh when it is not measured: '172 cm'.")
+    ] = None,
+    minutes_per_leg: Annotated[
+        float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5). Default: the technique's start.")
+    ] = None,
+    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
+    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
+    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")] = None,
+    sessions: Annotated[
+        int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
+    ] = 0,
+    answer: AnswerOpt = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
+) -> None:
+    """Plan a session: every step, spot and cue with its time, for this receiver."""
+    from softspot.cli import plan_cmd
+
+    plan_cmd.plan(
+        technique,
+        thigh=thigh,
+        height=height,
+        minutes_per_leg=minutes_per_leg,
+        start_leg=start_leg,
+        position=position,
+        surface=surface,
+        add_ons=add_on or [],
+        sessions=sessions,
+        answers=answer or [],
+        as_json=json,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(technique_app, name="technique")
+    app.command()(screen)
+    app.command()(plan)

@@ -1,0 +1,118 @@
+"""``softspot technique ...``: check, list, show and schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from softspot.cli.output import console, errors, fail
+from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
+from softspot.core.technique import Technique
+from softspot.core.units import format_distance, format_duration
+
+
+def resolve(technique: str) -> Technique:
+    """A built-in id, or a path to a technique file; bad input exits 2 with every problem."""
+    try:
+        if technique in built_in_ids():
+            return built_in(technique)
+        if technique.endswith((".yaml", ".yml")) or Path(technique).exists():
+            return load_technique(technique)
+        return built_in(technique)
+    except TechniqueError as exc:
+        for problem in exc.problems:
+            errors.print(escape(str(problem)), soft_wrap=True)
+        fail(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} in the technique")
+    except KeyError as exc:
+        fail(f"--technique: {exc.args[0]}")
+
+
+def check(files: list[Path]) -> None:
+    bad = 0
+    for path in files:
+        try:
+            technique = load_technique(path)
+        except TechniqueError as exc:
+            bad += 1
+            for problem in exc.problems:
+                console.print(escape(str(problem)), soft_wrap=True)
+        else:
+            console.print(f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})")
+    if bad:
+        raise typer.Exit(2)
+
+
+def list_(as_json: bool) -> None:
+    techniques = [built_in(i) for i in built_in_ids()]
+    if as_json:
+        rows = [{"id": t.id, "version": t.version, "title": t.title, "summary": t.summary} for t in techniques]
+        console.print_json(json.dumps(rows))
+        return
+    table = Table("id", "version", "title", "summary", box=None, pad_edge=False)
+    for t in techniques:
+        table.add_row(t.id, t.version, t.title, t.summary)
+    console.print(table)
+
+
+def show(technique_id: str, as_json: bool) -> None:
+    t = resolve(technique_id)
+    if as_json:
+        console.print_json(t.model_dump_json())
+        return
+    p = console.print
+    p(f"[bold]{escape(t.title)}[/]  [dim]{escape(t.id)} {escape(t.version)} · {escape(t.author)} · {escape(t.licence)}[/]")
+    p(escape(t.summary))
+    p(f"[bold]Why:[/] {escape(t.guidance.purpose)}")
+    p("[bold]Good for:[/] " + "; ".join(escape(g) for g in t.guidance.good_for))
+    p(f"[bold]Origin:[/] {escape(t.origin)}" + ("   [bold]Hands-free[/] for the giver" if t.hands_free else ""))
+    p(f"[bold]Clothing:[/] {escape(t.guidance.attire)}")
+    p("\n[bold]Who must not do it[/]")
+    for q in t.questions:
+        outcome = "no session" if q.if_yes.action == "stop" else "adapted"
+        p(f"  • {escape(q.ask)}  [dim]({q.id}: yes → {outcome})[/] {escape(q.if_yes.reason)}")
+    p("\n[bold]Where[/]")
+    for s in t.surfaces:
+        p(f"  • {escape(s.name)}{' (usual)' if s.default else ''}: {escape(s.description)}")
+    p("\n[bold]Giver's position[/]")
+    for pos in t.positions:
+        p(f"  • {escape(pos.name)}{' (main)' if pos.main else ' (alternative)'}: {escape(pos.description)}")
+    p("\n[bold]Set-up[/]")
+    for cue in t.setup:
+        p(f"  ☐ {escape(cue.show)}")
+    p("\n[bold]Each leg[/]")
+    for n, step in enumerate(t.preparation, 1):
+        p(f"  {n}. {escape(step.cue.show.format_map(_Side()))}" + (f" [dim]{escape(step.detail)}[/]" if step.detail else ""))
+    sp = t.spots
+    p(f"  {len(t.preparation) + 1}. First spot {format_distance(sp.first_above_centre, 'in')} above the centre: up to "
+      f"{format_duration(sp.first_hold.max)}, or until the tissue softens.")
+    p(f"  {len(t.preparation) + 2}. Lift, move {format_distance(sp.step, 'in')} toward the {t.segment.joint}; hold until it "
+      "softens or as long as the first spot took.")
+    p(f"  {len(t.preparation) + 3}. Never sit within {format_distance(sp.clearance, 'in')} of the {t.segment.joint} joint.")
+    if len(t.sides) > 1:
+        p(f"  Then the same on the other {t.segment.name}.")
+    d = t.dose
+    p(f"\n[bold]How long[/]  Beginners {format_duration(d.beginner_min)} to {format_duration(d.beginner_max)} per side, "
+      f"growing by {format_duration(d.grow_by)} after {d.grow_after} comfortable sessions, up to {format_duration(d.maximum)}.")
+    if t.add_ons:
+        p("\n[bold]Add-ons[/] (offered after a few comfortable sessions)")
+        for a in t.add_ons:
+            p(f"  • {escape(a.name)} (after {a.unlock_after} sessions): {escape(a.description)}")
+    p(f"\n[bold]Practice:[/] {escape(t.guidance.practice)}")
+    if t.demo:
+        p(f"[bold]Demonstration:[/] {escape(t.demo.description)}" + (f" {t.demo.url}" if t.demo.url else ""))
+
+
+class _Side(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "chosen" if key == "side" else key
+
+
+def schema() -> None:
+    schema = Technique.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "softspot technique"
+    print(json.dumps(schema, indent=2))

@@ -1,0 +1,66 @@
+"""Rich renderings shared by ``plan`` and ``guide``: the thigh map and the plan's timeline."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from softspot.core.script import SessionScript
+from softspot.core.units import format_distance, format_seconds
+
+
+def thigh_map(script: SessionScript, *, current: int | None = None, width: int = 60) -> Group:
+    """The thigh from hip (left) to knee (right): spots, the current one, and the no-sit zone by the knee.
+
+    ``●`` a planned spot, ``○`` a reserve spot (reached when spots soften early),
+    ``◉`` the current spot, ``▒`` where the seat must never be.
+    """
+    length = script.person.thigh_cm
+    leg = script.legs[0]
+    unit = script.person.unit
+
+    def column(from_knee_cm: float) -> int:
+        return max(0, min(width - 1, round((1 - from_knee_cm / length) * (width - 1))))
+
+    cells = [Text("─", style="dim") for _ in range(width)]
+    zone_start = column(script.rules.clearance_cm)
+    for i in range(zone_start, width):
+        cells[i] = Text("▒", style="red")
+    for spot in leg.reserve:
+        cells[column(spot.from_knee_cm)] = Text("○", style="cyan")
+    for spot in leg.spots:
+        cells[column(spot.from_knee_cm)] = Text("●", style="bold cyan")
+    if current is not None:
+        spot = next((s for s in (*leg.spots, *leg.reserve) if s.index == current), None)
+        if spot is not None:
+            left = column(spot.from_knee_cm + script.rules.seat_length_cm / 2)
+            right = column(spot.seat_edge_from_knee_cm)
+            for i in range(left, right + 1):
+                if cells[i].plain == "─":
+                    cells[i] = Text("═", style="yellow")
+            cells[column(spot.from_knee_cm)] = Text("◉", style="bold reverse yellow")
+    bar = Text("hip ", style="bold") + Text.assemble(*cells) + Text(" knee", style="bold")
+    legend = Text(
+        f"    ● spot  ○ if time allows  ▒ no sitting: {format_distance(script.rules.clearance_cm, unit)} "
+        f"from the {script.joint}   thigh {format_distance(length, unit)}",
+        style="dim",
+    )
+    return Group(bar, legend)
+
+
+def plan_table(script: SessionScript) -> Table:
+    unit = script.person.unit
+    table = Table("at", "for", "what", "from knee", box=None, pad_edge=False, header_style="bold")
+    for seg in script.segments:
+        where = ""
+        if seg.kind == "spot" and seg.leg is not None and seg.spot is not None:
+            leg = next(leg for leg in script.legs if leg.leg == seg.leg)
+            spot = next(s for s in leg.spots if s.index == seg.spot)
+            where = format_distance(spot.from_knee_cm, unit)
+        label = seg.cue.show
+        if seg.leg and seg.kind in {"prepare", "spot", "add_on"}:
+            label = f"[{seg.leg}] {label}"
+        table.add_row(format_seconds(seg.starts_at), format_seconds(seg.seconds), Text(label), where)
+    table.add_row(format_seconds(script.total_seconds), "", Text("end", style="dim"), "")
+    return table

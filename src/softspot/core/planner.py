@@ -1,0 +1,354 @@
+"""The planner: technique + person + options -> a session script.
+
+Choices made where the source is vague (documented in docs/technique-format.md):
+
+* The first spot holds up to ``spots.first_hold.max`` (for the hamstring
+  technique "a couple of minutes" = 2 min), or the whole leg's time if that is
+  shorter. Later spots hold until softening, at most as long as the first.
+* A leg's time (the dose) counts time on spots only. The plan is the longest
+  case: nothing softens early. Spots are added while time remains; the last may
+  be shorter. Safe spots beyond those are listed as ``reserve``: the engine
+  moves on to them when spots soften early.
+* A spot is safe when the near edge of the giver's seat (``seat_length``, centred
+  on the spot) keeps ``clearance`` from the joint.
+* Both legs get the same spots and the same time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from softspot.core.screening import Screening, screen
+from softspot.core.script import (
+    Choice,
+    Dose,
+    EventCues,
+    Person,
+    Rules,
+    ScreeningSummary,
+    Segment,
+    SessionScript,
+    ScriptLeg,
+    ScriptSpot,
+    SpokenCue,
+    TechniqueRef,
+)
+from softspot.core.technique import Cue, Technique
+from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distance, format_duration
+
+MIN_HEIGHT_CM = 120.0
+MAX_HEIGHT_CM = 220.0
+_EPSILON = 1e-6
+
+
+class PlanError(ValueError):
+    """Options that cannot make a safe plan; ``field`` names the option at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class StopError(Exception):
+    """Screening said stop: no plan is made."""
+
+    def __init__(self, screening: Screening) -> None:
+        self.screening = screening
+        super().__init__("; ".join(screening.reasons))
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    thigh: Length | None = None
+    height: Length | None = None
+    minutes_per_leg: float | None = None
+    start_leg: str | None = None
+    position: str | None = None
+    surface: str | None = None
+    add_ons: Sequence[str] = ()
+    answers: dict[str, bool] = field(default_factory=dict)
+    comfortable_sessions: int = 0
+    unit: DistanceUnit | None = None
+
+
+def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Literal["measured", "height", "default"]]:
+    """The segment length in cm and where it came from."""
+    seg = technique.segment
+    span = f"{format_distance(seg.min_length)} to {format_distance(seg.max_length)}"
+    if options.thigh is not None:
+        cm = options.thigh.cm
+        if not seg.min_length - _EPSILON <= cm <= seg.max_length + _EPSILON:
+            shown = options.thigh.show()
+            raise PlanError("--thigh", f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
+                                       f"measure {seg.measure.strip().rstrip('.').lower()}")
+        return cm, "measured"
+    if options.height is not None:
+        h = options.height.cm
+        if not MIN_HEIGHT_CM <= h <= MAX_HEIGHT_CM:
+            raise PlanError("--height", f"{options.height.show()} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm")
+        estimate = h * seg.length_per_height
+        return min(max(estimate, seg.min_length), seg.max_length), "height"
+    return seg.default_length, "default"
+
+
+def safe_spots(technique: Technique, length_cm: float) -> list[float]:
+    """Every spot's distance from the joint (seat centre), first to last."""
+    spots = technique.spots
+    first = length_cm / 2 + spots.first_above_centre
+    nearest = spots.clearance + spots.seat_length / 2
+    if first - nearest < -_EPSILON:
+        return []
+    count = math.floor((first - nearest) / spots.step + _EPSILON) + 1
+    return [round(first - k * spots.step, 2) for k in range(count)]
+
+
+def _pick(known: list[str], wanted: str, option: str, what: str) -> str:
+    if wanted in known:
+        return wanted
+    close = difflib.get_close_matches(wanted, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise PlanError(option, f"there is no {what} '{wanted}' (choose {', '.join(known)}){hint}")
+
+
+class _Words:
+    """Fills cue templates for one plan."""
+
+    def __init__(self, technique: Technique, unit: DistanceUnit) -> None:
+        self.technique = technique
+        self.unit = unit
+
+    def distance(self, cm: float) -> str:
+        if self.unit == "in":
+            inches = cm / CM_PER_INCH
+            whole = round(inches)
+            if abs(inches - whole) < 0.05:
+                return "an inch" if whole == 1 else f"{whole} inches"
+            return f"{inches:.1f} inches"
+        return f"{round(cm)} centimetres" if abs(cm - round(cm)) < 0.05 else f"{cm:.1f} centimetres"
+
+    def fill(self, cue: Cue, **fields: object) -> SpokenCue:
+        seg = self.technique.segment
+        values: dict[str, object] = {
+            "joint": seg.joint,
+            "segment": seg.name,
+            "step": self.distance(self.technique.spots.step),
+            **fields,
+        }
+        return SpokenCue(show=_format(cue.show, values), say=_format(cue.say, values))
+
+
+def _format(template: str, values: dict[str, object]) -> str:
+    class Blank(dict[str, object]):
+        def __missing__(self, key: str) -> str:
+            return ""
+
+    return template.format_map(Blank(values))
+
+
+def _spoken_time(seconds: float) -> str:
+    whole = int(round(seconds))
+    minutes, secs = divmod(whole, 60)
+    if secs == 0:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    if minutes == 0:
+        return f"{secs} seconds"
+    return f"{format_duration(whole).replace('min', 'minutes' if minutes > 1 else 'minute').replace(' s', ' seconds')}"
+
+
+def plan(technique: Technique, options: PlanOptions) -> SessionScript:
+    """Compile a session script, or raise :class:`StopError` / :class:`PlanError`."""
+    screening = screen(technique, options.answers)
+    if screening.verdict == "stop":
+        raise StopError(screening)
+
+    length_cm, source = thigh_length(technique, options)
+    unit: DistanceUnit = options.unit or (options.thigh or options.height or Length(0, "cm")).unit
+    words = _Words(technique, unit)
+
+    dose = technique.dose
+    per_leg = dose.start if options.minutes_per_leg is None else options.minutes_per_leg * 60
+    if not dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON:
+        raise PlanError(
+            "--minutes-per-leg",
+            f"{per_leg / 60:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg",
+        )
+    budget = int(round(per_leg))
+
+    sides = [s.id for s in technique.sides]
+    if options.start_leg is not None:
+        first = _pick(sides, options.start_leg, "--start-leg", "leg")
+        sides.remove(first)
+        sides.insert(0, first)
+
+    surface_id = options.surface or screening.surface or technique.default_surface.id
+    surface_id = _pick([s.id for s in technique.surfaces], surface_id, "--surface", "surface")
+    if screening.surface and surface_id != screening.surface:
+        reason = next(q.if_yes.reason for q in screening.adaptations if q.if_yes.use_surface)
+        raise PlanError("--surface", f"screening chose '{screening.surface}': {reason}")
+    position_id = options.position or screening.position or technique.main_position.id
+    position_id = _pick([p.id for p in technique.positions], position_id, "--position", "position")
+
+    add_on_ids: list[str] = []
+    for wanted in options.add_ons:
+        add_on_id = _pick([a.id for a in technique.add_ons], wanted, "--add-on", "add-on")
+        add_on = technique.add_on(add_on_id)
+        if add_on_id in screening.omitted_add_ons:
+            raise PlanError("--add-on", f"'{add_on_id}' is left out after screening")
+        if options.comfortable_sessions < add_on.unlock_after:
+            raise PlanError(
+                "--add-on",
+                f"'{add_on_id}' unlocks after {add_on.unlock_after} comfortable sessions "
+                f"({options.comfortable_sessions} so far)",
+            )
+        if add_on_id not in add_on_ids:
+            add_on_ids.append(add_on_id)
+    add_ons = [technique.add_on(a) for a in add_on_ids]
+
+    positions = safe_spots(technique, length_cm)
+    if not positions:
+        raise PlanError("--thigh", "no spot on this thigh keeps the seat clear of the knee")
+    first_hold = int(round(min(technique.spots.first_hold.max, budget)))
+    half_seat = technique.spots.seat_length / 2
+
+    def leg_spots(side_name: str) -> tuple[list[ScriptSpot], list[ScriptSpot]]:
+        planned: list[ScriptSpot] = []
+        reserve: list[ScriptSpot] = []
+        remaining = budget
+        for k, from_joint in enumerate(positions):
+            index = k + 1
+            last_safe = index == len(positions)
+            template = (technique.cues.first_spot if k == 0
+                        else technique.cues.last_spot if last_safe else technique.cues.next_spot)
+            hold = min(first_hold, remaining)
+            cue = words.fill(template, side=side_name, spot=index, spots=len(positions),
+                             from_joint=words.distance(from_joint), time=_spoken_time(first_hold))
+            spot = ScriptSpot(index=index, from_knee_cm=from_joint,
+                              seat_edge_from_knee_cm=round(from_joint - half_seat, 2),
+                              hold_seconds=hold if hold > 0 else first_hold, cue=cue, last_safe=last_safe)
+            (planned if hold > 0 else reserve).append(spot)
+            remaining -= max(hold, 0)
+        return planned, reserve
+
+    segments: list[Segment] = []
+    clock = 0
+
+    def add(kind: Literal["start", "prepare", "spot", "add_on", "switch", "finish"], seconds: float,
+            cue: SpokenCue, **more: object) -> None:
+        nonlocal clock
+        whole = int(round(seconds))
+        segments.append(Segment(kind=kind, seconds=whole, starts_at=clock, cue=cue, **more))  # type: ignore[arg-type]
+        clock += whole
+
+    add("start", technique.start_time, words.fill(technique.cues.session_start))
+    position = technique.position(position_id)
+    during = [words.fill(a.cue) for a in add_ons if a.placement == "during_spots"]
+    legs: list[ScriptLeg] = []
+    for n, side_id in enumerate(sides):
+        side = technique.side(side_id)
+        for step in technique.preparation:
+            cue = position.steps.get(step.id, step.cue)
+            add("prepare", step.time, words.fill(cue, side=side.name), leg=side_id, step=step.id)
+        planned, reserve = leg_spots(side.name)
+        for spot in planned:
+            add("spot", spot.hold_seconds, spot.cue, leg=side_id, spot=spot.index, extra=during)
+        for a in add_ons:
+            if a.placement == "after_side" and a.time is not None:
+                add("add_on", a.time, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
+        legs.append(ScriptLeg(leg=side_id, name=side.name, seconds=sum(s.hold_seconds for s in planned),
+                              budget_seconds=budget, spots=planned, reserve=reserve))
+        if n + 1 < len(sides):
+            nxt = technique.side(sides[n + 1])
+            add("switch", technique.switch_time,
+                words.fill(technique.cues.switch_side, side=nxt.name, other_side=side.name), leg=nxt.id)
+    finish = words.fill(technique.cues.session_done)
+    add("finish", technique.finish_time, finish)
+
+    cues = technique.cues
+    script_dose = Dose(
+        seconds_per_leg=budget,
+        beginner_min_seconds=int(dose.beginner_min),
+        beginner_max_seconds=int(dose.beginner_max),
+        maximum_seconds=int(dose.maximum),
+        within_beginner_range=dose.beginner_min - _EPSILON <= budget <= dose.beginner_max + _EPSILON,
+    )
+    rules = Rules(
+        first_hold_max_seconds=first_hold,
+        later_holds=technique.spots.later_holds,
+        extend_by_seconds=int(round(technique.extend_by)),
+        max_leg_seconds=int(dose.maximum),
+        step_cm=round(technique.spots.step, 2),
+        clearance_cm=round(technique.spots.clearance, 2),
+        seat_length_cm=round(technique.spots.seat_length, 2),
+    )
+    script = SessionScript(
+        technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
+        person=Person(thigh_cm=round(length_cm, 1), thigh_source=source,
+                      height_cm=options.height.cm if options.height and source == "height" else None, unit=unit),
+        screening=ScreeningSummary(verdict="adapt" if screening.verdict == "adapt" else "go",
+                                   answers=dict(screening.answers), reasons=screening.reasons),
+        surface=Choice(id=surface_id, name=technique.surface(surface_id).name),
+        position=Choice(id=position_id, name=position.name),
+        add_ons=[Choice(id=a.id, name=a.name) for a in add_ons],
+        dose=script_dose,
+        rules=rules,
+        joint=technique.segment.joint,
+        total_seconds=clock,
+        legs=legs,
+        segments=segments,
+        cues=EventCues(paused=words.fill(cues.paused), resumed=words.fill(cues.resumed),
+                       extended=words.fill(cues.extended), stopped=words.fill(cues.stopped), finish=finish),
+        explanation=[],
+    )
+    return script.model_copy(update={"explanation": explain(technique, script)})
+
+
+def explain(technique: Technique, script: SessionScript) -> list[str]:
+    """Plain sentences: how many spots, where, how long, how far toward the joint."""
+    unit = script.person.unit
+    seg, joint = technique.segment, script.joint
+
+    def d(cm: float) -> str:
+        return format_distance(cm, unit)
+
+    thigh = d(script.person.thigh_cm)
+    source = {
+        "measured": f"{seg.name.capitalize()} length {thigh}, as measured.",
+        "height": f"{seg.name.capitalize()} length {thigh}, estimated from a height of "
+                  f"{d(script.person.height_cm or 0)}; measure it for a better plan.",
+        "default": f"{seg.name.capitalize()} length {thigh}: a typical adult's, since none was given. "
+                   f"Measure it for a better plan.",
+    }[script.person.thigh_source]
+    leg = script.legs[0]
+    planned, reserve = leg.spots, leg.reserve
+    every = [*planned, *reserve]
+    first, reach, last = planned[0], planned[-1], every[-1]
+    rules = script.rules
+    lines = [source]
+    if script.screening.reasons:
+        lines.append("Adapted after screening: " + " ".join(script.screening.reasons))
+    lines.append(f"{len(planned)} spot{'s' if len(planned) != 1 else ''} per leg, {d(rules.step_cm)} apart, "
+                 f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
+                 f"(middle of the giver's seat).")
+    lines.append(f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens. "
+                 f"Later spots: until it softens, never longer than the first spot took.")
+    dose_words = f"{format_duration(script.dose.seconds_per_leg)} per leg"
+    if not script.dose.within_beginner_range:
+        dose_words += (f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
+                       f"{format_duration(script.dose.beginner_max_seconds)})")
+    if reserve:
+        lines.append(f"With {dose_words}, the spots reach {d(reach.from_knee_cm)} from the {joint}. "
+                     f"If spots soften early, up to {len(reserve)} more follow, as close as {d(last.from_knee_cm)}.")
+    elif leg.seconds < leg.budget_seconds:
+        lines.append(f"All {len(planned)} safe spots fit in {format_duration(leg.seconds)}, so each leg ends "
+                     f"before its {dose_words}.")
+    else:
+        lines.append(f"With {dose_words}, the spots reach the last safe spot, {d(reach.from_knee_cm)} from the {joint}.")
+    lines.append(f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
+                 f"{d(last.seat_edge_from_knee_cm)} from it.")
+    lines.append(f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
+                 f"on the {script.surface.name.lower()}, {script.position.name.lower()}.")
+    return lines

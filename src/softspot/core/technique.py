@@ -1,0 +1,311 @@
+"""The technique format: what a therapist writes, as typed, validated models.
+
+A technique file is YAML (see ``docs/technique-format.md``). ``loader.py``
+reads it and reports problems with file, line and column; this module says what
+a valid technique is. Times and distances are written with units (``2 min``,
+``1 in``) and held here as seconds and centimetres.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Annotated, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, StrictInt, WithJsonSchema, model_validator
+
+from softspot.core.units import UnitError, parse_length, parse_seconds
+
+# A cue should be spoken in a few seconds: at ~150 words a minute, 18 words is ~7 s.
+MAX_SPOKEN_WORDS = 18
+MAX_SHOWN_CHARS = 90
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, (str, int, float)):
+        try:
+            return parse_seconds(value)
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError("expected a time such as '90 s' or '2 min'")
+
+
+def _centimetres(value: object) -> float:
+    if isinstance(value, (str, int, float)):
+        try:
+            return parse_length(value).cm
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError("expected a distance such as '2 in' or '5 cm'")
+
+
+Seconds = Annotated[
+    float,
+    BeforeValidator(_seconds),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|seconds?|min|minutes?)\s*$",
+                    "examples": ["90 s", "2 min"]}),
+]
+"""A time written with a unit, held in seconds."""
+Centimetres = Annotated[
+    float,
+    BeforeValidator(_centimetres),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(cm|mm|m|in|inch|inches)\s*$",
+                    "examples": ["2 in", "5 cm"]}),
+]
+"""A distance written with a unit, held in centimetres."""
+
+
+class Spec(BaseModel):
+    """Base of every part of a technique: unknown keys are errors; parts are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Placeholders a cue may use; filled in by the planner.
+CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
+
+
+class Cue(Spec):
+    """One transition, as shown on screen and as spoken."""
+
+    show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
+    say: str = Field(min_length=1, description="Spoken text: a few seconds at most.")
+
+    @model_validator(mode="after")
+    def _short_and_known_fields(self) -> Cue:
+        words = len(self.say.split())
+        if words > MAX_SPOKEN_WORDS:
+            raise ValueError(
+                f"the spoken cue has {words} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
+            )
+        for text in (self.show, self.say):
+            for _, name, _, _ in string.Formatter().parse(text):
+                if name is not None and name not in CUE_FIELDS:
+                    known = ", ".join(sorted(CUE_FIELDS))
+                    raise ValueError(f"the cue uses '{{{name}}}', which is not a cue field (known: {known})")
+        return self
+
+
+class Demo(Spec):
+    description: str
+    url: HttpUrl | None = None
+
+
+class Answer(Spec):
+    """What a "yes" to a screening question does."""
+
+    action: Literal["stop", "adapt"]
+    reason: str = Field(min_length=1, description="Shown to the pair, in plain words.")
+    instead: str | None = Field(default=None, description="What to do instead (for a stop).")
+    use_surface: Identifier | None = None
+    use_position: Identifier | None = None
+    omit_add_ons: tuple[Identifier, ...] = ()
+
+    @model_validator(mode="after")
+    def _adaptation_changes_something(self) -> Answer:
+        changes = self.use_surface or self.use_position or self.omit_add_ons
+        if self.action == "adapt" and not changes:
+            raise ValueError("an 'adapt' answer must set use_surface, use_position or omit_add_ons")
+        if self.action == "stop" and changes:
+            raise ValueError("a 'stop' answer ends the session; it cannot also adapt it")
+        return self
+
+
+class Question(Spec):
+    id: Identifier
+    ask: str = Field(min_length=1)
+    about: Literal["receiver", "giver", "either"] = "receiver"
+    if_yes: Answer
+
+
+class Surface(Spec):
+    id: Identifier
+    name: str
+    description: str
+    default: StrictBool = False
+
+
+class Position(Spec):
+    id: Identifier
+    name: str
+    description: str
+    main: StrictBool = False
+    steps: dict[Identifier, Cue] = Field(
+        default_factory=dict,
+        description="Preparation steps this position words differently, by step id.",
+    )
+
+
+class Step(Spec):
+    id: Identifier
+    cue: Cue
+    time: Seconds = Field(gt=0, le=600, description="How long the player gives this step.")
+    detail: str | None = None
+
+
+class Segment(Spec):
+    """The body segment the spots walk along, e.g. the thigh from hip to knee."""
+
+    name: str
+    from_end: str = Field(description="The end where the spots start, e.g. 'hip'.")
+    joint: str = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
+    measure: str = Field(description="How to measure its length.")
+    default_length: Centimetres = Field(gt=0)
+    min_length: Centimetres = Field(gt=0)
+    max_length: Centimetres = Field(gt=0)
+    length_per_height: float = Field(gt=0, lt=1, description="Length as a share of body height, to estimate it.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Segment:
+        if not self.min_length <= self.default_length <= self.max_length:
+            raise ValueError("need min_length <= default_length <= max_length")
+        return self
+
+
+class Hold(Spec):
+    max: Seconds = Field(gt=0)
+    ends_on: Literal["softened"] = "softened"
+
+
+class Spots(Spec):
+    """How spots are placed along the segment and how long each is held."""
+
+    first_above_centre: Centimetres = Field(ge=0, description="First spot: this far from the centre, away from the joint.")
+    step: Centimetres = Field(gt=0, description="Each later spot: this much closer to the joint.")
+    clearance: Centimetres = Field(ge=0, description="The seat never comes closer than this to the joint.")
+    seat_length: Centimetres = Field(gt=0, description="Length of segment the giver's seat covers.")
+    first_hold: Hold
+    later_holds: Literal["same_as_first"] = "same_as_first"
+
+
+class Dose(Spec):
+    """Time per side, for beginners and as the pair grows comfortable."""
+
+    beginner_min: Seconds = Field(gt=0)
+    beginner_max: Seconds = Field(gt=0)
+    start: Seconds = Field(gt=0, description="Suggested first dose.")
+    grow_by: Seconds = Field(gt=0)
+    grow_after: StrictInt = Field(ge=1, description="Comfortable sessions in a row before the dose grows.")
+    maximum: Seconds = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Dose:
+        if not self.beginner_min <= self.start <= self.beginner_max <= self.maximum:
+            raise ValueError("need beginner_min <= start <= beginner_max <= maximum")
+        return self
+
+
+class AddOn(Spec):
+    id: Identifier
+    name: str
+    description: str
+    placement: Literal["during_spots", "after_side"]
+    time: Seconds | None = Field(default=None, description="For 'after_side': how long it lasts.")
+    cue: Cue
+    unlock_after: StrictInt = Field(ge=0, description="Comfortable sessions before it is offered.")
+
+    @model_validator(mode="after")
+    def _timed_when_after(self) -> AddOn:
+        if self.placement == "after_side" and self.time is None:
+            raise ValueError("an 'after_side' add-on needs a time")
+        if self.placement == "during_spots" and self.time is not None:
+            raise ValueError("a 'during_spots' add-on runs inside the spot holds; remove its time")
+        return self
+
+
+class Side(Spec):
+    id: Identifier
+    name: str
+
+
+class Cues(Spec):
+    """The words for each transition of a session."""
+
+    session_start: Cue
+    first_spot: Cue
+    next_spot: Cue
+    last_spot: Cue = Field(description="Moving onto the last spot before the joint's clearance.")
+    switch_side: Cue
+    session_done: Cue
+    paused: Cue
+    resumed: Cue
+    extended: Cue
+    stopped: Cue
+
+
+class Guidance(Spec):
+    """Written guidance shown before the session."""
+
+    purpose: str
+    attire: str
+    practice: str
+    good_for: tuple[str, ...] = Field(min_length=1)
+    notes: tuple[str, ...] = ()
+
+
+class Technique(Spec):
+    format: Literal[1] = 1
+    id: Identifier
+    version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(pattern=r"^\d+(\.\d+){0,2}$")
+    title: str
+    summary: str
+    kind: Literal["partner", "self"]
+    hands_free: StrictBool
+    origin: str
+    author: str
+    licence: str
+    demo: Demo | None = None
+    guidance: Guidance
+    questions: tuple[Question, ...]
+    surfaces: tuple[Surface, ...] = Field(min_length=1)
+    positions: tuple[Position, ...] = Field(min_length=1)
+    setup: tuple[Cue, ...] = Field(description="The checklist before anyone sits.")
+    sides: tuple[Side, ...] = Field(min_length=1, max_length=2)
+    segment: Segment
+    preparation: tuple[Step, ...] = Field(description="Each side starts with these steps.")
+    spots: Spots
+    dose: Dose
+    add_ons: tuple[AddOn, ...] = ()
+    cues: Cues
+    extend_by: Seconds = Field(default=30.0, gt=0, description="What 'a little longer' adds to a spot.")
+    switch_time: Seconds = Field(default=20.0, gt=0, description="Time to move to the other side.")
+    start_time: Seconds = Field(default=6.0, gt=0, description="The opening cue's segment.")
+    finish_time: Seconds = Field(default=10.0, gt=0, description="The closing cue's segment.")
+
+    def surface(self, surface_id: str) -> Surface:
+        return _by_id(self.surfaces, surface_id, "surface")
+
+    def position(self, position_id: str) -> Position:
+        return _by_id(self.positions, position_id, "position")
+
+    def add_on(self, add_on_id: str) -> AddOn:
+        return _by_id(self.add_ons, add_on_id, "add-on")
+
+    def side(self, side_id: str) -> Side:
+        return _by_id(self.sides, side_id, "side")
+
+    @property
+    def default_surface(self) -> Surface:
+        return next((s for s in self.surfaces if s.default), self.surfaces[0])
+
+    @property
+    def main_position(self) -> Position:
+        return next((p for p in self.positions if p.main), self.positions[0])
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasId)
+
+
+def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
+    for item in items:
+        if item.id == wanted:
+            return item
+    known = ", ".join(item.id for item in items)
+    raise KeyError(f"no {what} '{wanted}' (known: {known})")
+

@@ -1,0 +1,120 @@
+"""Quantities with units: times and distances as people write them.
+
+A technique file and a command line say ``90 s``, ``2 min``, ``2 in`` or ``5 cm``.
+Inside the core a time is a number of seconds and a distance a number of
+centimetres; the unit a person used is kept so answers can be given back in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+CM_PER_INCH = 2.54
+
+DistanceUnit = Literal["cm", "in"]
+
+_TIME_UNITS: dict[str, float] = {
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+}
+_DISTANCE_UNITS: dict[str, tuple[float, DistanceUnit]] = {
+    "cm": (1.0, "cm"),
+    "mm": (0.1, "cm"),
+    "m": (100.0, "cm"),
+    "in": (CM_PER_INCH, "in"),
+    "inch": (CM_PER_INCH, "in"),
+    "inches": (CM_PER_INCH, "in"),
+    '"': (CM_PER_INCH, "in"),
+}
+
+_QUANTITY = re.compile(r"^\s*(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z\"]*)\s*$")
+
+
+class UnitError(ValueError):
+    """A quantity that cannot be read; the message says what a person should write."""
+
+
+def _split(text: str, kind: str, example: str) -> tuple[float, str]:
+    match = _QUANTITY.match(text)
+    if match is None:
+        raise UnitError(f"'{text}' is not a {kind}; write a number and a unit, e.g. '{example}'")
+    return float(match["number"]), match["unit"].lower()
+
+
+def parse_seconds(value: str | int | float) -> float:
+    """Read a time such as ``90 s`` or ``2 min`` into seconds."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise UnitError(f"the time {value!r} has no unit; write e.g. '{value} s' or '{value} min'")
+    number, unit = _split(value, "time", "90 s")
+    if not unit:
+        raise UnitError(f"the time '{value}' has no unit; write e.g. '{value} s' or '{value} min'")
+    if unit not in _TIME_UNITS:
+        raise UnitError(f"'{unit}' is not a unit of time; use s or min")
+    if number < 0:
+        raise UnitError(f"the time '{value}' is negative")
+    return number * _TIME_UNITS[unit]
+
+
+@dataclass(frozen=True)
+class Length:
+    """A distance in centimetres, remembering the unit it was written in."""
+
+    cm: float
+    unit: DistanceUnit = "cm"
+
+    def show(self, unit: DistanceUnit | None = None) -> str:
+        return format_distance(self.cm, unit or self.unit)
+
+
+def parse_length(value: str | int | float, *, default_unit: DistanceUnit | None = None) -> Length:
+    """Read a distance such as ``2 in``, ``5 cm`` or ``45cm``.
+
+    With ``default_unit`` a bare number is accepted in that unit (used for
+    command-line options whose help names the unit); otherwise it is an error.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"{value!r} is not a distance")
+    text = value if isinstance(value, str) else str(value)
+    number, unit = _split(text, "distance", "2 in")
+    if not unit:
+        if default_unit is None:
+            raise UnitError(f"the distance '{text}' has no unit; write e.g. '{text} cm' or '{text} in'")
+        unit = default_unit
+    if unit not in _DISTANCE_UNITS:
+        raise UnitError(f"'{unit}' is not a unit of distance; use cm or in")
+    if number < 0:
+        raise UnitError(f"the distance '{text}' is negative")
+    factor, shown = _DISTANCE_UNITS[unit]
+    return Length(number * factor, shown)
+
+
+def format_distance(cm: float, unit: DistanceUnit = "cm") -> str:
+    if unit == "in":
+        return f"{cm / CM_PER_INCH:.1f} in"
+    return f"{cm:.1f} cm" if abs(cm - round(cm)) >= 0.05 else f"{round(cm)} cm"
+
+
+def format_seconds(seconds: float) -> str:
+    """``95`` -> ``1:35``; a clock face for countdowns and plans."""
+    whole = max(0, int(round(seconds)))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def format_duration(seconds: float) -> str:
+    """``95`` -> ``1 min 35 s``; words for sentences."""
+    whole = max(0, int(round(seconds)))
+    minutes, secs = divmod(whole, 60)
+    if minutes and secs:
+        return f"{minutes} min {secs} s"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"

@@ -1,0 +1,24 @@
+"""Where softspot keeps its data on this machine."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """The per-user data folder: ``SOFTSPOT_DATA_DIR``, else the platform's usual place.
+
+    Linux: ``$XDG_DATA_HOME/softspot`` (``~/.local/share/softspot``); macOS:
+    ``~/Library/Application Support/softspot``; Windows: ``%APPDATA%\\softspot``.
+    """
+    override = os.environ.get("SOFTSPOT_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "softspot"
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "softspot"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "softspot"

@@ -1,0 +1,157 @@
+"""Django settings: work out of the box on a laptop, fail loudly in production.
+
+Every setting that production needs comes from the environment (see
+docs/deployment.md). With ``SOFTSPOT_PRODUCTION=true`` a missing secret key or
+host list is an error, not a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from softspot.paths import data_dir
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: use true or false")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: use a whole number") from None
+
+
+def envlist(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent
+PRODUCTION = envbool("SOFTSPOT_PRODUCTION")
+# Serving to the home network (softspot serve --lan): sign-in required, like production.
+LAN = envbool("SOFTSPOT_LAN")
+# On loopback a single local owner is used and nobody signs in.
+LOCAL_OWNER = not (PRODUCTION or LAN)
+
+if PRODUCTION:
+    SECRET_KEY = os.environ.get("SOFTSPOT_SECRET_KEY", "")
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("SOFTSPOT_SECRET_KEY must be set to a random string of 32+ characters")
+    ALLOWED_HOSTS = envlist("SOFTSPOT_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("SOFTSPOT_ALLOWED_HOSTS must list the host names, comma-separated")
+    if not os.environ.get("SOFTSPOT_DATABASE_URL"):
+        raise ImproperlyConfigured("SOFTSPOT_DATABASE_URL must be set in production (e.g. postgres://...)")
+    DEBUG = False
+else:
+    SECRET_KEY = os.environ.get("SOFTSPOT_SECRET_KEY") or "softspot-local-only-not-secret-0123456789abcdef"
+    ALLOWED_HOSTS = envlist("SOFTSPOT_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    DEBUG = envbool("SOFTSPOT_DEBUG")
+
+_default_db = f"sqlite:///{data_dir() / 'softspot.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("SOFTSPOT_DATABASE_URL") or _default_db,
+        conn_max_age=envint("SOFTSPOT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "softspot.store",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "softspot.web.urls"
+WSGI_APPLICATION = "softspot.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("SOFTSPOT_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("SOFTSPOT_STATIC_ROOT") or data_dir() / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app folders when collectstatic has not been run (laptop use).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "/signin/"
+
+SECURE = PRODUCTION or LAN
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("SOFTSPOT_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SOFTSPOT_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = envlist("SOFTSPOT_CSRF_TRUSTED_ORIGINS")
+elif LAN:
+    # Plain HTTP on the home network: cookies cannot be Secure, but they are
+    # HttpOnly, SameSite and short-lived.
+    SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# Test setting: compress session time in the browser player (1 = real time).
+SOFTSPOT_TIME_SCALE = float(os.environ.get("SOFTSPOT_TIME_SCALE", "1"))
