@@ -1,0 +1,101 @@
+"""Session records, stored once per idempotency key, and the spots of each.
+
+A record keeps everything the pair sent (the planned script and the engine's
+record as JSON, for export) and the fields that history and progress query,
+as columns.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+RATINGS = ("left", "right", "back")
+
+
+class SessionRecord(models.Model):
+    class Source(models.TextChoices):
+        TERMINAL = "terminal"
+        WEB = "web"
+
+    class StopReason(models.TextChoices):
+        DISCOMFORT = "discomfort"
+        OUT_OF_TIME = "out_of_time"
+        OTHER = "other"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records")
+    key = models.UUIDField(help_text="Idempotency key made by the player; each key is stored once.")
+    technique_id = models.CharField(max_length=60)
+    technique_version = models.CharField(max_length=20)
+    answers = models.JSONField(default=dict, help_text="Screening answers: question id -> yes (true) / no.")
+    surface = models.CharField(max_length=60)
+    position = models.CharField(max_length=60)
+    add_ons = models.JSONField(default=list, help_text="Add-on ids included in the plan.")
+    seconds_per_leg = models.PositiveIntegerField(help_text="The planned dose.")
+    active_seconds = models.FloatField(help_text="Session time without pauses.")
+    script = models.JSONField(help_text="The planned SessionScript.")
+    engine = models.JSONField(help_text="The engine record: what actually happened.")
+    before_left = models.PositiveSmallIntegerField()
+    before_right = models.PositiveSmallIntegerField()
+    before_back = models.PositiveSmallIntegerField()
+    after_left = models.PositiveSmallIntegerField(null=True, blank=True)
+    after_right = models.PositiveSmallIntegerField(null=True, blank=True)
+    after_back = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    ended_early = models.BooleanField(default=False)
+    stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("started_at", "id")
+        constraints = (
+            models.UniqueConstraint(fields=["key"], name="store_record_key_unique"),
+            *(
+                models.CheckConstraint(condition=Q(**{f"{when}_{part}__lte": 10}), name=f"store_{when}_{part}_0_10")
+                for when in ("before", "after")
+                for part in RATINGS
+            ),
+        )
+        indexes = (models.Index(fields=["owner", "technique_id", "started_at"], name="store_owner_technique"),)
+
+    def __str__(self) -> str:
+        return f"{self.technique_id} on {self.started_at:%Y-%m-%d %H:%M} ({self.key})"
+
+    @property
+    def before(self) -> dict[str, int]:
+        return {"left": self.before_left, "right": self.before_right, "back": self.before_back}
+
+    @property
+    def after(self) -> dict[str, int] | None:
+        if self.after_left is None or self.after_right is None or self.after_back is None:
+            return None
+        return {"left": self.after_left, "right": self.after_right, "back": self.after_back}
+
+
+class SpotRecord(models.Model):
+    """One spot as it actually went."""
+
+    class EndedBy(models.TextChoices):
+        SOFTENED = "softened"
+        TIME = "time"
+        SKIPPED = "skipped"
+        STOPPED = "stopped"
+
+    record = models.ForeignKey(SessionRecord, on_delete=models.CASCADE, related_name="spots")
+    leg = models.CharField(max_length=60)
+    index = models.PositiveSmallIntegerField()
+    from_knee_cm = models.FloatField()
+    planned_seconds = models.FloatField()
+    held_seconds = models.FloatField()
+    extended_seconds = models.FloatField(default=0)
+    ended_by = models.CharField(max_length=10, choices=EndedBy.choices)
+
+    class Meta:
+        ordering = ("record", "id")
+
+    def __str__(self) -> str:
+        return f"{self.leg} spot {self.index}: {self.held_seconds:.0f} s, {self.ended_by}"
