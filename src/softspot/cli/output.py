@@ -15,4 +15,3 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``softspot: <message>`` to stderr and exit with ``code`` (2 = bad input)."""
     errors.print(f"[bold red]softspot:[/] {message}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
-

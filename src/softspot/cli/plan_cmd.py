@@ -36,7 +36,7 @@ def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool 
         listed = ", ".join(f"{q.id}=yes|no" for q in missing)
         fail(f"unanswered screening questions (no terminal to ask on); add --answer for each: {listed}")
     for q in missing:
-        answers[q.id] = typer.confirm(q.ask, default=None)  # type: ignore[arg-type]
+        answers[q.id] = typer.confirm(q.ask, default=None)
     return answers
 
 
@@ -59,14 +59,16 @@ def show_screening(result: Screening) -> None:
 
 
 def screening_json(result: Screening) -> str:
-    return json.dumps({
-        "verdict": result.verdict,
-        "answers": result.answers,
-        "reasons": result.reasons,
-        "surface": result.surface,
-        "position": result.position,
-        "omitted_add_ons": sorted(result.omitted_add_ons),
-    })
+    return json.dumps(
+        {
+            "verdict": result.verdict,
+            "answers": result.answers,
+            "reasons": result.reasons,
+            "surface": result.surface,
+            "position": result.position,
+            "omitted_add_ons": sorted(result.omitted_add_ons),
+        }
+    )
 
 
 def screen(technique_ref: str, pairs: list[str], as_json: bool) -> None:
@@ -89,9 +91,20 @@ def length_option(name: str, value: str | None) -> Length | None:
         fail(f"{name}: {exc}")
 
 
-def plan(technique_ref: str, *, thigh: str | None, height: str | None, minutes_per_leg: float | None,
-         start_leg: str | None, position: str | None, surface: str | None, add_ons: list[str], sessions: int,
-         answers: list[str], as_json: bool) -> None:
+def plan(
+    technique_ref: str,
+    *,
+    thigh: str | None,
+    height: str | None,
+    minutes_per_leg: float | None,
+    start_leg: str | None,
+    position: str | None,
+    surface: str | None,
+    add_ons: list[str],
+    sessions: int,
+    answers: list[str],
+    as_json: bool,
+) -> None:
     technique = resolve(technique_ref)
     options = PlanOptions(
         thigh=length_option("--thigh", thigh),

@@ -41,7 +41,7 @@ def check(files: list[Path]) -> None:
             for problem in exc.problems:
                 console.print(escape(str(problem)), soft_wrap=True)
         else:
-            console.print(f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})")
+            console.print(f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})", soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
@@ -64,7 +64,8 @@ def show(technique_id: str, as_json: bool) -> None:
         console.print_json(t.model_dump_json())
         return
     p = console.print
-    p(f"[bold]{escape(t.title)}[/]  [dim]{escape(t.id)} {escape(t.version)} · {escape(t.author)} · {escape(t.licence)}[/]")
+    meta = " · ".join(escape(x) for x in (f"{t.id} {t.version}", t.author, t.licence))
+    p(f"[bold]{escape(t.title)}[/]  [dim]{meta}[/]")
     p(escape(t.summary))
     p(f"[bold]Why:[/] {escape(t.guidance.purpose)}")
     p("[bold]Good for:[/] " + "; ".join(escape(g) for g in t.guidance.good_for))
@@ -85,18 +86,28 @@ def show(technique_id: str, as_json: bool) -> None:
         p(f"  ☐ {escape(cue.show)}")
     p("\n[bold]Each leg[/]")
     for n, step in enumerate(t.preparation, 1):
-        p(f"  {n}. {escape(step.cue.show.format_map(_Side()))}" + (f" [dim]{escape(step.detail)}[/]" if step.detail else ""))
-    sp = t.spots
-    p(f"  {len(t.preparation) + 1}. First spot {format_distance(sp.first_above_centre, 'in')} above the centre: up to "
-      f"{format_duration(sp.first_hold.max)}, or until the tissue softens.")
-    p(f"  {len(t.preparation) + 2}. Lift, move {format_distance(sp.step, 'in')} toward the {t.segment.joint}; hold until it "
-      "softens or as long as the first spot took.")
-    p(f"  {len(t.preparation) + 3}. Never sit within {format_distance(sp.clearance, 'in')} of the {t.segment.joint} joint.")
+        p(
+            f"  {n}. {escape(step.cue.show.format_map(_Side()))}"
+            + (f" [dim]{escape(step.detail)}[/]" if step.detail else "")
+        )
+    sp, joint, n = t.spots, t.segment.joint, len(t.preparation)
+    p(
+        f"  {n + 1}. First spot {format_distance(sp.first_above_centre, 'in')} above the centre: "
+        f"up to {format_duration(sp.first_hold.max)}, or until the tissue softens."
+    )
+    p(
+        f"  {n + 2}. Lift, move {format_distance(sp.step, 'in')} toward the {joint}; "
+        "hold until it softens or as long as the first spot took."
+    )
+    p(f"  {n + 3}. Never sit within {format_distance(sp.clearance, 'in')} of the {joint} joint.")
     if len(t.sides) > 1:
         p(f"  Then the same on the other {t.segment.name}.")
     d = t.dose
-    p(f"\n[bold]How long[/]  Beginners {format_duration(d.beginner_min)} to {format_duration(d.beginner_max)} per side, "
-      f"growing by {format_duration(d.grow_by)} after {d.grow_after} comfortable sessions, up to {format_duration(d.maximum)}.")
+    p(
+        f"\n[bold]How long[/]  Beginners {format_duration(d.beginner_min)} to {format_duration(d.beginner_max)} "
+        f"per side, growing by {format_duration(d.grow_by)} after {d.grow_after} comfortable sessions, "
+        f"up to {format_duration(d.maximum)}."
+    )
     if t.add_ons:
         p("\n[bold]Add-ons[/] (offered after a few comfortable sessions)")
         for a in t.add_ons:
@@ -112,7 +123,6 @@ class _Side(dict[str, str]):
 
 
 def schema() -> None:
-    schema = Technique.model_json_schema(mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "softspot technique"
-    print(json.dumps(schema, indent=2))
+    body = Technique.model_json_schema(mode="validation")
+    print(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "softspot technique", **body},
+                     indent=2, ensure_ascii=False))

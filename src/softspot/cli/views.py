@@ -32,14 +32,14 @@ def thigh_map(script: SessionScript, *, current: int | None = None, width: int =
     for spot in leg.spots:
         cells[column(spot.from_knee_cm)] = Text("●", style="bold cyan")
     if current is not None:
-        spot = next((s for s in (*leg.spots, *leg.reserve) if s.index == current), None)
-        if spot is not None:
-            left = column(spot.from_knee_cm + script.rules.seat_length_cm / 2)
-            right = column(spot.seat_edge_from_knee_cm)
+        here = next((s for s in (*leg.spots, *leg.reserve) if s.index == current), None)
+        if here is not None:
+            left = column(here.from_knee_cm + script.rules.seat_length_cm / 2)
+            right = column(here.seat_edge_from_knee_cm)
             for i in range(left, right + 1):
                 if cells[i].plain == "─":
                     cells[i] = Text("═", style="yellow")
-            cells[column(spot.from_knee_cm)] = Text("◉", style="bold reverse yellow")
+            cells[column(here.from_knee_cm)] = Text("◉", style="bold reverse yellow")
     bar = Text("hip ", style="bold") + Text.assemble(*cells) + Text(" knee", style="bold")
     legend = Text(
         f"    ● spot  ○ if time allows  ▒ no sitting: {format_distance(script.rules.clearance_cm, unit)} "

@@ -133,9 +133,22 @@ def _describe(loc: Loc) -> str:
     return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
+def _loc(error: Any) -> Loc:
+    # Drop pydantic's tags for union members ("function-before[...]") from the path.
+    return tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p and "]" in p))
+
+
 def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p and "]" in p))
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice: as unknown, and its right spelling as missing. Say it once.
+    misspelt: set[Loc] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _loc(error)
+            close = difflib.get_close_matches(str(loc[-1]), _fields_of(Technique, loc), n=1, cutoff=0.6)
+            misspelt.update((*loc[:-1], c) for c in close)
+    for error in errors:
+        loc = _loc(error)
         kind = error["type"]
         message = str(error["msg"]).removeprefix("Value error, ")
         name = _describe(loc) or "the file"
@@ -147,14 +160,33 @@ def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> It
             hint = f"; did you mean '{close[0]}'?" if close else (f"; valid keys: {', '.join(valid)}" if valid else "")
             yield Problem(file, line, column, f"unknown key '{key}'{hint}")
             continue
+        if kind == "missing" and loc in misspelt:
+            continue
         line, column = where.of_value(loc)
         if kind == "missing":
             yield Problem(file, line, column, f"'{loc[-1]}' is missing (needed at {name})")
-        elif kind in {"string_type", "int_type", "float_type", "bool_type", "tuple_type", "list_type",
-                      "model_type", "dict_type", "model_attributes_type", "int_from_float"}:
+        elif kind in {
+            "string_type",
+            "int_type",
+            "float_type",
+            "bool_type",
+            "tuple_type",
+            "list_type",
+            "model_type",
+            "dict_type",
+            "model_attributes_type",
+            "int_from_float",
+        }:
             got = type(error.get("input")).__name__
-            got = {"dict": "a mapping", "list": "a list", "str": "text", "int": "a number", "float": "a number",
-                   "bool": "true/false", "NoneType": "nothing"}.get(got, got)
+            got = {
+                "dict": "a mapping",
+                "list": "a list",
+                "str": "text",
+                "int": "a number",
+                "float": "a number",
+                "bool": "true/false",
+                "NoneType": "nothing",
+            }.get(got, got)
             yield Problem(file, line, column, f"{name}: wrong type: {message.lower()}, got {got}")
         elif kind == "literal_error":
             yield Problem(file, line, column, f"{name}: {message}, got {error.get('input')!r}")
@@ -194,24 +226,34 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
                 close = difflib.get_close_matches(step, steps, n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f" (steps: {', '.join(steps) or 'none'})"
                 yield Problem(file, line, column, f"positions[{i}].steps: there is no preparation step '{step}'{hint}")
-    for name, items in (("questions", technique.questions), ("surfaces", technique.surfaces),
-                        ("positions", technique.positions), ("preparation", technique.preparation),
-                        ("add_ons", technique.add_ons), ("sides", technique.sides)):
+    id_lists: dict[str, list[str]] = {
+        "questions": [q.id for q in technique.questions],
+        "surfaces": surfaces,
+        "positions": positions,
+        "preparation": steps,
+        "add_ons": add_ons,
+        "sides": [s.id for s in technique.sides],
+    }
+    for name, ids in id_lists.items():
         seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
                 line, column = where.of_value((name, i, "id"))
-                yield Problem(file, line, column, f"{name}[{i}].id: '{item.id}' is used twice")
-            seen.add(item.id)
+                yield Problem(file, line, column, f"{name}[{i}].id: '{item_id}' is used twice")
+            seen.add(item_id)
     for name, items in (("surfaces", technique.surfaces), ("positions", technique.positions)):
         flags = [i for i, item in enumerate(items) if getattr(item, "default" if name == "surfaces" else "main")]
         if len(flags) > 1:
             line, column = where.of_value((name, flags[1]))
-            yield Problem(file, line, column, f"{name}: only one may be marked {'default' if name == 'surfaces' else 'main'}")
+            yield Problem(
+                file, line, column, f"{name}: only one may be marked {'default' if name == 'surfaces' else 'main'}"
+            )
     hold = technique.spots.first_hold.max
     if hold > technique.dose.maximum:
         line, column = where.of_value(("spots", "first_hold", "max"))
-        yield Problem(file, line, column, "spots.first_hold.max: longer than dose.maximum, so it could never be reached")
+        yield Problem(
+            file, line, column, "spots.first_hold.max: longer than dose.maximum, so it could never be reached"
+        )
 
 
 def parse_technique(text: str, file: str = "<technique>") -> Technique:
@@ -233,7 +275,9 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
     problems = [Problem(file, *where.of_value(loc), message) for loc, message in duplicates]
     if not isinstance(data, dict):
         line, column = where.of_value(())
-        raise TechniqueError([Problem(file, line, column, "a technique file is a mapping of keys such as 'id:' and 'title:'")])
+        raise TechniqueError(
+            [Problem(file, line, column, "a technique file is a mapping of keys such as 'id:' and 'title:'")]
+        )
     try:
         technique = Technique.model_validate(data)
     except ValidationError as exc:

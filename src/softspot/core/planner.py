@@ -30,10 +30,10 @@ from softspot.core.script import (
     Person,
     Rules,
     ScreeningSummary,
-    Segment,
-    SessionScript,
     ScriptLeg,
     ScriptSpot,
+    Segment,
+    SessionScript,
     SpokenCue,
     TechniqueRef,
 )
@@ -83,13 +83,18 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
         cm = options.thigh.cm
         if not seg.min_length - _EPSILON <= cm <= seg.max_length + _EPSILON:
             shown = options.thigh.show()
-            raise PlanError("--thigh", f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
-                                       f"measure {seg.measure.strip().rstrip('.').lower()}")
+            raise PlanError(
+                "--thigh",
+                f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
+                f"measure {seg.measure.strip().rstrip('.').lower()}",
+            )
         return cm, "measured"
     if options.height is not None:
         h = options.height.cm
         if not MIN_HEIGHT_CM <= h <= MAX_HEIGHT_CM:
-            raise PlanError("--height", f"{options.height.show()} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm")
+            raise PlanError(
+                "--height", f"{options.height.show()} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm"
+            )
         estimate = h * seg.length_per_height
         return min(max(estimate, seg.min_length), seg.max_length), "height"
     return seg.default_length, "default"
@@ -103,7 +108,7 @@ def safe_spots(technique: Technique, length_cm: float) -> list[float]:
     if first - nearest < -_EPSILON:
         return []
     count = math.floor((first - nearest) / spots.step + _EPSILON) + 1
-    return [round(first - k * spots.step, 2) for k in range(count)]
+    return [round(first - k * spots.step, 3) for k in range(count)]
 
 
 def _pick(known: list[str], wanted: str, option: str, what: str) -> str:
@@ -150,7 +155,7 @@ def _format(template: str, values: dict[str, object]) -> str:
 
 
 def _spoken_time(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     minutes, secs = divmod(whole, 60)
     if secs == 0:
         return "1 minute" if minutes == 1 else f"{minutes} minutes"
@@ -176,7 +181,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             "--minutes-per-leg",
             f"{per_leg / 60:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg",
         )
-    budget = int(round(per_leg))
+    budget = round(per_leg)
 
     sides = [s.id for s in technique.sides]
     if options.start_leg is not None:
@@ -211,7 +216,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     positions = safe_spots(technique, length_cm)
     if not positions:
         raise PlanError("--thigh", "no spot on this thigh keeps the seat clear of the knee")
-    first_hold = int(round(min(technique.spots.first_hold.max, budget)))
+    first_hold = round(min(technique.spots.first_hold.max, budget))
     half_seat = technique.spots.seat_length / 2
 
     def leg_spots(side_name: str) -> tuple[list[ScriptSpot], list[ScriptSpot]]:
@@ -221,14 +226,30 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         for k, from_joint in enumerate(positions):
             index = k + 1
             last_safe = index == len(positions)
-            template = (technique.cues.first_spot if k == 0
-                        else technique.cues.last_spot if last_safe else technique.cues.next_spot)
+            template = (
+                technique.cues.first_spot
+                if k == 0
+                else technique.cues.last_spot
+                if last_safe
+                else technique.cues.next_spot
+            )
             hold = min(first_hold, remaining)
-            cue = words.fill(template, side=side_name, spot=index, spots=len(positions),
-                             from_joint=words.distance(from_joint), time=_spoken_time(first_hold))
-            spot = ScriptSpot(index=index, from_knee_cm=from_joint,
-                              seat_edge_from_knee_cm=round(from_joint - half_seat, 2),
-                              hold_seconds=hold if hold > 0 else first_hold, cue=cue, last_safe=last_safe)
+            cue = words.fill(
+                template,
+                side=side_name,
+                spot=index,
+                spots=len(positions),
+                from_joint=words.distance(from_joint),
+                time=_spoken_time(first_hold),
+            )
+            spot = ScriptSpot(
+                index=index,
+                from_knee_cm=from_joint,
+                seat_edge_from_knee_cm=round(from_joint - half_seat, 3),
+                hold_seconds=hold if hold > 0 else first_hold,
+                cue=cue,
+                last_safe=last_safe,
+            )
             (planned if hold > 0 else reserve).append(spot)
             remaining -= max(hold, 0)
         return planned, reserve
@@ -236,11 +257,15 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     segments: list[Segment] = []
     clock = 0
 
-    def add(kind: Literal["start", "prepare", "spot", "add_on", "switch", "finish"], seconds: float,
-            cue: SpokenCue, **more: object) -> None:
+    def add(
+        kind: Literal["start", "prepare", "spot", "add_on", "switch", "finish"],
+        seconds: float,
+        cue: SpokenCue,
+        **more: object,
+    ) -> None:
         nonlocal clock
-        whole = int(round(seconds))
-        segments.append(Segment(kind=kind, seconds=whole, starts_at=clock, cue=cue, **more))  # type: ignore[arg-type]
+        whole = round(seconds)
+        segments.append(Segment(kind=kind, seconds=whole, starts_at=clock, cue=cue, **more))
         clock += whole
 
     add("start", technique.start_time, words.fill(technique.cues.session_start))
@@ -258,12 +283,24 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         for a in add_ons:
             if a.placement == "after_side" and a.time is not None:
                 add("add_on", a.time, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
-        legs.append(ScriptLeg(leg=side_id, name=side.name, seconds=sum(s.hold_seconds for s in planned),
-                              budget_seconds=budget, spots=planned, reserve=reserve))
+        legs.append(
+            ScriptLeg(
+                leg=side_id,
+                name=side.name,
+                seconds=sum(s.hold_seconds for s in planned),
+                budget_seconds=budget,
+                spots=planned,
+                reserve=reserve,
+            )
+        )
         if n + 1 < len(sides):
             nxt = technique.side(sides[n + 1])
-            add("switch", technique.switch_time,
-                words.fill(technique.cues.switch_side, side=nxt.name, other_side=side.name), leg=nxt.id)
+            add(
+                "switch",
+                technique.switch_time,
+                words.fill(technique.cues.switch_side, side=nxt.name, other_side=side.name),
+                leg=nxt.id,
+            )
     finish = words.fill(technique.cues.session_done)
     add("finish", technique.finish_time, finish)
 
@@ -278,7 +315,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     rules = Rules(
         first_hold_max_seconds=first_hold,
         later_holds=technique.spots.later_holds,
-        extend_by_seconds=int(round(technique.extend_by)),
+        extend_by_seconds=round(technique.extend_by),
         max_leg_seconds=int(dose.maximum),
         step_cm=round(technique.spots.step, 2),
         clearance_cm=round(technique.spots.clearance, 2),
@@ -286,10 +323,17 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     )
     script = SessionScript(
         technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
-        person=Person(thigh_cm=round(length_cm, 1), thigh_source=source,
-                      height_cm=options.height.cm if options.height and source == "height" else None, unit=unit),
-        screening=ScreeningSummary(verdict="adapt" if screening.verdict == "adapt" else "go",
-                                   answers=dict(screening.answers), reasons=screening.reasons),
+        person=Person(
+            thigh_cm=round(length_cm, 1),
+            thigh_source=source,
+            height_cm=options.height.cm if options.height and source == "height" else None,
+            unit=unit,
+        ),
+        screening=ScreeningSummary(
+            verdict="adapt" if screening.verdict == "adapt" else "go",
+            answers=dict(screening.answers),
+            reasons=screening.reasons,
+        ),
         surface=Choice(id=surface_id, name=technique.surface(surface_id).name),
         position=Choice(id=position_id, name=position.name),
         add_ons=[Choice(id=a.id, name=a.name) for a in add_ons],
@@ -299,8 +343,13 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         total_seconds=clock,
         legs=legs,
         segments=segments,
-        cues=EventCues(paused=words.fill(cues.paused), resumed=words.fill(cues.resumed),
-                       extended=words.fill(cues.extended), stopped=words.fill(cues.stopped), finish=finish),
+        cues=EventCues(
+            paused=words.fill(cues.paused),
+            resumed=words.fill(cues.resumed),
+            extended=words.fill(cues.extended),
+            stopped=words.fill(cues.stopped),
+            finish=finish,
+        ),
         explanation=[],
     )
     return script.model_copy(update={"explanation": explain(technique, script)})
@@ -318,9 +367,9 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     source = {
         "measured": f"{seg.name.capitalize()} length {thigh}, as measured.",
         "height": f"{seg.name.capitalize()} length {thigh}, estimated from a height of "
-                  f"{d(script.person.height_cm or 0)}; measure it for a better plan.",
+        f"{d(script.person.height_cm or 0)}; measure it for a better plan.",
         "default": f"{seg.name.capitalize()} length {thigh}: a typical adult's, since none was given. "
-                   f"Measure it for a better plan.",
+        f"Measure it for a better plan.",
     }[script.person.thigh_source]
     leg = script.legs[0]
     planned, reserve = leg.spots, leg.reserve
@@ -330,25 +379,41 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     lines = [source]
     if script.screening.reasons:
         lines.append("Adapted after screening: " + " ".join(script.screening.reasons))
-    lines.append(f"{len(planned)} spot{'s' if len(planned) != 1 else ''} per leg, {d(rules.step_cm)} apart, "
-                 f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
-                 f"(middle of the giver's seat).")
-    lines.append(f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens. "
-                 f"Later spots: until it softens, never longer than the first spot took.")
+    lines.append(
+        f"{len(planned)} spot{'s' if len(planned) != 1 else ''} per leg, {d(rules.step_cm)} apart, "
+        f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
+        f"(middle of the giver's seat)."
+    )
+    lines.append(
+        f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens. "
+        f"Later spots: until it softens, never longer than the first spot took."
+    )
     dose_words = f"{format_duration(script.dose.seconds_per_leg)} per leg"
     if not script.dose.within_beginner_range:
-        dose_words += (f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
-                       f"{format_duration(script.dose.beginner_max_seconds)})")
+        dose_words += (
+            f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
+            f"{format_duration(script.dose.beginner_max_seconds)})"
+        )
     if reserve:
-        lines.append(f"With {dose_words}, the spots reach {d(reach.from_knee_cm)} from the {joint}. "
-                     f"If spots soften early, up to {len(reserve)} more follow, as close as {d(last.from_knee_cm)}.")
+        lines.append(
+            f"With {dose_words}, the spots reach {d(reach.from_knee_cm)} from the {joint}. "
+            f"If spots soften early, up to {len(reserve)} more follow, as close as {d(last.from_knee_cm)}."
+        )
     elif leg.seconds < leg.budget_seconds:
-        lines.append(f"All {len(planned)} safe spots fit in {format_duration(leg.seconds)}, so each leg ends "
-                     f"before its {dose_words}.")
+        lines.append(
+            f"All {len(planned)} safe spots fit in {format_duration(leg.seconds)}, so each leg ends "
+            f"before its {dose_words}."
+        )
     else:
-        lines.append(f"With {dose_words}, the spots reach the last safe spot, {d(reach.from_knee_cm)} from the {joint}.")
-    lines.append(f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
-                 f"{d(last.seat_edge_from_knee_cm)} from it.")
-    lines.append(f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
-                 f"on the {script.surface.name.lower()}, {script.position.name.lower()}.")
+        lines.append(
+            f"With {dose_words}, the spots reach the last safe spot, {d(reach.from_knee_cm)} from the {joint}."
+        )
+    lines.append(
+        f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
+        f"{d(last.seat_edge_from_knee_cm)} from it."
+    )
+    lines.append(
+        f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
+        f"on the {script.surface.name.lower()}, {script.position.name.lower()}."
+    )
     return lines

@@ -11,8 +11,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCRIPT_FORMAT = 1
-
 SegmentKind = Literal["start", "prepare", "spot", "add_on", "switch", "finish"]
 
 
@@ -111,7 +109,7 @@ class Dose(_Data):
 class SessionScript(_Data):
     """A planned session: every step in order, with its cue and duration."""
 
-    format: Literal[1] = SCRIPT_FORMAT
+    format: Literal[1] = 1
     technique: TechniqueRef
     person: Person
     screening: ScreeningSummary

@@ -11,7 +11,17 @@ from __future__ import annotations
 import string
 from typing import Annotated, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, StrictInt, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
 
 from softspot.core.units import UnitError, parse_length, parse_seconds
 
@@ -43,15 +53,21 @@ def _centimetres(value: object) -> float:
 Seconds = Annotated[
     float,
     BeforeValidator(_seconds),
-    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|seconds?|min|minutes?)\s*$",
-                    "examples": ["90 s", "2 min"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|seconds?|min|minutes?)\s*$",
+            "examples": ["90 s", "2 min"],
+        }
+    ),
 ]
 """A time written with a unit, held in seconds."""
 Centimetres = Annotated[
     float,
     BeforeValidator(_centimetres),
-    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(cm|mm|m|in|inch|inches)\s*$",
-                    "examples": ["2 in", "5 cm"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(cm|mm|m|in|inch|inches)\s*$", "examples": ["2 in", "5 cm"]}
+    ),
 ]
 """A distance written with a unit, held in centimetres."""
 
@@ -171,7 +187,9 @@ class Hold(Spec):
 class Spots(Spec):
     """How spots are placed along the segment and how long each is held."""
 
-    first_above_centre: Centimetres = Field(ge=0, description="First spot: this far from the centre, away from the joint.")
+    first_above_centre: Centimetres = Field(
+        ge=0, description="First spot: this far from the centre, away from the joint."
+    )
     step: Centimetres = Field(gt=0, description="Each later spot: this much closer to the joint.")
     clearance: Centimetres = Field(ge=0, description="The seat never comes closer than this to the joint.")
     seat_length: Centimetres = Field(gt=0, description="Length of segment the giver's seat covers.")
@@ -247,7 +265,9 @@ class Guidance(Spec):
 class Technique(Spec):
     format: Literal[1] = 1
     id: Identifier
-    version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(pattern=r"^\d+(\.\d+){0,2}$")
+    version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(
+        pattern=r"^\d+(\.\d+){0,2}$"
+    )
     title: str
     summary: str
     kind: Literal["partner", "self"]
@@ -308,4 +328,3 @@ def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
             return item
     known = ", ".join(item.id for item in items)
     raise KeyError(f"no {what} '{wanted}' (known: {known})")
-

@@ -53,7 +53,7 @@ def _split(text: str, kind: str, example: str) -> tuple[float, str]:
 def parse_seconds(value: str | int | float) -> float:
     """Read a time such as ``90 s`` or ``2 min`` into seconds."""
     if isinstance(value, bool) or not isinstance(value, str):
-        raise UnitError(f"the time {value!r} has no unit; write e.g. '{value} s' or '{value} min'")
+        raise UnitError(f"the time '{value}' has no unit; write e.g. '{value} s' or '{value} min'")
     number, unit = _split(value, "time", "90 s")
     if not unit:
         raise UnitError(f"the time '{value}' has no unit; write e.g. '{value} s' or '{value} min'")
@@ -105,13 +105,13 @@ def format_distance(cm: float, unit: DistanceUnit = "cm") -> str:
 
 def format_seconds(seconds: float) -> str:
     """``95`` -> ``1:35``; a clock face for countdowns and plans."""
-    whole = max(0, int(round(seconds)))
+    whole = max(0, round(seconds))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
 def format_duration(seconds: float) -> str:
     """``95`` -> ``1 min 35 s``; words for sentences."""
-    whole = max(0, int(round(seconds)))
+    whole = max(0, round(seconds))
     minutes, secs = divmod(whole, 60)
     if minutes and secs:
         return f"{minutes} min {secs} s"

@@ -1,0 +1,24 @@
+"""The ``softspot`` executable's entry point.
+
+``softspot --help`` is answered from ``cli/help.txt`` without importing Typer,
+Rich or pydantic (Python start-up plus a file read, well under 100 ms). The
+file is Typer's own rendering of the help, written by
+``scripts/cli_reference.py``; tests/test_docs.py fails when it goes stale.
+Everything else goes to the Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELP = Path(__file__).with_name("cli") / "help.txt"
+
+
+def main() -> None:
+    if sys.argv[1:] in (["--help"], ["-h"]) and HELP.exists():
+        sys.stdout.write(HELP.read_text(encoding="utf-8"))
+        return
+    from softspot.cli import main as run
+
+    run()
