@@ -114,7 +114,37 @@ def plan(
     )
 
 
+def history(json: JsonOpt = False) -> None:
+    """List the sessions recorded on this computer, newest first."""
+    from softspot.cli import records_cmd
+
+    records_cmd.history(json)
+
+
+def progress(
+    technique: TechniqueOpt = "hands-free-hamstring",
+    json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+) -> None:
+    """Show tension before and after over time, minutes per week, regularity, and next time's dose."""
+    from softspot.cli import records_cmd
+
+    records_cmd.progress_(technique, json)
+
+
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", metavar="csv|json", help="csv (one row per spot) or json.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Export every recorded session, to keep or to analyse elsewhere."""
+    from softspot.cli import records_cmd
+
+    records_cmd.export(format, out)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
     app.command()(screen)
     app.command()(plan)
+    app.command()(history)
+    app.command()(progress)
+    app.command()(export)

@@ -13,8 +13,9 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from softspot.core.progress import SessionSummary
+from softspot.core.progress import SessionSummary, Suggestion, suggest
 from softspot.core.record import Ratings, RecordIn
+from softspot.core.technique import Technique
 from softspot.store.models import SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
@@ -143,6 +144,11 @@ def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
     return [summary(r) for r in records]
 
 
+def suggestion(owner: User, technique: Technique) -> Suggestion:
+    """Next time's dose and add-ons for this owner (what ``guide`` and the set-up page offer)."""
+    return suggest(technique, summaries(owner, technique.id))
+
+
 def as_dict(record: SessionRecord) -> dict[str, Any]:
     """The record in the shape it was sent (docs/contracts.md), plus when it was stored."""
     return {
@@ -153,9 +159,9 @@ def as_dict(record: SessionRecord) -> dict[str, Any]:
         "before": record.before,
         "after": record.after,
         "note": record.note,
-        "started_at": _iso(record.started_at),
-        "ended_at": _iso(record.ended_at),
-        "created": _iso(record.created),
+        "started_at": iso(record.started_at),
+        "ended_at": iso(record.ended_at),
+        "created": iso(record.created),
     }
 
 
@@ -204,8 +210,8 @@ def export_rows(owner: User) -> list[dict[str, Any]]:
             "key": str(r.key),
             "technique_id": r.technique_id,
             "technique_version": r.technique_version,
-            "started_at": _iso(r.started_at),
-            "ended_at": _iso(r.ended_at),
+            "started_at": iso(r.started_at),
+            "ended_at": iso(r.ended_at),
             "source": r.source,
             "surface": r.surface,
             "position": r.position,
@@ -241,5 +247,6 @@ def export_rows(owner: User) -> list[dict[str, Any]]:
     return rows
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC, ending in Z."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,203 @@
+"""``softspot history``, ``softspot progress`` and ``softspot export``: the store, read from the terminal."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from softspot.cli.output import console, errors, fail
+from softspot.core.progress import Progress, progress
+from softspot.core.record import Ratings
+
+EMPTY = "No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends."
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def _owner() -> Any:
+    from softspot.store.bootstrap import setup
+
+    setup()
+    from softspot.store.records import local_owner
+
+    return local_owner()
+
+
+def _ratings(r: dict[str, int] | None) -> str:
+    return "—" if r is None else f"{r['left']}/{r['right']}/{r['back']}"
+
+
+def history(as_json: bool) -> None:
+    owner = _owner()
+    from softspot.store.records import history as load
+
+    records = list(load(owner))
+    if as_json:
+        rows = [
+            {
+                "key": str(r.key),
+                "technique": {"id": r.technique_id, "version": r.technique_version},
+                "started_at": _iso(r.started_at),
+                "ended_at": _iso(r.ended_at),
+                "seconds_per_leg": r.seconds_per_leg,
+                "active_seconds": r.active_seconds,
+                "surface": r.surface,
+                "position": r.position,
+                "add_ons": r.add_ons,
+                "before": r.before,
+                "after": r.after,
+                "ended_early": r.ended_early,
+                "stop_reason": r.stop_reason or None,
+                "note": r.note,
+                "source": r.source,
+                "spots": len(r.spots.all()),
+            }
+            for r in records
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    if not records:
+        console.print(EMPTY)
+        return
+    table = Table(title="Sessions, newest first", caption="Tension 0-10 as left/right/back")
+    for column in ("When", "Technique", "Per leg", "Time", "Before", "After", "Ended", "Note"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
+        table.add_row(
+            f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
+            escape(r.technique_id),
+            f"{r.seconds_per_leg / 60:g} min",
+            f"{r.active_seconds / 60:.0f} min",
+            _ratings(r.before),
+            _ratings(r.after),
+            ended,
+            escape(r.note),
+        )
+    console.print(table)
+
+
+def _bar(value: float | None) -> str:
+    if value is None:
+        return " "
+    return BARS[min(len(BARS) - 1, round(value / 10 * (len(BARS) - 1)))]
+
+
+def _mean(r: Ratings | None) -> str:
+    return "—" if r is None else f"{r.mean:.1f} ({r.left}/{r.right}/{r.back})"
+
+
+def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> None:
+    from softspot.cli.technique_cmd import resolve
+
+    technique = resolve(technique_ref)
+    owner = _owner()
+    from softspot.store.records import summaries
+
+    result = progress(technique, summaries(owner, technique.id), today or date.today())
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), indent=2, default=_json_default))
+        return
+    if not result.changes:
+        console.print(EMPTY)
+        _show_suggestion(result)
+        return
+    _show(result)
+
+
+def _show(result: Progress) -> None:
+    table = Table(title="Tension before → after (mean of left, right, back; 0-10)")
+    for column in ("When", "Before", "After", "", "Change"):
+        table.add_column(column)
+    for c in result.changes:
+        drop = c.drop
+        change = "—" if drop is None else f"{-drop:+.1f}"
+        table.add_row(
+            f"{c.started_at.astimezone():%Y-%m-%d}",
+            _mean(c.before),
+            _mean(c.after),
+            f"[yellow]{_bar(c.before_mean)}[/]→[green]{_bar(c.after_mean)}[/]",
+            change,
+        )
+    console.print(table)
+    before_line = "".join(_bar(c.before_mean) for c in result.changes)
+    after_line = "".join(_bar(c.after_mean) for c in result.changes)
+    console.print(f"before [yellow]{before_line}[/]\nafter  [green]{after_line}[/]\n")
+
+    console.print("[bold]Minutes per week[/]")
+    top = max((w.minutes for w in result.weeks), default=0.0) or 1.0
+    for w in result.weeks:
+        bar = "█" * round(w.minutes / top * 30)
+        plural = "s" if w.sessions != 1 else ""
+        console.print(f"  week of {w.starts:%Y-%m-%d}  {bar:<30} {w.minutes:5.0f} min  ({w.sessions} session{plural})")
+
+    reg = result.regularity
+    gap = "" if reg.longest_gap_days is None else f"; longest gap {reg.longest_gap_days} days"
+    console.print(
+        f"\n[bold]Regularity[/]: {reg.sessions} session{'s' if reg.sessions != 1 else ''} over {reg.weeks} "
+        f"week{'s' if reg.weeks != 1 else ''}, {reg.per_week:g} a week{gap}; "
+        f"{reg.streak_weeks} week{'s' if reg.streak_weeks != 1 else ''} in a row."
+    )
+    style = {"better": "bold green", "worse": "bold red"}.get(result.verdict.kind, "bold")
+    console.print(f"\n[{style}]{escape(result.verdict.sentence)}[/]")
+    _show_suggestion(result)
+
+
+def _show_suggestion(result: Progress) -> None:
+    s = result.suggestion
+    console.print(f"\n[bold]Next time[/]: {escape(s.reason)}")
+    if s.unlocked_add_ons:
+        console.print(f"Add-ons on offer: {', '.join(s.unlocked_add_ons)} (plan with --add-on).")
+
+
+def export(fmt: str, out: Path | None) -> None:
+    if fmt not in {"csv", "json"}:
+        fail(f"--format: '{fmt}' is not a format; choose csv or json")
+    owner = _owner()
+    from softspot.store.records import EXPORT_COLUMNS, export_rows
+    from softspot.store.records import export as full
+
+    if fmt == "json":
+        records = full(owner)
+        text = json.dumps(records, indent=2) + "\n"
+        count = len(records)
+    else:
+        rows = export_rows(owner)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+        count = len({row["key"] for row in rows})
+    if count == 0:
+        errors.print("No sessions recorded yet: the export is empty.")
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror}")
+    console.print(f"Wrote {count} session{'s' if count != 1 else ''} to {escape(str(out))}.")
+
+
+def _iso(moment: datetime) -> str:
+    from softspot.store.records import iso
+
+    return iso(moment)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Ratings):
+        return value.model_dump()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
