@@ -141,6 +141,48 @@ def export(
     records_cmd.export(format, out)
 
 
+def render_audio(
+    technique: TechniqueOpt = "hands-free-hamstring",
+    thigh: Annotated[str | None, typer.Option(help="Receiver's thigh length: '42 cm', '16.5 in'.")] = None,
+    height: Annotated[str | None, typer.Option(help="Receiver's height, to estimate the thigh: '172 cm'.")] = None,
+    minutes_per_leg: Annotated[float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5).")] = None,
+    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
+    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
+    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")] = None,
+    sessions: Annotated[int, typer.Option(min=0, help="Comfortable sessions done so far.")] = 0,
+    answer: AnswerOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: softspot-session.wav, or the suffix of --format)."),
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="wav|ogg|mp3|m4a", help="Default: from --out, else wav.")
+    ] = None,
+    voice_name: Annotated[str, typer.Option(help="espeak-ng voice (see `espeak-ng --voices`).")] = "en",
+    rate: Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")] = 150,
+) -> None:
+    """Render the planned session into one audio file, every cue at its time, with a chapters file beside it."""
+    from softspot.cli import audio_cmd
+
+    audio_cmd.render_audio(
+        technique,
+        thigh=thigh,
+        height=height,
+        minutes_per_leg=minutes_per_leg,
+        start_leg=start_leg,
+        position=position,
+        surface=surface,
+        add_ons=add_on or [],
+        sessions=sessions,
+        answers=answer or [],
+        out=out,
+        fmt=format,
+        voice_name=voice_name,
+        rate=rate,
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
     app.command()(screen)
@@ -148,3 +190,4 @@ def register(app: typer.Typer) -> None:
     app.command()(history)
     app.command()(progress)
     app.command()(export)
+    app.command("render-audio")(render_audio)

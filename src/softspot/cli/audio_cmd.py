@@ -1,0 +1,140 @@
+"""``softspot render-audio``: the planned session as one audio file, with chapters.
+
+Exit codes: 0 written; 2 bad input (nothing written); 3 screening said stop;
+1 a program it needs (espeak-ng, ffmpeg/sox) is missing or failed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from softspot.audio.render import RenderError, format_for, render_session
+from softspot.audio.speech import CueCache, SpeechError, SpeechUnavailable, Voice, VoiceNotFound
+from softspot.cli import plan_cmd
+from softspot.cli.output import console, errors, fail
+from softspot.cli.technique_cmd import resolve
+from softspot.core.planner import PlanError, PlanOptions, StopError
+from softspot.core.planner import plan as make_plan
+from softspot.core.script import SessionScript
+from softspot.core.units import format_duration
+
+MISSING_PROGRAM = 1
+STOPPED = 3
+DEFAULT_STEM = "softspot-session"
+
+
+def output_path(out: Path | None, fmt: str | None) -> tuple[Path, str]:
+    """The file to write and its format, from ``--out`` and ``--format``; fails on a mismatch."""
+    if out is None:
+        try:
+            chosen = format_for(Path(f"{DEFAULT_STEM}.wav"), fmt)
+        except ValueError as exc:
+            fail(f"--format: {exc}")
+        return Path(f"{DEFAULT_STEM}.{chosen}"), chosen
+    try:
+        chosen = format_for(out, fmt)
+    except ValueError as exc:
+        fail(f"--format: {exc}" if fmt else f"--out: {exc} (or give --format)")
+    if out.suffix.lower() != f".{chosen}":
+        fail(f"--out: {out} does not end in .{chosen}, the format asked for")
+    if out.is_dir():
+        fail(f"--out: {out} is a folder; give a file name such as {out / (DEFAULT_STEM + '.' + chosen)}")
+    if not out.parent.is_dir():
+        fail(f"--out: the folder {out.parent} does not exist")
+    return out, chosen
+
+
+def make_voice(voice_name: str, rate: int) -> Voice:
+    try:
+        return Voice(voice_name, rate)
+    except ValueError as exc:
+        fail(f"{'--rate' if 'rate' in str(exc) else '--voice-name'}: {exc}")
+
+
+def build_script(
+    technique_ref: str,
+    *,
+    thigh: str | None,
+    height: str | None,
+    minutes_per_leg: float | None,
+    start_leg: str | None,
+    position: str | None,
+    surface: str | None,
+    add_ons: list[str],
+    sessions: int,
+    answers: list[str],
+) -> SessionScript:
+    """The session ``softspot plan`` would make with the same options (screening stops exit 3)."""
+    technique = resolve(technique_ref)
+    options = PlanOptions(
+        thigh=plan_cmd.length_option("--thigh", thigh),
+        height=plan_cmd.length_option("--height", height),
+        minutes_per_leg=minutes_per_leg,
+        start_leg=start_leg,
+        position=position,
+        surface=surface,
+        add_ons=tuple(add_ons),
+        answers=plan_cmd.gather_answers(technique, answers),
+        comfortable_sessions=sessions,
+    )
+    try:
+        return make_plan(technique, options)
+    except StopError as exc:
+        plan_cmd.show_screening(exc.screening)
+        raise typer.Exit(STOPPED) from None
+    except PlanError as exc:
+        fail(str(exc))
+
+
+def render_audio(
+    technique_ref: str,
+    *,
+    thigh: str | None,
+    height: str | None,
+    minutes_per_leg: float | None,
+    start_leg: str | None,
+    position: str | None,
+    surface: str | None,
+    add_ons: list[str],
+    sessions: int,
+    answers: list[str],
+    out: Path | None,
+    fmt: str | None,
+    voice_name: str,
+    rate: int,
+) -> None:
+    path, _ = output_path(out, fmt)
+    voice = make_voice(voice_name, rate)
+    cache = CueCache(voice)
+    if not cache.available:
+        fail(str(SpeechUnavailable()), MISSING_PROGRAM)
+    script = build_script(
+        technique_ref,
+        thigh=thigh,
+        height=height,
+        minutes_per_leg=minutes_per_leg,
+        start_leg=start_leg,
+        position=position,
+        surface=surface,
+        add_ons=add_ons,
+        sessions=sessions,
+        answers=answers,
+    )
+    try:
+        result = render_session(script, path, format=fmt, cache=cache)
+    except VoiceNotFound as exc:
+        fail(f"--voice-name: {exc}")
+    except (SpeechError, RenderError) as exc:
+        fail(str(exc), MISSING_PROGRAM)
+    except OSError as exc:
+        fail(f"--out: cannot write {path}: {exc.strerror or exc}")
+    for note in result.notes:
+        errors.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+    console.print(
+        f"Wrote [bold]{escape(str(result.path))}[/] ({format_duration(round(result.seconds))}, as planned)"
+        f" with chapters in {escape(str(result.chapters))} and {escape(str(result.ffmetadata))}.",
+        soft_wrap=True,
+    )
