@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "softspot.store",
+    "softspot.web",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "softspot.web.urls"
@@ -152,6 +154,25 @@ elif LAN:
     # Plain HTTP on the home network: cookies cannot be Secure, but they are
     # HttpOnly, SameSite and short-lived.
     SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# Content-Security-Policy (django-csp 4): nothing inline, everything from this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Test setting: compress session time in the browser player (1 = real time).
 SOFTSPOT_TIME_SCALE = float(os.environ.get("SOFTSPOT_TIME_SCALE", "1"))

@@ -1,9 +1,24 @@
-"""The site's routes."""
+"""The site's routes (names are relied on by the player; see docs/web.md)."""
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from softspot.web.views import history, session, signin, technique
 
 urlpatterns = [
     path("", include("softspot.store.urls")),
+    path("", technique.home, name="home"),
+    path("t/<str:technique_id>/", technique.technique_page, name="technique"),
+    path("t/<str:technique_id>/check/", technique.check, name="check"),
+    path("t/<str:technique_id>/setup/", technique.setup, name="setup"),
+    path("p/<uuid:plan_id>/", session.plan_page, name="plan"),
+    path("p/<uuid:plan_id>/before/", session.before, name="before"),
+    path("p/<uuid:plan_id>/play/", session.play, name="play"),
+    path("p/<uuid:plan_id>/audio.wav", session.plan_audio, name="plan-audio"),
+    re_path(r"^cue/(?P<sha>[0-9a-f]{64})\.wav$", session.cue, name="cue"),
+    path("chime.wav", session.chime, name="chime"),
+    path("history/", history.history_page, name="history"),
+    path("signin/", signin.signin, name="signin"),
+    path("signout/", signin.signout, name="signout"),
 ]

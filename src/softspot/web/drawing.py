@@ -1,0 +1,169 @@
+"""SVG drawn on the server: the thigh map of a session script and the history charts.
+
+Everything is styled by classes from ``site.css`` (no inline styles: the
+Content-Security-Policy forbids them) and sized by ``viewBox`` so it scales
+from a 320 px phone to a desktop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from softspot.core.script import SessionScript
+from softspot.core.units import format_distance
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, words: str, cls: str, anchor: str = "middle") -> str:
+    return f'<text x="{_n(x)}" y="{_n(y)}" class="{cls}" text-anchor="{anchor}">{escape(words)}</text>'
+
+
+def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeString:
+    """The back of the thigh from hip (left) to knee (right) with every spot and the no-sit zone.
+
+    Each spot is a ``<g class="spot" data-spot="k">`` (``planned`` or ``reserve``)
+    holding a seat band and a marker, so the player can mark the current one by
+    adding the class ``current``.
+    """
+    leg = script.legs[0]
+    length = script.person.thigh_cm
+    unit = script.person.unit
+    rules = script.rules
+    left, right, top, height = 40.0, 560.0, 50.0, 70.0
+
+    def x(from_knee_cm: float) -> float:
+        return left + (1 - from_knee_cm / length) * (right - left)
+
+    zone_x = x(rules.clearance_cm)
+    spots = [*((s, "planned") for s in leg.spots), *((s, "reserve") for s in leg.reserve)]
+    title = (
+        f"Thigh map: {len(leg.spots)} spots from hip to knee"
+        + (f", {len(leg.reserve)} more if time allows" if leg.reserve else "")
+        + f"; no sitting within {format_distance(rules.clearance_cm, unit)} of the {script.joint}."
+    )
+    parts = [
+        f'<svg id="{svg_id}" class="thigh-map" viewBox="0 0 600 200" role="img" aria-labelledby="{svg_id}-title">',
+        f'<title id="{svg_id}-title">{escape(title)}</title>',
+        f'<rect class="thigh" x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(height)}" rx="30"/>',
+        f'<rect class="no-sit" x="{_n(zone_x)}" y="{_n(top)}" width="{_n(right - zone_x)}" height="{_n(height)}"/>',
+        _text(left, top - 14, "hip", "label", "start"),
+        _text(right, top - 14, script.joint, "label", "end"),
+        _text((zone_x + right) / 2, top + height + 30, "no sitting", "label warn"),
+    ]
+    half_seat = rules.seat_length_cm / 2
+    for spot, kind in spots:
+        cx = x(spot.from_knee_cm)
+        seat_left, seat_right = x(spot.from_knee_cm + half_seat), x(spot.seat_edge_from_knee_cm)
+        where = format_distance(spot.from_knee_cm, unit)
+        parts.append(
+            f'<g class="spot {kind}" data-spot="{spot.index}" data-from-knee-cm="{_n(spot.from_knee_cm)}">'
+            f"<title>Spot {spot.index}: {escape(where)} from the {escape(script.joint)}"
+            f"{'' if kind == 'planned' else ', if time allows'}</title>"
+            f'<rect class="seat" x="{_n(seat_left)}" y="{_n(top + 6)}" width="{_n(seat_right - seat_left)}" '
+            f'height="{_n(height - 12)}" rx="8"/>'
+            f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="11"/>'
+            f'<text class="num" x="{_n(cx)}" y="{_n(top + height / 2 + 5)}" text-anchor="middle">{spot.index}</text>'
+            "</g>"
+        )
+    parts.append(
+        _text(
+            (left + right) / 2,
+            top + height + 60,
+            f"thigh {format_distance(length, unit)} · spots {format_distance(rules.step_cm, unit)} apart",
+            "label small",
+        )
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class RatingPoint:
+    """One session on the before/after chart: mean tension before and after (0-10)."""
+
+    label: str
+    before: float | None
+    after: float | None
+
+
+def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
+    """Tension before (open) and after (filled) each session, joined by a line: lower is better."""
+    width, height, left, right, top, bottom = 600.0, 260.0, 44.0, 16.0, 16.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(points), 1)
+
+    def y(value: float) -> float:
+        return top + (1 - value / 10) * plot_h
+
+    def x(i: int) -> float:
+        return left + (i + 0.5) * plot_w / n
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-labelledby="chart-ba-title">',
+        '<title id="chart-ba-title">Tension before and after each session, 0 to 10; lower is better.</title>',
+    ]
+    for value in (0, 5, 10):
+        parts.append(
+            f'<line class="grid" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(y(value))}" y2="{_n(y(value))}"/>'
+        )
+        parts.append(_text(left - 8, y(value) + 6, str(value), "axis", "end"))
+    step = max(1, len(points) // 6)
+    for i, p in enumerate(points):
+        if p.before is not None and p.after is not None:
+            parts.append(
+                f'<line class="change" x1="{_n(x(i))}" x2="{_n(x(i))}" y1="{_n(y(p.before))}" y2="{_n(y(p.after))}"/>'
+            )
+        if p.before is not None:
+            parts.append(
+                f'<circle class="before" cx="{_n(x(i))}" cy="{_n(y(p.before))}" r="7">'
+                f"<title>{escape(p.label)}: before {p.before:.1f}</title></circle>"
+            )
+        if p.after is not None:
+            parts.append(
+                f'<circle class="after" cx="{_n(x(i))}" cy="{_n(y(p.after))}" r="7">'
+                f"<title>{escape(p.label)}: after {p.after:.1f}</title></circle>"
+            )
+        if i % step == 0:
+            parts.append(_text(x(i), height - 12, p.label, "axis"))
+    if not points:
+        parts.append(_text(width / 2, height / 2, "No sessions yet", "label"))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def minutes_per_week_svg(weeks: Sequence[tuple[str, float]]) -> SafeString:
+    """Bars of minutes practised per week (label, minutes)."""
+    width, height, left, right, top, bottom = 600.0, 220.0, 44.0, 16.0, 16.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    most = max([m for _, m in weeks] + [10.0])
+    n = max(len(weeks), 1)
+    bar = plot_w / n
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-labelledby="chart-mpw-title">',
+        '<title id="chart-mpw-title">Minutes of practice per week.</title>',
+        f'<line class="grid" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(top + plot_h)}" '
+        f'y2="{_n(top + plot_h)}"/>',
+        _text(left - 8, top + 6, f"{most:.0f}", "axis", "end"),
+        _text(left - 8, top + plot_h + 6, "0", "axis", "end"),
+    ]
+    step = max(1, len(weeks) // 6)
+    for i, (label, minutes) in enumerate(weeks):
+        h = minutes / most * plot_h
+        bx = left + i * bar + bar * 0.15
+        parts.append(
+            f'<rect class="bar" x="{_n(bx)}" y="{_n(top + plot_h - h)}" width="{_n(bar * 0.7)}" '
+            f'height="{_n(h)}"><title>{escape(label)}: {minutes:.0f} min</title></rect>'
+        )
+        if i % step == 0:
+            parts.append(_text(bx + bar * 0.35, height - 12, label, "axis"))
+    if not weeks:
+        parts.append(_text(width / 2, height / 2, "No sessions yet", "label"))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,116 @@
+"""Forms at the web boundary: every bad input is named by its field and nothing is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from softspot.core.technique import Technique
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+UNITS = (("cm", "cm"), ("in", "in"))
+RATING_CHOICES = [(str(n), str(n)) for n in range(11)]
+RATINGS = (
+    ("left", "Left hamstring"),
+    ("right", "Right hamstring"),
+    ("back", "Lower back"),
+)
+
+
+class BigRadio(forms.RadioSelect):
+    """Radio buttons drawn as large tap targets by ``softspot/_choices.html``."""
+
+
+class CheckForm(forms.Form):
+    """The technique's safety questions, each a required yes/no."""
+
+    def __init__(self, technique: Technique, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.technique = technique
+        for q in technique.questions:
+            self.fields[q.id] = forms.ChoiceField(
+                label=q.ask,
+                choices=YES_NO,
+                widget=BigRadio,
+                error_messages={"required": "Answer yes or no to this question."},
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {q.id: self.cleaned_data[q.id] == "yes" for q in self.technique.questions}
+
+
+class SetupForm(forms.Form):
+    """Options for today's plan; the planner checks them and names the field at fault."""
+
+    unit = forms.ChoiceField(label="Unit", choices=UNITS, initial="cm", widget=BigRadio)
+    thigh = forms.FloatField(
+        label="Thigh length",
+        required=False,
+        min_value=0,
+        help_text="Along the back of the thigh, from the fold under the buttock to the crease behind the knee.",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    height = forms.FloatField(
+        label="Or the receiver's height, to estimate it",
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    start_leg = forms.ChoiceField(label="Leg to start with", widget=BigRadio)
+    surface = forms.ChoiceField(label="Where the receiver lies", widget=BigRadio)
+    position = forms.ChoiceField(label="Giver's position", widget=BigRadio)
+    minutes = forms.FloatField(
+        label="Minutes on each leg",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        error_messages={"required": "Give the minutes on each leg."},
+    )
+    add_ons = forms.MultipleChoiceField(
+        label="Add-ons", required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "check"})
+    )
+
+    def __init__(
+        self,
+        technique: Technique,
+        *args: Any,
+        surfaces: list[tuple[str, str]],
+        add_ons: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start_leg"].choices = [(s.id, s.name.capitalize()) for s in technique.sides]  # type: ignore[attr-defined]
+        self.fields["surface"].choices = surfaces  # type: ignore[attr-defined]
+        self.fields["position"].choices = [(p.id, p.name) for p in technique.positions]  # type: ignore[attr-defined]
+        self.fields["add_ons"].choices = add_ons  # type: ignore[attr-defined]
+        if not add_ons:
+            del self.fields["add_ons"]
+        dose = technique.dose
+        minutes = self.fields["minutes"]
+        minutes.widget.attrs.update({"min": f"{dose.beginner_min / 60:g}", "max": f"{dose.maximum / 60:g}"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("thigh") is not None and data.get("height") is not None:
+            self.add_error("height", "Give the thigh length or the height, not both.")
+        return data
+
+
+class RatingsForm(forms.Form):
+    """Tension 0-10 for each hamstring and the lower back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in RATINGS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label,
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=BigRadio(attrs={"class": "scale"}),
+                error_messages={
+                    "required": "Choose a number from 0 (no tension) to 10.",
+                    "invalid_choice": "Choose a whole number from 0 to 10.",
+                },
+            )
+
+    def ratings(self) -> dict[str, int]:
+        return {key: int(self.cleaned_data[key]) for key, _ in RATINGS}

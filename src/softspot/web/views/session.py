@@ -1,0 +1,177 @@
+"""A planned session: the plan, the ratings before, the player, and its audio."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from softspot.core.script import SessionScript
+from softspot.core.units import format_distance, format_seconds
+from softspot.web import sound
+from softspot.web.access import Owner, owner_page, owner_resource
+from softspot.web.drawing import thigh_map_svg
+from softspot.web.forms import RATINGS, RatingsForm
+from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
+
+
+def owned_plan(owner: Owner, plan_id: uuid.UUID) -> Plan:
+    """The owner's plan; anyone else's is a 404, so its existence is not revealed."""
+    return get_object_or_404(Plan, pk=plan_id, owner=owner)
+
+
+def timeline(script: SessionScript) -> list[dict[str, str]]:
+    """The rows of the plan's table, as the terminal prints them."""
+    unit = script.person.unit
+    spots = {(leg.leg, s.index): s for leg in script.legs for s in (*leg.spots, *leg.reserve)}
+    rows = []
+    for seg in script.segments:
+        where = ""
+        if seg.kind == "spot" and seg.leg is not None and seg.spot is not None:
+            where = format_distance(spots[(seg.leg, seg.spot)].from_knee_cm, unit)
+        rows.append(
+            {
+                "at": format_seconds(seg.starts_at),
+                "for": format_seconds(seg.seconds),
+                "leg": seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else "",
+                "what": seg.cue.show,
+                "where": where,
+                "kind": seg.kind,
+            }
+        )
+    return rows
+
+
+@require_GET
+@owner_page
+def plan_page(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse:
+    row = owned_plan(owner, plan_id)
+    script = row.session_script
+    return render(
+        request,
+        "softspot/plan.html",
+        {
+            "plan": row,
+            "script": script,
+            "thigh_map": thigh_map_svg(script),
+            "rows": timeline(script),
+            "total": format_seconds(script.total_seconds),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@owner_page
+def before(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
+    row = owned_plan(owner, plan_id)
+    form = RatingsForm(request.POST if request.method == "POST" else None, initial=row.before or {})
+    if request.method == "POST" and form.is_valid():
+        row.before = form.ratings()
+        row.save(update_fields=["before"])
+        return redirect("play", plan_id=row.id)
+    return render(
+        request,
+        "softspot/before.html",
+        {"plan": row, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def session_data(request: HttpRequest, row: Plan, script: SessionScript) -> dict[str, object]:
+    """The player's one JSON island (documented in docs/web.md)."""
+    shas = CueText.register(spoken_texts(script))
+    return {
+        "plan_id": str(row.id),
+        "script": script.model_dump(mode="json"),
+        "before": row.before,
+        "record_url": reverse("store:records"),
+        "csrf_token": get_token(request),
+        "cue_url_pattern": reverse("cue", kwargs={"sha": "0" * 64}).replace("0" * 64, "{sha}"),
+        "cue_urls": {text: reverse("cue", kwargs={"sha": sha}) for text, sha in shas.items()},
+        "chime_url": reverse("chime"),
+        "audio_url": reverse("plan-audio", kwargs={"plan_id": row.id}),
+        "time_scale": settings.SOFTSPOT_TIME_SCALE,
+        "history_url": reverse("history"),
+        "plan_url": reverse("plan", kwargs={"plan_id": row.id}),
+        "technique_url": reverse("technique", kwargs={"technique_id": row.technique_id}),
+        "sw_url": settings.STATIC_URL + "softspot/sw.js",
+    }
+
+
+@require_GET
+@owner_page
+def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
+    row = owned_plan(owner, plan_id)
+    if row.before is None:
+        return redirect("before", plan_id=row.id)
+    script = row.session_script
+    return render(
+        request,
+        "softspot/player.html",
+        {
+            "plan": row,
+            "script": script,
+            "session_data": session_data(request, row, script),
+            "thigh_map": thigh_map_svg(script, svg_id="live-map"),
+            "after_form": RatingsForm(prefix="after"),
+            "ratings": RATINGS,
+        },
+    )
+
+
+def _wav(data: bytes | Path, name: str) -> HttpResponseBase:
+    if isinstance(data, Path):
+        response: HttpResponseBase = FileResponse(data.open("rb"), content_type="audio/wav", filename=name)
+    else:
+        response = HttpResponse(data, content_type="audio/wav")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
+
+
+def _unavailable(message: str) -> HttpResponseBase:
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@owner_resource
+def plan_audio(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
+    """The whole session as one WAV, for any media player (rendered once, then cached)."""
+    row = owned_plan(owner, plan_id)
+    try:
+        data = sound.session_wav(row.session_script)
+    except sound.AudioUnavailable as exc:
+        return _unavailable(str(exc))
+    return _wav(data, f"softspot-{row.id}.wav")
+
+
+@require_GET
+@owner_resource
+def cue(request: HttpRequest, owner: Owner, sha: str) -> HttpResponseBase:
+    """A spoken cue by its content hash; only texts of planned sessions are ever rendered."""
+    text = CueText.objects.filter(sha=sha).values_list("text", flat=True).first()
+    if text is None or cue_sha(text) != sha:
+        raise Http404("No such cue")
+    try:
+        data = sound.cue_wav(text)
+    except sound.AudioUnavailable as exc:
+        return _unavailable(str(exc))
+    return _wav(data, f"{sha}.wav")
+
+
+@require_GET
+@owner_resource
+def chime(request: HttpRequest, owner: Owner) -> HttpResponseBase:
+    """The soft chime played before each move."""
+    try:
+        data = sound.chime_wav()
+    except sound.AudioUnavailable as exc:
+        return _unavailable(str(exc))
+    return _wav(data, "chime.wav")

@@ -1,0 +1,200 @@
+"""The technique page (public), the safety check and the set-up form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from softspot.core.loader import built_in, built_in_ids
+from softspot.core.planner import PlanError, PlanOptions, StopError, plan
+from softspot.core.screening import AnswerError, Screening, screen
+from softspot.core.script import SessionScript
+from softspot.core.technique import Technique
+from softspot.core.units import UnitError, format_duration, parse_length
+from softspot.web.access import Owner, owner_page
+from softspot.web.drawing import thigh_map_svg
+from softspot.web.forms import CheckForm, SetupForm
+from softspot.web.history import suggestion_for
+from softspot.web.models import CueText, Plan, spoken_texts
+
+SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
+POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
+PLAN_FIELDS = {
+    "--thigh": "thigh",
+    "--height": "height",
+    "--minutes-per-leg": "minutes",
+    "--start-leg": "start_leg",
+    "--position": "position",
+    "--surface": "surface",
+    "--add-on": "add_ons",
+}
+_ANSWERS = "softspot_answers"
+
+
+def technique_or_404(technique_id: str) -> Technique:
+    if technique_id not in built_in_ids():
+        raise Http404("No such technique")
+    return built_in(technique_id)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    ids = built_in_ids()
+    if len(ids) == 1:
+        return redirect("technique", technique_id=ids[0])
+    return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
+
+
+def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
+    """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
+    technique = technique_or_404(technique_id)
+    example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
+    dose = technique.dose
+    return render(
+        request,
+        "softspot/technique.html",
+        {
+            "technique": technique,
+            "stops": [q for q in technique.questions if q.if_yes.action == "stop"],
+            "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
+            "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
+            "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
+            "thigh_map": thigh_map_svg(example, svg_id="example-map"),
+            "example": example,
+            "dose": {
+                "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
+                "start": format_duration(dose.start),
+                "grow_by": format_duration(dose.grow_by),
+                "grow_after": dose.grow_after,
+                "maximum": format_duration(dose.maximum),
+                "first_hold": format_duration(technique.spots.first_hold.max),
+            },
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@owner_page
+def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse:
+    """The safety questions; stop lists every reason, go or adapt carries the answers to set-up."""
+    technique = technique_or_404(technique_id)
+    form = CheckForm(technique, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        result = screen(technique, form.answers())
+        if result.verdict == "stop":
+            request.session.pop(_ANSWERS, None)
+            return render(request, "softspot/stop.html", {"technique": technique, "result": result})
+        stored = dict(request.session.get(_ANSWERS, {}))
+        stored[technique.id] = result.answers
+        request.session[_ANSWERS] = stored
+        return redirect("setup", technique_id=technique.id)
+    return render(request, "softspot/check.html", {"technique": technique, "form": form})
+
+
+def _screening(request: HttpRequest, technique: Technique) -> Screening | None:
+    answers = request.session.get(_ANSWERS, {}).get(technique.id)
+    if not isinstance(answers, dict):
+        return None
+    try:
+        result = screen(technique, answers)
+    except AnswerError:
+        return None
+    return None if result.verdict == "stop" else result
+
+
+@require_http_methods(["GET", "POST"])
+@owner_page
+def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponseBase:
+    """Thigh, first leg, position, minutes and add-ons; a valid form makes a plan, a bad one saves nothing."""
+    technique = technique_or_404(technique_id)
+    result = _screening(request, technique)
+    if result is None:
+        return redirect("check", technique_id=technique.id)
+    suggestion = suggestion_for(owner, technique)
+    if result.surface:
+        surfaces = [(result.surface, technique.surface(result.surface).name)]
+    else:
+        surfaces = [(s.id, s.name) for s in technique.surfaces]
+    unlocked = [
+        a
+        for a in technique.add_ons
+        if a.unlock_after <= suggestion.comfortable_sessions and a.id not in result.omitted_add_ons
+    ]
+    locked = [a for a in technique.add_ons if a not in unlocked]
+    initial = {
+        "unit": "cm",
+        "start_leg": technique.sides[0].id,
+        "surface": surfaces[0][0],
+        "position": result.position or technique.main_position.id,
+        "minutes": f"{suggestion.seconds_per_leg / 60:g}",
+    }
+    form = SetupForm(
+        technique,
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        surfaces=surfaces,
+        add_ons=[(a.id, a.name) for a in unlocked],
+    )
+    if request.method == "POST" and form.is_valid():
+        made = _make_plan(form, technique, result, suggestion.comfortable_sessions)
+        if made is not None:
+            plan_row = Plan.create_for(owner, made)
+            CueText.register(spoken_texts(made))
+            return redirect("plan", plan_id=plan_row.id)
+    return render(
+        request,
+        "softspot/setup.html",
+        {
+            "technique": technique,
+            "form": form,
+            "result": result,
+            "suggestion": suggestion,
+            "unlocked": unlocked,
+            "locked": locked,
+            "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
+            "maximum": f"{technique.dose.maximum / 60:g}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfortable: int) -> SessionScript | None:
+    data = form.cleaned_data
+    unit = data["unit"]
+    lengths: dict[str, Any] = {}
+    for name in ("thigh", "height"):
+        if data.get(name) is not None:
+            try:
+                lengths[name] = parse_length(f"{data[name]} {unit}")
+            except UnitError as exc:
+                form.add_error(name, str(exc))
+                return None
+    options = PlanOptions(
+        thigh=lengths.get("thigh"),
+        height=lengths.get("height"),
+        minutes_per_leg=data["minutes"],
+        start_leg=data["start_leg"],
+        position=data["position"],
+        surface=data["surface"],
+        add_ons=tuple(data.get("add_ons") or ()),
+        answers=result.answers,
+        comfortable_sessions=comfortable,
+        unit=unit,
+    )
+    try:
+        return plan(technique, options)
+    except StopError:
+        form.add_error(None, "The safety check says stop; no plan is made.")
+    except PlanError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        field = PLAN_FIELDS.get(exc.field)
+        form.add_error(field if field in form.fields else None, message)
+    return None
+
+
+def start_url(technique: Technique) -> str:
+    return reverse("check", kwargs={"technique_id": technique.id})
