@@ -38,6 +38,7 @@ MIN_SPOT_SECONDS = 1.0
 
 STOP_REASONS: tuple[str, ...] = ("discomfort", "out_of_time", "other")
 StopReason = Literal["discomfort", "out_of_time", "other"]
+_STOP_REASONS: dict[str, StopReason] = {"discomfort": "discomfort", "out_of_time": "out_of_time", "other": "other"}
 SpotEnd = Literal["softened", "time", "skipped", "stopped"]
 LegEnd = Literal["time", "last_spot", "skipped", "stopped"]
 SegmentEnd = Literal["softened", "time", "skipped", "stopped"]
@@ -305,9 +306,12 @@ class Engine:
 
     def start(self, now: float) -> Outcome:
         if self._t0 is not None:
-            return Outcome(False, "the session has already started")
+            emitted: list[Cue] = []
+            if not self._finished and self._paused_at is None:
+                self._advance(now, emitted)
+            return self._done(emitted, "the session has already started")
         self._t0 = now
-        emitted: list[Cue] = []
+        emitted = []
         self._enter(0, 0.0, emitted)
         return self._done(emitted)
 
@@ -343,10 +347,11 @@ class Engine:
         refused = self._refuse_unstarted() or self._refuse_finished()
         if refused:
             return refused
-        if self._paused_at is None:
-            return Outcome(False, "the session is not paused")
-        self._close_pause(now)
         emitted: list[Cue] = []
+        if self._paused_at is None:
+            self._advance(now, emitted)
+            return self._done(emitted, "the session is not paused" if not self._finished else "the session is over")
+        self._close_pause(now)
         self._say("resumed", self.script.cues.resumed, self._clock(now), emitted)
         return self._done(emitted)
 
@@ -397,7 +402,8 @@ class Engine:
         return self._done(emitted)
 
     def stop(self, now: float, reason: str) -> Outcome:
-        if reason not in STOP_REASONS:
+        stop_reason = _STOP_REASONS.get(reason)
+        if stop_reason is None:
             return Outcome(False, f"unknown stop reason {reason!r} (choose {', '.join(STOP_REASONS)})")
         emitted: list[Cue] = []
         if self._paused_at is not None and not self._finished:
@@ -411,7 +417,7 @@ class Engine:
         self._end_leg(current.leg, "stopped")
         self._current = None
         self._finished = True
-        self._stop_reason = reason  # type: ignore[assignment]  # checked against STOP_REASONS above
+        self._stop_reason = stop_reason
         self._ended_at = self._clock(now)
         self._say("stopped", self.script.cues.stopped, self._ended_at, emitted)
         return self._done(emitted)
