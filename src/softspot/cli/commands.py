@@ -183,11 +183,72 @@ def render_audio(
     )
 
 
+def guide(
+    technique: TechniqueOpt = "hands-free-hamstring",
+    answer: AnswerOpt = None,
+    thigh: Annotated[str | None, typer.Option(help="Thigh length ('42 cm', '16.5 in'); default: last time's.")] = None,
+    height: Annotated[str | None, typer.Option(help="Height, to estimate the thigh: '172 cm'.")] = None,
+    minutes_per_leg: Annotated[
+        float | None, typer.Option(help="Minutes on each leg. Default: the suggestion from your history.")
+    ] = None,
+    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
+    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
+    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Unlocked add-on to include (repeatable).")] = None,
+    before: Annotated[
+        str | None, typer.Option(metavar="L,R,B", help="Tension before, 0-10: left hamstring, right, lower back.")
+    ] = None,
+    after: Annotated[str | None, typer.Option(metavar="L,R,B", help="Tension after, 0-10, as for --before.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note to keep with the session.")] = None,
+    voice: Annotated[bool, typer.Option("--voice/--no-voice", help="Speak cues with espeak-ng.")] = True,
+    voice_name: Annotated[str | None, typer.Option(help="espeak-ng voice, e.g. en-gb or en-us+f3.")] = None,
+    rate: Annotated[int | None, typer.Option(help="Speaking rate, words per minute.")] = None,
+    speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
+) -> None:
+    """Take the pair through a whole session: safety check, set-up, plan, tension before, the live session
+    (space = softened, move on; p pause; e a little longer; s other leg; q stop), tension after, saved.
+
+    Every question has an option, so it runs unattended when all are given.
+    """
+    from softspot.cli import guide_cmd
+
+    guide_cmd.guide(
+        guide_cmd.GuideOptions(
+            technique=technique, answers=answer or [], thigh=thigh, height=height, minutes_per_leg=minutes_per_leg,
+            start_leg=start_leg, position=position, surface=surface, add_ons=add_on or [], before=before,
+            after=after, note=note, voice=voice, voice_name=voice_name, rate=rate, speed=speed,
+        )
+    )
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; --lan: all).")] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    lan: Annotated[
+        bool, typer.Option("--lan", help="Serve to the home network: sign-in required; prints a one-time link.")
+    ] = False,
+) -> None:
+    """Start the web app (applies migrations first). On loopback no sign-in is asked."""
+    from softspot.cli import serve_cmd
+
+    serve_cmd.serve(host, port, lan)
+
+
+def admin(ctx: typer.Context) -> None:
+    """Run a Django management command against softspot's settings (e.g. `softspot admin createsuperuser`)."""
+    from softspot.cli import serve_cmd
+
+    serve_cmd.admin(list(ctx.args))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
     app.command()(screen)
     app.command()(plan)
+    app.command()(guide)
     app.command()(history)
     app.command()(progress)
     app.command()(export)
     app.command("render-audio")(render_audio)
+    app.command()(serve)
+    app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(admin)

@@ -1,0 +1,227 @@
+"""``softspot guide``: screening, set-up, today's plan, tension before, the live session, after, saved.
+
+Every prompt has an option, so the whole command runs unattended when all are
+given (that is how the tests drive it). On a terminal, missing answers are asked.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.markup import escape
+
+from softspot.cli.live import LiveSession, Silent, Voice
+from softspot.cli.output import console, fail
+from softspot.cli.plan_cmd import STOPPED, gather_answers, length_option, show_screening
+from softspot.cli.technique_cmd import resolve
+from softspot.cli.views import plan_table, thigh_map
+from softspot.core.planner import PlanError, PlanOptions, StopError, plan
+from softspot.core.record import RecordError, parse_record
+from softspot.core.screening import screen
+from softspot.core.script import SessionScript
+from softspot.core.units import Length
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+RATED = ("left hamstring", "right hamstring", "lower back")
+
+
+@dataclass(frozen=True)
+class GuideOptions:
+    technique: str
+    answers: list[str]
+    thigh: str | None
+    height: str | None
+    minutes_per_leg: float | None
+    start_leg: str | None
+    position: str | None
+    surface: str | None
+    add_ons: list[str]
+    before: str | None
+    after: str | None
+    note: str | None
+    voice: bool
+    voice_name: str | None
+    rate: int | None
+    speed: float
+
+
+def parse_ratings(option: str, text: str) -> dict[str, int]:
+    """``"6,5,4"`` -> left, right, back; each a whole number 0-10."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise ValueError(f"{option}: give three ratings L,R,B (left hamstring, right hamstring, lower back), e.g. 6,5,4")
+    values: dict[str, int] = {}
+    for name, label, part in zip(("left", "right", "back"), RATED, parts, strict=True):
+        if not part.isdigit():
+            raise ValueError(f"{option}: '{part}' ({label}) is not a whole number from 0 to 10")
+        value = int(part)
+        if value > 10:
+            raise ValueError(f"{option}: {value} ({label}) is above 10; rate 0 (none) to 10 (worst)")
+        values[name] = value
+    return values
+
+
+def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) -> dict[str, int]:
+    if given is not None:
+        try:
+            return parse_ratings(option, given)
+        except ValueError as exc:
+            fail(str(exc))
+    if not interactive:
+        fail(f"{option}: no terminal to ask on; give the tension {moment} as {option} L,R,B (0-10 each)")
+    console.print(f"[bold]Tension {moment}[/], 0 (none) to 10 (worst):")
+    values: dict[str, int] = {}
+    for name, label in zip(("left", "right", "back"), RATED, strict=True):
+        while True:
+            raw = typer.prompt(f"  {label}")
+            if raw.strip().isdigit() and int(raw) <= 10:
+                values[name] = int(raw)
+                break
+            console.print(f"  [yellow]'{escape(raw)}' is not a whole number from 0 to 10; try again[/]")
+    return values
+
+
+def make_voice(options: GuideOptions) -> Voice:
+    from softspot.audio import CuePlayer
+    from softspot.audio.speech import Voice as SpeechVoice
+
+    try:
+        settings = SpeechVoice()
+        if options.voice_name is not None or options.rate is not None:
+            settings = SpeechVoice(options.voice_name or settings.name, options.rate or settings.rate)
+    except ValueError as exc:
+        fail(f"--voice-name/--rate: {exc}")
+    return CuePlayer(settings, speech=options.voice)
+
+
+def guide(options: GuideOptions) -> None:
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if options.speed <= 0:
+        fail("--speed: must be above 0")
+    technique = resolve(options.technique)
+    thigh = length_option("--thigh", options.thigh)
+    height = length_option("--height", options.height)
+    if options.before is not None:
+        ask_ratings("--before", options.before, "before", interactive)  # validate early: fail before anything runs
+    if options.after is not None:
+        ask_ratings("--after", options.after, "after", interactive)
+
+    console.rule(f"[bold]{escape(technique.title)}[/]")
+    console.print("[bold]1. Safety check[/] (asked every time: health can change)")
+    answers = gather_answers(technique, options.answers)
+    result = screen(technique, answers)
+    show_screening(result)
+    if result.verdict == "stop":
+        raise typer.Exit(STOPPED)
+
+    from softspot.store import bootstrap
+
+    bootstrap.setup()
+    from softspot.store.records import local_owner, suggestion as suggest_for
+
+    owner = local_owner()
+    suggestion = suggest_for(owner, technique)
+    if thigh is None and height is None:
+        thigh = last_thigh(owner, technique.id)
+
+    console.print("\n[bold]2. Set up[/]")
+    surface = technique.surface(options.surface or result.surface or technique.default_surface.id)
+    console.print(f"  ☐ {escape(surface.name)}: {escape(surface.description)}")
+    for cue in technique.setup:
+        console.print(f"  ☐ {escape(cue.show)}")
+    if interactive:
+        typer.prompt("  Press Enter when you are set up", default="", show_default=False)
+
+    minutes = options.minutes_per_leg if options.minutes_per_leg is not None else suggestion.minutes_per_leg
+    try:
+        script = plan(technique, PlanOptions(
+            thigh=thigh, height=height, minutes_per_leg=minutes, start_leg=options.start_leg,
+            position=options.position, surface=options.surface, add_ons=tuple(options.add_ons), answers=answers,
+            comfortable_sessions=suggestion.comfortable_sessions,
+        ))
+    except StopError:  # screened above; kept for safety
+        raise typer.Exit(STOPPED) from None
+    except PlanError as exc:
+        fail(str(exc))
+
+    console.print("\n[bold]3. Today's plan[/]")
+    console.print(f"  Suggested: {escape(suggestion.reason)}")
+    if suggestion.unlocked_add_ons and not options.add_ons:
+        console.print(f"  Unlocked add-ons (add with --add-on): {', '.join(suggestion.unlocked_add_ons)}")
+    for line in script.explanation:
+        console.print(f"  {escape(line)}")
+    console.print(thigh_map(script))
+    if not interactive:
+        console.print(plan_table(script))
+
+    console.print("\n[bold]4. Before[/]")
+    before = ask_ratings("--before", options.before, "before", interactive)
+
+    console.print("\n[bold]5. The session[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
+    if interactive:
+        typer.prompt("  Press Enter to start; the giver then follows the voice", default="", show_default=False)
+    voice = make_voice(options) if options.voice else Silent()
+    started_at = datetime.now(UTC)
+    session = LiveSession(script, console=console, voice=voice, speed=options.speed, interactive=interactive)
+    try:
+        engine = session.run()
+    finally:
+        voice.close(drain=True, timeout=10)
+    ended_at = datetime.now(UTC)
+    engine_record = engine.record()
+
+    console.print("\n[bold]6. After[/]")
+    after: dict[str, int] | None
+    if engine_record["ended_early"] and options.after is None and not interactive:
+        after = None
+    else:
+        after = ask_ratings("--after", options.after, "after", interactive)
+    note = options.note
+    if note is None:
+        note = typer.prompt("  A note (optional)", default="", show_default=False) if interactive else ""
+
+    save(owner, script, engine_record, before, after, note, started_at, ended_at)
+
+
+def last_thigh(owner: User, technique_id: str) -> Length | None:
+    """The thigh measured last time, so the pair does not re-enter it."""
+    from softspot.store.records import history
+
+    latest = history(owner, technique_id).first()
+    if latest is None:
+        return None
+    person = SessionScript.model_validate(latest.script).person
+    if person.thigh_source != "measured":
+        return None
+    return Length(person.thigh_cm, person.unit)
+
+
+def save(owner: User, script: SessionScript, engine_record: dict[str, Any],
+         before: dict[str, int], after: dict[str, int] | None, note: str,
+         started_at: datetime, ended_at: datetime) -> None:
+    from softspot.store.records import save_record
+
+    payload = {
+        "key": str(uuid.uuid4()), "source": "terminal", "script": script.model_dump(mode="json"),
+        "engine": engine_record, "before": before, "after": after, "note": note,
+        "started_at": started_at.isoformat(), "ended_at": ended_at.isoformat(),
+    }
+    try:
+        record, _ = save_record(owner, parse_record(payload))
+    except RecordError as exc:
+        fail(f"the record could not be saved: {exc}")
+    held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
+    console.print(f"\n[bold green]Saved.[/] {len(engine_record['spots'])} spots, "
+                  f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + ".")
+    if after is not None:
+        for name, label in zip(("left", "right", "back"), RATED, strict=True):
+            change = after[name] - before[name]
+            console.print(f"  {label:16} {before[name]:2} → {after[name]:2}  ({change:+d})")
+    console.print(f"  [dim]record {record.key}; see `softspot history` and `softspot progress`[/]")

@@ -1,0 +1,268 @@
+"""The terminal player: runs the engine against the clock, reads keys, shows the live screen, speaks cues.
+
+Time comes from deadlines: the loop sleeps (in ``select`` on the keyboard) until
+the current segment's deadline or a key, then ticks the engine with the clock's
+``now``. It never counts ticks, so it does not drift, and a cue is late only by
+the scheduler's wake-up delay (measured in ``bench/cue_lateness.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from softspot.cli.views import thigh_map
+from softspot.core.engine import Cue, Engine, Outcome, State
+from softspot.core.script import SessionScript
+from softspot.core.units import format_distance, format_seconds
+
+# Keys: space/enter/→/PageDown = softened, move on; p pause; e longer; s other leg; q stop.
+NEXT_KEYS = {" ", "\r", "\n", "right", "pagedown", "n"}
+STOP_WHY = {"d": "discomfort", "o": "out_of_time", "x": "other"}
+_ESCAPES = {"\x1b[C": "right", "\x1b[6~": "pagedown", "\x1bOC": "right"}
+
+Clock = Callable[[], float]
+
+
+class Voice(Protocol):
+    def say(self, text: str | list[str], *, chime: bool = True) -> None: ...
+
+    def close(self, *, drain: bool = True, timeout: float = 15.0) -> None: ...
+
+
+class Silent:
+    """A voice that says nothing (``--no-voice`` with no chimes, and tests)."""
+
+    def say(self, text: str | list[str], *, chime: bool = True) -> None:
+        return None
+
+    def close(self, *, drain: bool = True, timeout: float = 15.0) -> None:
+        return None
+
+
+def scaled_clock(speed: float, base: Clock = time.monotonic) -> Clock:
+    """Session seconds: real seconds times ``speed`` (``--speed`` compresses time for demos and tests)."""
+    start = base()
+    return lambda: (base() - start) * speed
+
+
+class Keys:
+    """Single key presses from a terminal in cbreak mode; ``read`` waits at most ``timeout`` seconds."""
+
+    def __init__(self, fd: int | None) -> None:
+        self.fd = fd
+
+    def read(self, timeout: float) -> str | None:
+        if self.fd is None:
+            time.sleep(max(0.0, timeout))
+            return None
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return None
+        data = os.read(self.fd, 16).decode("utf-8", "replace")
+        if not data:  # end of input: no more keys
+            self.fd = None
+            return None
+        if data.startswith("\x1b") and len(data) > 1:
+            return _ESCAPES.get(data, "escape")
+        return "escape" if data == "\x1b" else data[0].lower() if data[0] not in "\r\n " else data[0]
+
+
+@contextmanager
+def keyboard(enabled: bool) -> Iterator[Keys]:
+    """Put the terminal in cbreak mode (keys arrive at once, not echoed) and restore it after."""
+    if not enabled or not sys.stdin.isatty():
+        yield Keys(None)
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield Keys(fd)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+_DIGITS = {
+    "0": ("███", "█ █", "█ █", "█ █", "███"),
+    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
+    "2": ("███", "  █", "███", "█  ", "███"),
+    "3": ("███", "  █", "███", "  █", "███"),
+    "4": ("█ █", "█ █", "███", "  █", "  █"),
+    "5": ("███", "█  ", "███", "  █", "███"),
+    "6": ("███", "█  ", "███", "█ █", "███"),
+    "7": ("███", "  █", "  █", "  █", "  █"),
+    "8": ("███", "█ █", "███", "█ █", "███"),
+    "9": ("███", "█ █", "███", "  █", "███"),
+    ":": ("   ", " ▀ ", "   ", " ▀ ", "   "),
+}
+
+
+def big(text: str) -> Text:
+    """Digits five rows high, readable from across a room."""
+    rows = [" ".join(_DIGITS[ch][row] for ch in text if ch in _DIGITS) for row in range(5)]
+    return Text("\n".join(rows), style="bold")
+
+
+@dataclass
+class Lateness:
+    """How late each cue was played, in real seconds after its moment."""
+
+    samples: list[float] = field(default_factory=list)
+
+    def add(self, cue: Cue, now: float, speed: float) -> None:
+        self.samples.append(max(0.0, now - cue.at) / speed)
+
+
+class LiveSession:
+    """Plays one script: ``run()`` returns the engine when the session is finished or stopped."""
+
+    def __init__(
+        self,
+        script: SessionScript,
+        *,
+        console: Console,
+        voice: Voice,
+        speed: float = 1.0,
+        clock: Clock | None = None,
+        interactive: bool = True,
+        on_cue: Callable[[Cue], None] | None = None,
+    ) -> None:
+        self.script = script
+        self.engine = Engine(script)
+        self.console = console
+        self.voice = voice
+        self.speed = speed
+        self.clock = clock or scaled_clock(speed)
+        self.interactive = interactive
+        self.lateness = Lateness()
+        self.on_cue = on_cue
+        self.notice = ""
+        self.asking_why = False
+
+    # -- events --------------------------------------------------------------
+
+    def _play(self, outcome: Outcome, now: float) -> None:
+        for cue in outcome.cues:
+            self.lateness.add(cue, now, self.speed)
+            texts = [cue.say]
+            self.voice.say(texts, chime=cue.chime)
+            if self.on_cue is not None:
+                self.on_cue(cue)
+            if not self.interactive:
+                self.console.print(f"[dim]{format_seconds(cue.at)}[/] {cue.show}", highlight=False)
+        if not outcome.accepted and outcome.reason:
+            self.notice = outcome.reason
+
+    def handle(self, key: str, now: float) -> None:
+        """One key press."""
+        engine = self.engine
+        if self.asking_why:
+            if key in STOP_WHY:
+                self.asking_why = False
+                self._play(engine.stop(now, STOP_WHY[key]), now)
+            elif key in {"escape", "q"}:
+                self.asking_why = False
+                self.notice = "Not stopped: carry on."
+            return
+        self.notice = ""
+        if key in NEXT_KEYS:
+            self._play(engine.softened(now), now)
+        elif key == "p":
+            self._play(engine.resume(now) if engine.paused else engine.pause(now), now)
+        elif key == "e":
+            self._play(engine.extend(now), now)
+        elif key == "s":
+            self._play(engine.skip(now), now)
+        elif key in {"q", "escape"}:
+            self.asking_why = True
+
+    # -- the loop ------------------------------------------------------------
+
+    def run(self) -> Engine:
+        engine = self.engine
+        self._play(engine.start(self.clock()), self.clock())
+        if not self.interactive:
+            while not engine.finished:
+                state = engine.state(self.clock())
+                wait = state.remaining / self.speed if not state.paused else 0.2
+                time.sleep(max(0.0, wait))
+                now = self.clock()
+                self._play(engine.tick(now), now)
+            return engine
+        from rich.live import Live
+
+        with keyboard(True) as keys, Live(console=self.console, auto_refresh=False, screen=False) as live:
+            while not engine.finished:
+                now = self.clock()
+                self._play(engine.tick(now), now)
+                if engine.finished:
+                    break
+                state = engine.state(now)
+                live.update(self.screen(state), refresh=True)
+                # Wake at the next deadline, or within a quarter second to move the countdown.
+                wait = 0.25 if state.paused else min(0.25, state.remaining / self.speed)
+                key = keys.read(wait)
+                if key is not None:
+                    now = self.clock()
+                    self._play(engine.tick(now), now)
+                    if not engine.finished:
+                        self.handle(key, now)
+            live.update(self.screen(engine.state(self.clock())), refresh=True)
+        return engine
+
+    # -- the screen ----------------------------------------------------------
+
+    def screen(self, state: State) -> RenderableType:
+        script = self.script
+        unit = script.person.unit
+        where = ""
+        if state.leg:
+            where = f"{state.leg.upper()} LEG"
+            if state.spot is not None:
+                where += f" · spot {state.spot} of {state.spot_count}"
+                if state.from_knee_cm is not None:
+                    where += f" · {format_distance(state.from_knee_cm, unit)} from the {script.joint}"
+        now_text = Text(state.show.upper() if state.show else "", style="bold white on blue", justify="center")
+        header = Panel(now_text, title=where or script.technique.title, border_style="blue", padding=(1, 2))
+        clock = big(format_seconds(state.remaining))
+        if state.paused:
+            clock = Text("PAUSED", style="bold black on yellow")
+        bars = Table.grid(padding=(0, 1))
+        bars.add_column(justify="right", style="dim")
+        bars.add_column(ratio=1)
+        bars.add_column(style="dim")
+        if state.leg:
+            bars.add_row("leg", ProgressBar(total=max(state.leg_budget, 1), completed=state.leg_seconds),
+                         f"{format_seconds(state.leg_seconds)} / {format_seconds(state.leg_budget)}")
+        bars.add_row("session", ProgressBar(total=max(state.expected_total, 1), completed=state.elapsed),
+                     f"{format_seconds(state.elapsed)} / ~{format_seconds(state.expected_total)}")
+        parts: list[RenderableType] = [header, clock, Text("")]
+        if state.leg:
+            parts.append(thigh_map(script, current=state.spot))
+        parts.append(bars)
+        if state.next is not None:
+            parts.append(Text(f"Next: {state.next.show}", style="cyan"))
+        if self.asking_why:
+            parts.append(Text("Stop? Why:  d discomfort   o out of time   x other   (Esc: carry on)",
+                              style="bold black on yellow"))
+        elif self.notice:
+            parts.append(Text(self.notice, style="yellow"))
+        parts.append(Text("space/enter softened, move on · p pause · e a little longer · s other leg · q stop",
+                          style="dim"))
+        return Group(*parts)
