@@ -68,7 +68,7 @@ class Change:
     @property
     def drop(self) -> float | None:
         """How much the mean tension fell (positive = better)."""
-        return None if self.after_mean is None else self.before_mean - self.after_mean
+        return None if self.after_mean is None else round(self.before_mean - self.after_mean, 2)
 
 
 @dataclass(frozen=True)
