@@ -114,6 +114,8 @@ class CuePlayer:
         self.stale_after = stale_after
         self.played = 0
         self.dropped = 0
+        self.heard: list[tuple[str, ...]] = []
+        """The texts of each cue played, in order (an empty tuple for a chime alone)."""
         self._cache: CueCache | None = None
         if speech:
             self._cache = cache if cache is not None else CueCache(voice if voice is not None else Voice())
@@ -145,7 +147,7 @@ class CuePlayer:
     def say(self, text: str | Sequence[str], *, chime: bool = True) -> None:
         """Queue a cue (one text, or several said in turn) and return at once."""
         texts = (text,) if isinstance(text, str) else tuple(text)
-        texts = tuple(t for t in texts if t.strip())
+        texts = tuple(t for t in texts if t.strip()) if self._cache is not None else ()
         if self.command is None or not (texts or chime):
             return
         with self._cond:
@@ -222,6 +224,7 @@ class CuePlayer:
             self._report_once("play", f"could not play cues with {Path(self.command[0]).name}: {exc}")
             return
         self.played += 1
+        self.heard.append(cue.texts if self._cache is not None else ())
 
     def _clip_file(self, cue: _Cue) -> tuple[Path, float] | None:
         key = (cue.texts if self._cache is not None else (), cue.chime)
