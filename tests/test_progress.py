@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -286,3 +288,20 @@ def test_an_engine_record_that_contradicts_itself_is_refused() -> None:
 def test_a_stopped_session_may_skip_the_ratings_after() -> None:
     record = parse_record(make_payload(stop_reason="discomfort", after=None))
     assert (record.after, record.engine.ended_early, record.comfortable) == (None, True, False)
+
+
+TRACES = sorted((Path(__file__).parent / "traces").glob("*.json"))
+
+
+@pytest.mark.parametrize("trace", TRACES, ids=[t.stem for t in TRACES])
+def test_every_engine_trace_ends_in_a_record_the_store_accepts(trace: Path) -> None:
+    data = json.loads(trace.read_text())
+    engine = data["expected"]["record"]
+    payload = {
+        **make_payload(),
+        "script": data["script"],
+        "engine": engine,
+        "after": None if engine["ended_early"] else {"left": 2, "right": 2, "back": 2},
+    }
+    record = parse_record(payload)
+    assert record.engine.model_dump(mode="json") == engine
