@@ -67,14 +67,18 @@ def history(as_json: bool) -> None:
     if not records:
         console.print(EMPTY)
         return
+    several = len({r.technique_id for r in records}) > 1
     table = Table(title="Sessions, newest first", caption="Tension 0-10 as left/right/back")
-    for column in ("When", "Technique", "Per leg", "Time", "Before", "After", "Ended", "Note"):
+    table.add_column("When", no_wrap=True)
+    if several:
+        table.add_column("Technique", overflow="fold")
+    for column in ("Per leg", "Time", "Before", "After", "Ended", "Note"):
         table.add_column(column, overflow="fold")
     for r in records:
         ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
         table.add_row(
             f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
-            escape(r.technique_id),
+            *([escape(r.technique_id)] if several else []),
             f"{r.seconds_per_leg / 60:g} min",
             f"{r.active_seconds / 60:.0f} min",
             _ratings(r.before),
