@@ -1,0 +1,164 @@
+// Cue sound: a chime before each move, then the server-rendered speech clip,
+// played with Web Audio; speechSynthesis speaks when a clip is missing.
+// Nothing plays before unlock(), which must run inside the first tap.
+
+const CHIME_GAP = 0.15; // seconds of silence between the chime and the words
+
+export class CuePlayer {
+  constructor({ cueUrls = {}, chimeUrl = null, fetchImpl = globalThis.fetch?.bind(globalThis) } = {}) {
+    this.cueUrls = cueUrls;
+    this.chimeUrl = chimeUrl;
+    this.fetch = fetchImpl;
+    this.ctx = null;
+    this.buffers = new Map();
+    this.sources = [];
+    this.muted = false;
+  }
+
+  get unlocked() {
+    return this.ctx !== null;
+  }
+
+  /** Call from the first tap: opens the audio output and loads the clips in the background. */
+  unlock() {
+    const Ctx = globalThis.AudioContext || globalThis.webkitAudioContext;
+    if (!this.ctx && Ctx) {
+      try {
+        this.ctx = new Ctx();
+        const silent = this.ctx.createBuffer(1, 1, 22050); // iOS wants a sound inside the gesture
+        const src = this.ctx.createBufferSource();
+        src.buffer = silent;
+        src.connect(this.ctx.destination);
+        src.start();
+      } catch {
+        this.ctx = null;
+      }
+    }
+    if (this.ctx && this.ctx.state === "suspended") this.ctx.resume().catch(() => {});
+    if (globalThis.speechSynthesis) globalThis.speechSynthesis.getVoices(); // voices load late: ask early
+    this.loading = this.loadAll();
+    return this.loading;
+  }
+
+  async loadAll() {
+    if (!this.ctx || !this.fetch) return;
+    const jobs = Object.entries(this.cueUrls).map(([text, url]) => this.load(text, url));
+    if (this.chimeUrl) jobs.push(this.load("\u0000chime", this.chimeUrl));
+    await Promise.allSettled(jobs);
+  }
+
+  async load(name, url) {
+    const response = await this.fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const data = await response.arrayBuffer();
+    this.buffers.set(name, await this.ctx.decodeAudioData(data));
+  }
+
+  /** Play the cues one event made, in order: the newest event cuts off anything still sounding. */
+  play(cues) {
+    if (this.muted || !cues.length || (!this.ctx && !globalThis.speechSynthesis)) return;
+    this.cancel();
+    const ctx = this.ctx;
+    if (ctx && ctx.state === "suspended") ctx.resume().catch(() => {});
+    let at = ctx ? ctx.currentTime + 0.01 : 0;
+    const spoken = [];
+    if (cues.some((c) => c.chime)) at = this.chime(at);
+    for (const cue of cues) {
+      const clip = this.buffers.get(cue.say);
+      if (ctx && clip) {
+        this.startBuffer(clip, at, 1);
+        at += clip.duration + 0.1;
+      } else {
+        spoken.push(cue.say);
+      }
+    }
+    if (spoken.length) this.speak(spoken.join(" "));
+  }
+
+  chime(at) {
+    const ctx = this.ctx;
+    if (!ctx) return at;
+    const clip = this.buffers.get("\u0000chime");
+    if (clip) {
+      this.startBuffer(clip, at, 0.8);
+      return at + clip.duration + CHIME_GAP;
+    }
+    // No clip: two soft sine tones.
+    for (const [i, freq] of [660, 880].entries()) {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      const t = at + i * 0.18;
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.3, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.5);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(t);
+      osc.stop(t + 0.55);
+      this.sources.push(osc);
+    }
+    return at + 0.7 + CHIME_GAP;
+  }
+
+  startBuffer(buffer, at, volume) {
+    const src = this.ctx.createBufferSource();
+    src.buffer = buffer;
+    const gain = this.ctx.createGain();
+    gain.gain.value = volume;
+    src.connect(gain).connect(this.ctx.destination);
+    src.start(at);
+    this.sources.push(src);
+  }
+
+  speak(text) {
+    const synth = globalThis.speechSynthesis;
+    const Utterance = globalThis.SpeechSynthesisUtterance;
+    if (!synth || !Utterance) return;
+    const utterance = new Utterance(text);
+    utterance.rate = 0.95;
+    synth.speak(utterance);
+  }
+
+  cancel() {
+    for (const src of this.sources) {
+      try {
+        src.stop();
+      } catch {
+        /* already stopped */
+      }
+    }
+    this.sources = [];
+    if (globalThis.speechSynthesis) globalThis.speechSynthesis.cancel();
+  }
+}
+
+/**
+ * A very quiet, slowly swelling brown noise as a looping WAV (made here, never
+ * downloaded). Played by an <audio> element it keeps the page audible, so the
+ * browser does not throttle its timers, and gives the lock screen a media
+ * session whose buttons the player answers.
+ */
+export function softNoiseWav(seconds = 4, rate = 8000, amplitude = 0.02, random = Math.random) {
+  const n = seconds * rate;
+  const bytes = new DataView(new ArrayBuffer(44 + n * 2));
+  const text = (at, s) => [...s].forEach((ch, i) => bytes.setUint8(at + i, ch.charCodeAt(0)));
+  text(0, "RIFF");
+  bytes.setUint32(4, 36 + n * 2, true);
+  text(8, "WAVEfmt ");
+  bytes.setUint32(16, 16, true);
+  bytes.setUint16(20, 1, true); // PCM
+  bytes.setUint16(22, 1, true); // mono
+  bytes.setUint32(24, rate, true);
+  bytes.setUint32(28, rate * 2, true);
+  bytes.setUint16(32, 2, true);
+  bytes.setUint16(34, 16, true);
+  text(36, "data");
+  bytes.setUint32(40, n * 2, true);
+  let last = 0;
+  for (let i = 0; i < n; i += 1) {
+    last = (last + 0.02 * (random() * 2 - 1)) / 1.02; // brown noise
+    const swell = 0.6 + 0.4 * Math.sin((Math.PI * i) / n); // loops without a click
+    bytes.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, last * 3.5 * swell)) * amplitude * 32767), true);
+  }
+  return bytes.buffer;
+}

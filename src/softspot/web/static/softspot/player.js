@@ -1,0 +1,489 @@
+// The browser player: drives the session engine from performance.now()
+// deadlines, shows and says each step, keeps the session alive and resumable,
+// and queues the finished record until the server has it.
+//
+// Configuration comes only from the JSON island #session-data (docs/web.md).
+// Timers here only wake the page up; how much time has passed is always read
+// from the clock, so a late or throttled timer never makes a step longer.
+
+import { Engine } from "./engine.js";
+import { CuePlayer } from "./audio.js";
+import { BackgroundSound, ScreenKeeper, mediaButtons } from "./keepalive.js";
+import { newKey } from "./keys.js";
+import { Outbox, csrfToken, fetchSender, idbStore, memoryStore } from "./outbox.js";
+import { buildRecord, isoSeconds, ratingsFrom } from "./record.js";
+import * as snapshots from "./snapshot.js";
+
+const $ = (id) => document.getElementById(id);
+const data = JSON.parse($("session-data").textContent);
+const script = data.script;
+const scale = Number(data.time_scale) > 0 ? Number(data.time_scale) : 1;
+const root = $("player");
+const storage = safeStorage();
+const DISPLAY_MS = 200;
+const RETRY_MS = 30000;
+
+const legNames = Object.fromEntries(script.legs.map((leg) => [leg.leg, leg.name]));
+const cues = new CuePlayer({ cueUrls: data.cue_urls || {}, chimeUrl: data.chime_url });
+const keeper = new ScreenKeeper({ notice: $("wake-notice") });
+const background = new BackgroundSound();
+const setMedia = mediaButtons(navigator, {
+  pause: () => act("pause"),
+  resume: () => act("resume"),
+  next: () => act("softened"),
+});
+
+// Exposed for the browser tests and benches: cue lateness, measured in the page.
+const debug = { lateness: [], cues: [] };
+window.softspot = debug;
+
+let engine = new Engine(script);
+let events = [];
+let perfZero = 0;
+let key = null;
+let startedAt = 0;
+let endedAt = 0;
+let stage = "ready"; // ready -> playing -> after -> saved
+let deadlineTimer = 0;
+let displayTimer = 0;
+let lastSaved = 0;
+let shown = {};
+
+function safeStorage() {
+  try {
+    const s = window.localStorage;
+    s.setItem("softspot:probe", "1");
+    s.removeItem("softspot:probe");
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+const clock = () => snapshots.sessionClock(performance.now(), perfZero, scale);
+
+// -- events ----------------------------------------------------------------
+
+function act(name, reason) {
+  if (stage !== "playing") return;
+  if (name === "pause" && engine.paused) name = "resume";
+  else if (name === "resume" && !engine.paused) return;
+  const at = clock();
+  const out = name === "stop" ? engine.stop(at, reason) : engine[name](at);
+  if (out.accepted) {
+    events.push(reason ? { e: name, at, reason } : { e: name, at });
+    save(true);
+  } else if (out.reason) {
+    say(out.reason.charAt(0).toUpperCase() + out.reason.slice(1) + ".");
+  }
+  heard(out.cues);
+  update();
+}
+
+function heard(emitted) {
+  if (!emitted || !emitted.length) return;
+  const now = performance.now();
+  for (const cue of emitted) {
+    const due = perfZero + (cue.at * 1000) / scale;
+    debug.lateness.push(now - due);
+    debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show });
+  }
+  cues.play(emitted);
+}
+
+function say(text) {
+  const live = $("live");
+  live.textContent = "";
+  window.setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+// -- the clock loop ----------------------------------------------------------
+
+function update() {
+  if (stage !== "playing") return;
+  heard(engine.tick(clock()).cues);
+  const state = engine.state(clock());
+  render(state);
+  if (state.finished) {
+    finish();
+    return;
+  }
+  // Wake up at the next deadline (timers may fire late, never early enough to matter).
+  window.clearTimeout(deadlineTimer);
+  if (!state.paused) {
+    const ms = (state.remaining * 1000) / scale;
+    deadlineTimer = window.setTimeout(update, Math.max(0, ms));
+  }
+  save(false);
+}
+
+function displayLoop() {
+  window.clearTimeout(displayTimer);
+  if (stage !== "playing") return;
+  update();
+  displayTimer = window.setTimeout(displayLoop, DISPLAY_MS);
+}
+
+// -- the screen --------------------------------------------------------------
+
+function text(id, value) {
+  const el = $(id);
+  const v = String(value);
+  if (el && shown[id] !== v) {
+    el.textContent = v;
+    shown[id] = v;
+  }
+}
+
+function clockText(seconds) {
+  const s = Math.max(0, Math.ceil(seconds - 1e-6));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function capital(s) {
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : "";
+}
+
+function render(state) {
+  const leg = state.leg || (state.next && state.next.leg);
+  root.dataset.phase = state.phase;
+  root.dataset.kind = state.kind || "";
+  root.dataset.leg = state.leg || "";
+  root.dataset.spot = state.spot || "";
+  root.dataset.elapsed = state.elapsed.toFixed(3);
+  if (stage === "playing" && cues.unlocked) root.dataset.state = state.phase;
+  text("now-text", state.show || (state.finished ? script.cues.finish.show : ""));
+  $("where").hidden = !leg;
+  if (leg) text("leg-name", capital(legNames[leg] || leg));
+  text("spot-k", state.spot || "–");
+  text("spot-count", state.spot_count || "–");
+  text("countdown", clockText(state.remaining));
+  text("next-text", state.next ? state.next.show : "The ratings after");
+  const legBar = $("leg-progress");
+  legBar.max = Math.max(1, state.leg_budget);
+  legBar.value = Math.min(state.leg_seconds, legBar.max);
+  const all = $("session-progress");
+  all.max = Math.max(1, state.expected_total);
+  all.value = Math.min(state.elapsed, all.max);
+  if (shown.spotMark !== `${state.kind}:${state.spot}`) {
+    shown.spotMark = `${state.kind}:${state.spot}`;
+    for (const g of document.querySelectorAll("#live-map [data-spot]")) {
+      const n = Number(g.dataset.spot);
+      g.classList.toggle("current", state.kind === "spot" && n === state.spot);
+      g.classList.toggle("done", state.kind === "spot" && n < state.spot);
+    }
+  }
+  const pause = $("pause");
+  if (shown.paused !== state.paused) {
+    shown.paused = state.paused;
+    pause.setAttribute("aria-pressed", String(state.paused));
+    pause.textContent = state.paused ? "Resume" : "Pause";
+    setMedia(state.show, state.paused, script.technique.title);
+  }
+  if (shown.mediaTitle !== state.show) {
+    shown.mediaTitle = state.show;
+    setMedia(state.show, state.paused, script.technique.title);
+  }
+}
+
+// -- snapshots -----------------------------------------------------------------
+
+function snapshot() {
+  return snapshots.makeSnapshot({
+    plan: data.plan_id,
+    key,
+    startedAt,
+    events,
+    clock: stage === "playing" ? clock() : engine.state(clock()).elapsed,
+    saved: Date.now(),
+    scale,
+    stage: stage === "playing" ? "playing" : "after",
+    endedAt,
+  });
+}
+
+function save(now) {
+  if (!storage || !key) return;
+  const wall = Date.now();
+  if (!now && wall - lastSaved < 1000) return;
+  lastSaved = wall;
+  snapshots.writeSnapshot(storage, snapshot());
+}
+
+function resumeFrom(snap) {
+  key = snap.key;
+  startedAt = snap.started_at;
+  endedAt = snap.ended_at || 0;
+  events = snap.events.slice();
+  engine = new Engine(script);
+  snapshots.replay(engine, events);
+  const point = snapshots.resumePoint(snap, Date.now());
+  perfZero = snapshots.perfZeroFor(point.clock, performance.now(), scale);
+  if (point.pauseAt !== null) {
+    const out = engine.pause(point.pauseAt);
+    if (out.accepted) events.push({ e: "pause", at: point.pauseAt });
+  }
+  const where = engine.state(clock());
+  $("resume-notice").textContent =
+    snap.stage === "playing"
+      ? `Picked up where you were: ${where.show || "the end"}.` +
+        (point.pauseAt !== null ? " Paused while the page was closed." : "")
+      : "The session is over: say how it feels now.";
+  $("resume-notice").hidden = false;
+  if (snap.stage === "playing" && !engine.finished) {
+    $("start-button").textContent = "Tap to carry on";
+    stage = "playing";
+    displayLoop();
+  } else {
+    stage = "playing";
+    finish(true);
+  }
+}
+
+// -- starting ------------------------------------------------------------------
+
+function begin() {
+  cues.unlock();
+  $("start-overlay").hidden = true;
+  if (!engine.started) {
+    key = newKey();
+    startedAt = isoSeconds(Date.now());
+    perfZero = performance.now();
+    stage = "playing";
+    const out = engine.start(0);
+    events = [{ e: "start", at: 0 }];
+    save(true);
+    heard(out.cues);
+  } else {
+    const state = engine.state(clock());
+    cues.play([{ say: state.say, chime: false }]);
+  }
+  root.dataset.state = engine.state(clock()).phase;
+  keeper.acquire();
+  if ($("background-sound").checked) background.start();
+  $("softened").focus();
+  displayLoop();
+}
+
+// -- the end -------------------------------------------------------------------
+
+function finish(resumed = false) {
+  window.clearTimeout(deadlineTimer);
+  window.clearTimeout(displayTimer);
+  stage = "after";
+  if (!endedAt) endedAt = isoSeconds(Date.now());
+  const record = engine.record();
+  root.dataset.state = record.ended_early ? "stopped" : "finished";
+  root.dataset.phase = root.dataset.state;
+  save(true);
+  keeper.release();
+  background.stop();
+  $("start-overlay").hidden = true;
+  $("after-skip").hidden = !record.ended_early;
+  const after = $("after");
+  after.hidden = false;
+  root.hidden = true;
+  const title = $("after-title");
+  title.tabIndex = -1;
+  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches && !resumed;
+  title.scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "start" });
+  title.focus({ preventScroll: true });
+}
+
+async function submitAfter(withRatings) {
+  if (stage !== "after") return;
+  const error = $("after-error");
+  let after = null;
+  if (withRatings) {
+    const got = ratingsFrom(new FormData($("after-form")).entries());
+    if (got.missing) {
+      error.textContent = `Choose a number from 0 to 10 for: ${got.missing.join(", ")}.`;
+      error.hidden = false;
+      return;
+    }
+    after = got.ratings;
+  }
+  error.hidden = true;
+  const record = buildRecord({
+    key,
+    script,
+    engine: engine.record(),
+    before: data.before,
+    after,
+    note: $("note").value,
+    startedAt,
+    endedAt,
+  });
+  stage = "saved";
+  $("after-submit").disabled = true;
+  $("after-skip").disabled = true;
+  const box = await outbox;
+  await box.add({ key, url: data.record_url, body: record, csrf: data.csrf_token });
+  if (storage) snapshots.clearSnapshot(storage, data.plan_id);
+  $("saved-status").textContent = "Saved on this device. Sending…";
+  const result = await box.flush();
+  $("saved-status").textContent = result.sent.includes(key)
+    ? "Saved. It is in your history."
+    : "Saved on this device. It will be sent when the network is back.";
+  root.dataset.record = result.sent.includes(key) ? "sent" : "waiting";
+  requestBackgroundSync();
+}
+
+// -- the outbox ----------------------------------------------------------------
+
+const sender = fetchSender(window.fetch.bind(window), (item) => csrfToken(document.cookie, item.csrf));
+const outbox = (async () => {
+  let store;
+  try {
+    store = await idbStore();
+  } catch {
+    store = memoryStore(storage);
+  }
+  return new Outbox(store, sender, {
+    onChange: (n) => {
+      root.dataset.outbox = String(n);
+      $("after").dataset.outbox = String(n);
+    },
+  });
+})();
+
+async function flushOutbox() {
+  const box = await outbox;
+  const result = await box.flush();
+  if (key && result.sent.includes(key)) {
+    $("saved-status").textContent = "Sent. It is in your history.";
+    root.dataset.record = "sent";
+  }
+  return result;
+}
+
+function requestBackgroundSync() {
+  navigator.serviceWorker?.ready
+    .then((reg) => reg.sync && reg.sync.register("softspot-outbox"))
+    .catch(() => {});
+}
+
+// -- offline: the service worker -------------------------------------------------
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator) || !data.sw_url) return;
+  navigator.serviceWorker
+    .register(data.sw_url, { scope: "/" })
+    .then(() => navigator.serviceWorker.ready)
+    .then((reg) => {
+      const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
+      const modules = ["player.js", "engine.js", "audio.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "site.css"];
+      const urls = [location.pathname, ...modules.map(here), ...Object.values(data.cue_urls || {})];
+      if (data.chime_url) urls.push(data.chime_url);
+      reg.active?.postMessage({ type: "cache", urls });
+    })
+    .catch(() => {
+      /* no offline copy: everything else still works */
+    });
+}
+
+// -- wiring ----------------------------------------------------------------------
+
+function typing(target) {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if ($("stop-dialog").open) return;
+  if (stage === "ready" && !$("start-overlay").hidden && (event.key === "Enter" || event.key === " ")) {
+    if (event.target instanceof HTMLButtonElement) return; // the focused button clicks itself
+    event.preventDefault();
+    begin();
+    return;
+  }
+  if (stage !== "playing") return;
+  if (!$("start-overlay").hidden) {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      begin();
+    }
+    return;
+  }
+  const onButton = event.target instanceof HTMLButtonElement || event.target instanceof HTMLAnchorElement;
+  switch (event.key) {
+    case " ":
+    case "Enter":
+      if (onButton) return; // the focused control handles it
+      event.preventDefault();
+      act("softened");
+      break;
+    case "ArrowRight":
+    case "PageDown":
+      event.preventDefault();
+      act("softened");
+      break;
+    case "p":
+    case "P":
+      act("pause");
+      break;
+    case "e":
+    case "E":
+      act("extend");
+      break;
+    case "Escape":
+      event.preventDefault();
+      askStop();
+      break;
+    default:
+  }
+}
+
+function askStop() {
+  if (stage !== "playing") return;
+  const dialog = $("stop-dialog");
+  $("stop-form").reset();
+  dialog.showModal();
+}
+
+function onStopClosed() {
+  const dialog = $("stop-dialog");
+  const reason = new FormData($("stop-form")).get("stop_reason");
+  if (dialog.returnValue === "stop" && reason) act("stop", String(reason));
+  dialog.returnValue = "";
+  if (stage === "playing") $("softened").focus();
+}
+
+function wire() {
+  $("start-button").addEventListener("click", begin);
+  $("softened").addEventListener("click", () => act("softened"));
+  $("pause").addEventListener("click", () => act("pause"));
+  $("longer").addEventListener("click", () => act("extend"));
+  $("stop").addEventListener("click", askStop);
+  $("stop-dialog").addEventListener("close", onStopClosed);
+  $("background-sound").addEventListener("change", (event) => {
+    if (event.target.checked && stage === "playing") background.start();
+    else background.stop();
+  });
+  $("after-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitAfter(true);
+  });
+  $("after-skip").addEventListener("click", () => submitAfter(false));
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") update();
+  });
+  window.addEventListener("pagehide", () => save(true));
+  window.addEventListener("online", flushOutbox);
+  window.setInterval(flushOutbox, RETRY_MS);
+}
+
+function main() {
+  wire();
+  const snap = storage ? snapshots.readSnapshot(storage, data.plan_id, Date.now()) : null;
+  if (snap) resumeFrom(snap);
+  else render(engine.state(0));
+  root.dataset.ready = "true";
+  flushOutbox();
+  registerServiceWorker();
+}
+
+main();

@@ -1,0 +1,120 @@
+// Resume snapshots: enough to rebuild a session after a reload or a crash.
+//
+// A snapshot holds the events so far (each at its session-clock time) and the
+// session clock when it was saved, anchored to the wall clock (Date.now()).
+// Rebuilding replays the events into a fresh engine: the engine is
+// deterministic, so the same events give the same state. Time that passed
+// while the page was gone counts as session time when the gap is short (the
+// pair went on); after a long gap the session comes back paused where it was.
+
+export const VERSION = 1;
+export const MAX_AGE_MS = 12 * 60 * 60 * 1000;
+export const MAX_RUNNING_GAP_MS = 60 * 1000;
+const PREFIX = "softspot:snapshot:";
+
+/** Session seconds at performance.now() `perfNow`, for a clock that read 0 at `perfZero`. */
+export function sessionClock(perfNow, perfZero, scale) {
+  return ((perfNow - perfZero) / 1000) * scale;
+}
+
+/** The performance.now() at which the session clock read 0, given it reads `clock` at `perfNow`. */
+export function perfZeroFor(clock, perfNow, scale) {
+  return perfNow - (clock * 1000) / scale;
+}
+
+/** Milliseconds of real time until the session clock reaches `clock`. */
+export function msUntil(clock, perfNow, perfZero, scale) {
+  return perfZero + (clock * 1000) / scale - perfNow;
+}
+
+export function makeSnapshot({ plan, key, startedAt, events, clock, saved, scale, stage = "playing", endedAt = null }) {
+  return { v: VERSION, plan, key, started_at: startedAt, events, clock, saved, scale, stage, ended_at: endedAt };
+}
+
+function valid(snap, plan) {
+  return (
+    snap !== null &&
+    typeof snap === "object" &&
+    snap.v === VERSION &&
+    snap.plan === plan &&
+    Array.isArray(snap.events) &&
+    snap.events.length > 0 &&
+    snap.events[0].e === "start" &&
+    Number.isFinite(snap.clock) &&
+    Number.isFinite(snap.saved) &&
+    Number.isFinite(snap.scale) &&
+    snap.scale > 0
+  );
+}
+
+/**
+ * Where a resumed session stands at wall time `wallNow`: its session clock,
+ * and whether it must be paused at the saved moment (the page was gone long).
+ */
+export function resumePoint(snap, wallNow, maxGapMs = MAX_RUNNING_GAP_MS) {
+  const gap = Math.max(0, wallNow - snap.saved);
+  const paused = isPaused(snap.events);
+  if (snap.stage !== "playing" || paused) {
+    return { clock: snap.clock + (paused ? (gap / 1000) * snap.scale : 0), pauseAt: null, gapMs: gap };
+  }
+  if (gap > maxGapMs) return { clock: snap.clock, pauseAt: snap.clock, gapMs: gap };
+  return { clock: snap.clock + (gap / 1000) * snap.scale, pauseAt: null, gapMs: gap };
+}
+
+/** True when the last pause/resume event is a pause. */
+export function isPaused(events) {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    if (events[i].e === "pause") return true;
+    if (events[i].e === "resume" || events[i].e === "start") return false;
+  }
+  return false;
+}
+
+const METHODS = new Set(["start", "softened", "pause", "resume", "extend", "skip", "stop"]);
+
+/** Feed recorded events into a fresh engine; returns the cues they made (already played once). */
+export function replay(engine, events) {
+  const cues = [];
+  for (const ev of events) {
+    if (!METHODS.has(ev.e)) throw new Error(`unknown event ${ev.e}`);
+    const out = ev.e === "stop" ? engine.stop(ev.at, ev.reason) : engine[ev.e](ev.at);
+    if (out && out.cues) cues.push(...out.cues);
+  }
+  return cues;
+}
+
+export function storageKey(plan) {
+  return PREFIX + plan;
+}
+
+export function readSnapshot(storage, plan, wallNow) {
+  let snap = null;
+  try {
+    snap = JSON.parse(storage.getItem(storageKey(plan)));
+  } catch {
+    snap = null;
+  }
+  if (!valid(snap, plan)) return null;
+  if (wallNow - snap.saved > MAX_AGE_MS) {
+    clearSnapshot(storage, plan);
+    return null;
+  }
+  return snap;
+}
+
+export function writeSnapshot(storage, snap) {
+  try {
+    storage.setItem(storageKey(snap.plan), JSON.stringify(snap));
+    return true;
+  } catch {
+    return false; // storage full or disabled: the session still runs, it just cannot resume
+  }
+}
+
+export function clearSnapshot(storage, plan) {
+  try {
+    storage.removeItem(storageKey(plan));
+  } catch {
+    /* nothing to clear */
+  }
+}

@@ -1,0 +1,110 @@
+// Resume snapshots: replaying the saved events gives back the same session, and the clock picks up
+// where it should after a reload (time runs on) or a long absence (paused where it was).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { Engine } from "../../src/softspot/web/static/softspot/engine.js";
+import * as snap from "../../src/softspot/web/static/softspot/snapshot.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SCRIPT = JSON.parse(readFileSync(join(HERE, "..", "traces", "whole-session-ticks.json"), "utf8")).script;
+
+function fakeStorage() {
+  const data = new Map();
+  return {
+    data,
+    getItem: (k) => (data.has(k) ? data.get(k) : null),
+    setItem: (k, v) => data.set(k, String(v)),
+    removeItem: (k) => data.delete(k),
+  };
+}
+
+/** Play a session with the given events, returning the engine and the events as the player logs them. */
+function play(events) {
+  const engine = new Engine(SCRIPT);
+  const log = [];
+  for (const [e, at, reason] of events) {
+    const out = e === "stop" ? engine.stop(at, reason) : engine[e](at);
+    if (out.accepted) log.push(reason ? { e, at, reason } : { e, at });
+  }
+  return { engine, log };
+}
+
+const SESSION = [["start", 0], ["softened", 17.25], ["softened", 30.5], ["pause", 50.125], ["resume", 62], ["extend", 70], ["softened", 140.75]];
+
+test("replaying the saved events rebuilds the same session, state and record", () => {
+  const { engine, log } = play(SESSION);
+  const saved = JSON.parse(JSON.stringify(log)); // through localStorage and back
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, saved);
+  for (const t of [150, 200.5, 333]) assert.deepEqual(rebuilt.state(t), engine.state(t), `at ${t}`);
+  rebuilt.tick(2000);
+  engine.tick(2000);
+  assert.deepEqual(rebuilt.record(), engine.record());
+  assert.deepEqual(rebuilt.playedTimeline(), engine.playedTimeline());
+});
+
+test("a stopped session replays as stopped, with its reason", () => {
+  const { log } = play([["start", 0], ["stop", 45, "discomfort"]]);
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, log);
+  assert.equal(rebuilt.finished, true);
+  assert.equal(rebuilt.record().stop_reason, "discomfort");
+});
+
+test("after a reload the clock runs on by the wall time that passed, scaled", () => {
+  const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 100, saved: 1_000_000, scale: 1 });
+  assert.deepEqual(snap.resumePoint(s, 1_000_800), { clock: 100.8, pauseAt: null, gapMs: 800 });
+  const fast = { ...s, scale: 20 };
+  assert.deepEqual(snap.resumePoint(fast, 1_000_500), { clock: 110, pauseAt: null, gapMs: 500 });
+});
+
+test("after a long absence the session comes back paused at the saved moment", () => {
+  const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 100, saved: 0, scale: 1 });
+  assert.deepEqual(snap.resumePoint(s, snap.MAX_RUNNING_GAP_MS + 1), { clock: 100, pauseAt: 100, gapMs: snap.MAX_RUNNING_GAP_MS + 1 });
+});
+
+test("a session that was paused stays paused and is not paused twice", () => {
+  const events = [{ e: "start", at: 0 }, { e: "pause", at: 40 }];
+  const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events, clock: 100, saved: 0, scale: 1 });
+  assert.equal(snap.resumePoint(s, 10 * 60 * 1000).pauseAt, null);
+  assert.equal(snap.isPaused(events), true);
+  assert.equal(snap.isPaused([...events, { e: "resume", at: 50 }]), false);
+});
+
+test("a wall clock that went backwards does not move the session back", () => {
+  const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 100, saved: 5000, scale: 1 });
+  assert.equal(snap.resumePoint(s, 1000).clock, 100);
+});
+
+test("the session clock and the deadline arithmetic agree at any time scale", () => {
+  for (const scale of [1, 2.5, 40]) {
+    const zero = snap.perfZeroFor(123.5, 9000, scale);
+    assert.ok(Math.abs(snap.sessionClock(9000, zero, scale) - 123.5) < 1e-9);
+    assert.ok(Math.abs(snap.msUntil(124.5, 9000, zero, scale) - 1000 / scale) < 1e-9);
+  }
+});
+
+test("snapshots are kept per plan and read back; broken, foreign or stale ones are ignored", () => {
+  const storage = fakeStorage();
+  const s = snap.makeSnapshot({ plan: "p1", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 3, saved: 1000, scale: 1 });
+  assert.equal(snap.writeSnapshot(storage, s), true);
+  assert.deepEqual(snap.readSnapshot(storage, "p1", 2000), s);
+  assert.equal(snap.readSnapshot(storage, "p2", 2000), null);
+  assert.equal(snap.readSnapshot(storage, "p1", 1000 + snap.MAX_AGE_MS + 1), null);
+  assert.equal(storage.data.size, 0, "a stale snapshot is removed");
+  storage.setItem(snap.storageKey("p1"), "{not json");
+  assert.equal(snap.readSnapshot(storage, "p1", 2000), null);
+  storage.setItem(snap.storageKey("p1"), JSON.stringify({ ...s, v: 99 }));
+  assert.equal(snap.readSnapshot(storage, "p1", 2000), null);
+  snap.clearSnapshot(storage, "p1");
+  assert.equal(storage.data.size, 0);
+});
+
+test("a full or disabled storage does not break the session", () => {
+  const full = { setItem: () => { throw new Error("QuotaExceededError"); } };
+  assert.equal(snap.writeSnapshot(full, { plan: "p" }), false);
+});
