@@ -100,12 +100,7 @@ def serve(host: str | None, port: int, lan: bool) -> None:
     from softspot.store import bootstrap
 
     bootstrap.setup()
-    from pathlib import Path
-
-    from django.conf import settings
     from django.core.servers.basehttp import run
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     from django.core.wsgi import get_wsgi_application
 
     def announce(bound_port: object) -> None:  # Django passes the bound port number

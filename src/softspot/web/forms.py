@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from softspot.core.technique import Technique
+from softspot.core.units import CM_PER_INCH, format_distance
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 UNITS = (("cm", "cm"), ("in", "in"))
@@ -78,6 +79,7 @@ class SetupForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.technique = technique
         self.fields["start_leg"].choices = [(s.id, s.name.capitalize()) for s in technique.sides]  # type: ignore[attr-defined]
         self.fields["surface"].choices = surfaces  # type: ignore[attr-defined]
         self.fields["position"].choices = [(p.id, p.name) for p in technique.positions]  # type: ignore[attr-defined]
@@ -89,9 +91,25 @@ class SetupForm(forms.Form):
         minutes.widget.attrs.update({"min": f"{dose.beginner_min / 60:g}", "max": f"{dose.maximum / 60:g}"})
 
     def clean(self) -> dict[str, Any]:
+        """Range checks that do not need the planner, so every field at fault is named at once."""
         data = super().clean() or {}
         if data.get("thigh") is not None and data.get("height") is not None:
             self.add_error("height", "Give the thigh length or the height, not both.")
+        seg, dose = self.technique.segment, self.technique.dose
+        factor = CM_PER_INCH if data.get("unit") == "in" else 1.0
+        thigh = data.get("thigh")
+        if thigh is not None and not seg.min_length <= thigh * factor <= seg.max_length:
+            self.add_error(
+                "thigh",
+                f"{thigh:g} {data.get('unit', 'cm')} is outside the {seg.name} lengths softspot plans for "
+                f"({format_distance(seg.min_length)} to {format_distance(seg.max_length)}); measure "
+                f"{seg.measure.strip().rstrip('.').lower()}.",
+            )
+        minutes = data.get("minutes")
+        if minutes is not None and not dose.beginner_min <= minutes * 60 <= dose.maximum:
+            self.add_error(
+                "minutes", f"{minutes:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg."
+            )
         return data
 
 

@@ -124,7 +124,11 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("SOFTSPOT_STATIC_ROOT") or data_dir() / "static")
+# collectstatic's target. On a laptop (not production, no SOFTSPOT_STATIC_ROOT) there is none:
+# whitenoise serves straight from the app folders, and warns about a root folder that does not exist.
+STATIC_ROOT: Path | None = Path(os.environ.get("SOFTSPOT_STATIC_ROOT") or data_dir() / "static")
+if not PRODUCTION and not os.environ.get("SOFTSPOT_STATIC_ROOT"):
+    STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

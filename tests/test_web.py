@@ -1,0 +1,319 @@
+"""The web pages, driven with Django's test client: technique, check, set-up, plan, ratings, player, history."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+from tests.helpers import ALL_NO, make_plan
+from tests.test_store import make_payload
+
+from softspot.core.record import parse_record
+from softspot.store.records import save_record
+from softspot.web import sound
+from softspot.web.models import CueText, Plan, cue_sha
+
+T = "/t/hands-free-hamstring"
+SETUP = {"unit": "cm", "thigh": "40", "start_leg": "left", "surface": "floor", "position": "sideways", "minutes": "3"}
+LAN = {"LAN": True, "LOCAL_OWNER": False}
+
+
+def answers(**yes: bool) -> dict[str, str]:
+    return {q: "yes" if yes.get(q) else "no" for q in ALL_NO}
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def checked(client: Client, **yes: bool) -> Client:
+    response = client.post(f"{T}/check/", answers(**yes))
+    assert response.status_code == 302, response.content
+    return client
+
+
+def planned(client: Client, **fields: str) -> Plan:
+    response = client.post(f"{T}/setup/", {**SETUP, **fields})
+    assert response.status_code == 302, response.context["form"].errors
+    return Plan.objects.get(pk=response["Location"].split("/")[2])
+
+
+def errors_of(response: Any) -> dict[str, list[str]]:
+    return {k: list(v) for k, v in response.context["form"].errors.items()}
+
+
+@pytest.fixture
+def client(db: None) -> Client:
+    """Loopback: the local owner, no sign-in."""
+    return Client()
+
+
+def test_the_technique_page_shows_every_element_of_the_technique(client: Client) -> None:
+    html = client.get(f"{T}/").content.decode()
+    for words in (
+        "Eases tight hamstrings",  # F1
+        "Hands-free for the giver",  # F2
+        "Thai massage tradition",  # F3
+        "clothes on",  # F4
+        "Padded floor (preferred)",  # F5
+        "Side of a firm bed",  # F6
+        "hip-width apart",  # F7
+        "Feel the back of the",  # F9
+        "Sideways, facing away (main)",  # F10
+        "Straddling the leg (alternative)",  # F21
+        "not for use during pregnancy",  # F25
+        "varicose veins",
+        "heart condition",
+        "2 min to 5 min per leg",  # F18
+        "Hand compression on the calf",  # F20
+        "Little and often",  # F23
+        "short video",  # F22
+    ):
+        assert words in html, words
+    for picture in ("receiver-face-down.svg", "giver-sideways.svg", "straddle.svg", "bed.svg"):
+        assert picture in html
+    assert 'class="no-sit"' in html
+    assert html.count('data-spot="') >= 3
+
+
+def test_the_home_page_leads_to_the_only_technique(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{T}/"
+
+
+def test_an_unknown_technique_is_not_found(client: Client) -> None:
+    assert client.get("/t/no-such-thing/").status_code == 404
+    assert client.get("/t/no-such-thing/check/").status_code == 404
+
+
+def test_it_refuses_a_plan_for_a_pregnant_receiver_and_gives_every_reason(client: Client) -> None:
+    response = client.post(f"{T}/check/", answers(pregnant=True, heart_condition=True))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No session today" in html
+    assert "not for use during pregnancy" in html
+    assert "Ask your midwife" in html
+    assert "not for anyone with a heart condition" in html
+    assert Plan.objects.count() == 0
+    assert client.get(f"{T}/setup/")["Location"] == f"{T}/check/"
+    assert client.post(f"{T}/setup/", SETUP).status_code == 302
+    assert Plan.objects.count() == 0
+
+
+def test_an_unanswered_question_is_named_and_nothing_moves_on(client: Client) -> None:
+    partial = answers()
+    del partial["varicose_veins"]
+    response = client.post(f"{T}/check/", partial)
+    assert response.status_code == 200
+    assert errors_of(response) == {"varicose_veins": ["Answer yes or no to this question."]}
+
+
+def test_floor_difficulty_gives_the_bed_setup(client: Client) -> None:
+    checked(client, floor_difficulty=True)
+    html = client.get(f"{T}/setup/").content.decode()
+    assert "Adapted after the safety check" in html
+    assert 'value="bed"' in html
+    assert 'value="floor"' not in html
+    plan = planned(client, surface="bed")
+    assert plan.session_script.surface.id == "bed"
+    assert plan.session_script.screening.verdict == "adapt"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"thigh": "90"}, {"thigh"}),
+        ({"thigh": "abc"}, {"thigh"}),
+        ({"minutes": "30"}, {"minutes"}),
+        ({"minutes": ""}, {"minutes"}),
+        ({"thigh": "", "height": "500"}, {"height"}),
+        ({"height": "170"}, {"height"}),
+        ({"start_leg": "middle"}, {"start_leg"}),
+        ({"position": "upside-down"}, {"position"}),
+        ({"thigh": "90", "minutes": "30", "start_leg": "middle"}, {"thigh", "start_leg", "minutes"}),
+    ],
+)
+def test_setup_errors_are_named_per_field_and_nothing_is_saved(
+    client: Client, fields: dict[str, str], expected: set[str]
+) -> None:
+    checked(client)
+    response = client.post(f"{T}/setup/", {**SETUP, **fields})
+    assert response.status_code == 400
+    errors = errors_of(response)
+    assert set(errors) >= {next(iter(expected))}
+    assert set(errors) <= expected
+    assert "Nothing was saved" in response.content.decode()
+    assert Plan.objects.count() == 0
+
+
+def test_a_bed_is_refused_when_the_check_did_not_ask_for_it_only_by_choice(client: Client) -> None:
+    checked(client, floor_difficulty=True)
+    response = client.post(f"{T}/setup/", {**SETUP, "surface": "floor"})
+    assert response.status_code == 400
+    assert "surface" in errors_of(response)
+    assert Plan.objects.count() == 0
+
+
+def test_inches_and_height_are_understood(client: Client) -> None:
+    checked(client)
+    plan = planned(client, unit="in", thigh="16")
+    assert plan.session_script.person.unit == "in"
+    assert plan.session_script.person.thigh_cm == pytest.approx(40.6, abs=0.1)
+    plan = planned(client, thigh="", height="175")
+    assert plan.session_script.person.thigh_source == "height"
+
+
+def test_the_plan_page_shows_the_spots_the_explanation_and_the_timeline(client: Client) -> None:
+    checked(client)
+    plan = planned(client)
+    script = plan.session_script
+    html = client.get(f"/p/{plan.id}/").content.decode()
+    for line in script.explanation:
+        assert line.replace("'", "&#x27;") in html
+    for spot in [*script.legs[0].spots, *script.legs[0].reserve]:
+        assert f'data-spot="{spot.index}"' in html
+    assert html.count("<tr") == len(script.segments) + 2
+    assert f'href="/p/{plan.id}/before/"' in html
+
+
+def test_before_ratings_are_stored_and_lead_to_the_player(client: Client) -> None:
+    checked(client)
+    plan = planned(client)
+    assert client.get(f"/p/{plan.id}/play/")["Location"] == f"/p/{plan.id}/before/"
+    bad = client.post(f"/p/{plan.id}/before/", {"left": "11", "right": "4", "back": ""})
+    assert bad.status_code == 400
+    assert set(errors_of(bad)) == {"left", "back"}
+    plan.refresh_from_db()
+    assert plan.before is None
+    good = client.post(f"/p/{plan.id}/before/", {"left": "6", "right": "5", "back": "4"})
+    assert good["Location"] == f"/p/{plan.id}/play/"
+    plan.refresh_from_db()
+    assert plan.before == {"left": 6, "right": 5, "back": 4}
+
+
+@override_settings(SOFTSPOT_TIME_SCALE=20.0)
+def test_the_player_page_carries_one_json_island_with_everything_the_player_needs(client: Client) -> None:
+    checked(client)
+    plan = planned(client)
+    client.post(f"/p/{plan.id}/before/", {"left": "6", "right": "5", "back": "4"})
+    html = client.get(f"/p/{plan.id}/play/").content.decode()
+    islands = re.findall(r'<script id="session-data" type="application/json">(.*?)</script>', html, re.S)
+    assert len(islands) == 1
+    data = json.loads(islands[0])
+    assert data["script"] == plan.script
+    assert data["before"] == {"left": 6, "right": 5, "back": 4}
+    assert data["record_url"] == "/api/records/"
+    assert data["time_scale"] == 20.0
+    assert data["history_url"] == "/history/"
+    assert data["audio_url"] == f"/p/{plan.id}/audio.wav"
+    assert data["cue_url_pattern"] == "/cue/{sha}.wav"
+    first = plan.session_script.segments[0].cue.say
+    assert data["cue_urls"][first] == f"/cue/{cue_sha(first)}.wav"
+    for element in (
+        "now-text", "spot-k", "spot-count", "live-map", "countdown", "leg-progress", "session-progress",
+        "next-text", "softened", "pause", "longer", "stop", "stop-dialog", "start-overlay", "start-button",
+        "wake-notice", "background-sound", "audio-link", "after", "after-form", "note", "after-submit",
+    ):  # fmt: skip
+        assert f'id="{element}"' in html, element
+    assert '<script type="module" src="/static/softspot/player.js">' in html
+    assert re.search(r'<section id="after"[^>]* hidden', html)
+
+
+def test_cue_audio_is_served_by_content_hash_only_for_planned_texts(
+    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.wav"
+    clip.write_bytes(b"RIFF....WAVE")
+    monkeypatch.setattr(sound, "cue_wav", lambda text: clip)
+    checked(client)
+    plan = planned(client)
+    text = plan.session_script.segments[0].cue.say
+    assert CueText.objects.filter(sha=cue_sha(text)).exists()
+    response = client.get(f"/cue/{cue_sha(text)}.wav")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+    assert client.get(f"/cue/{cue_sha('say something else')}.wav").status_code == 404
+    assert client.get("/cue/not-a-hash.wav").status_code == 404
+
+
+def test_without_espeak_the_audio_is_a_503_that_says_why(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(*args: object) -> Path:
+        raise sound.AudioUnavailable("espeak-ng is not installed, so cues cannot be spoken")
+
+    monkeypatch.setattr(sound, "session_wav", missing)
+    monkeypatch.setattr(sound, "cue_wav", missing)
+    checked(client)
+    plan = planned(client)
+    response = client.get(f"/p/{plan.id}/audio.wav")
+    assert response.status_code == 503
+    assert b"espeak-ng is not installed" in response.content
+    text = plan.session_script.segments[0].cue.say
+    assert client.get(f"/cue/{cue_sha(text)}.wav").status_code == 503
+
+
+def test_the_chime_is_a_wav(client: Client) -> None:
+    response = client.get("/chime.wav")
+    assert response.status_code == 200
+    assert response.content[:4] == b"RIFF"
+
+
+def test_history_shows_the_charts_the_table_and_next_time(alice: User) -> None:
+    for day in (1, 2, 3):
+        payload = make_payload(before=(6, 5, 4), after=(3, 2, 2), note=f"day {day}")
+        payload["started_at"] = f"2026-11-0{day}T20:00:00Z"
+        payload["ended_at"] = f"2026-11-0{day}T20:10:00Z"
+        save_record(alice, parse_record(payload))
+    html = signed_in(alice).get("/history/").content.decode()
+    assert html.count('class="chart"') == 2
+    assert html.count('class="before"') == 3
+    assert html.count('class="after"') == 3
+    assert "day 3" in html
+    assert "4 min per leg" in html
+    assert "3 sessions" in html
+
+
+def test_history_with_no_sessions_says_so(client: Client) -> None:
+    html = client.get("/history/").content.decode()
+    assert "No sessions yet" in html
+    assert "the technique&#x27;s first dose" in html
+
+
+def test_the_setup_suggests_the_progression_from_history(alice: User) -> None:
+    for day in (1, 2):
+        payload = make_payload(minutes=3)
+        payload["started_at"] = f"2026-11-0{day}T20:00:00Z"
+        payload["ended_at"] = f"2026-11-0{day}T20:10:00Z"
+        save_record(alice, parse_record(payload))
+    client = checked(signed_in(alice))
+    response = client.get(f"{T}/setup/")
+    assert response.context["form"]["minutes"].value() == "4"
+    assert "2 comfortable sessions in a row" in response.content.decode()
+
+
+@override_settings(**LAN)
+def test_an_outsider_gets_404_on_someone_elses_plan_and_nothing_is_written(alice: User, charlie: User) -> None:
+    plan = planned(checked(signed_in(alice)))
+    outsider = signed_in(charlie)
+    for url in ("", "before/", "play/", "audio.wav"):
+        assert outsider.get(f"/p/{plan.id}/{url}").status_code == 404, url
+    assert outsider.post(f"/p/{plan.id}/before/", {"left": "1", "right": "1", "back": "1"}).status_code == 404
+    plan.refresh_from_db()
+    assert plan.before is None
+    assert Plan.objects.filter(owner=charlie).count() == 0
+
+
+@override_settings(**LAN)
+def test_partners_each_have_their_own_plans(alice: User, bob: User) -> None:
+    mine = planned(checked(signed_in(alice)))
+    theirs = planned(checked(signed_in(bob)))
+    assert signed_in(bob).get(f"/p/{theirs.id}/").status_code == 200
+    assert signed_in(bob).get(f"/p/{mine.id}/").status_code == 404
+    assert Plan.objects.filter(owner=alice).count() == Plan.objects.filter(owner=bob).count() == 1
