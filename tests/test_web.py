@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
-from tests.helpers import ALL_NO, make_plan
+from tests.helpers import ALL_NO
 from tests.test_store import make_payload
 
 from softspot.core.record import parse_record

@@ -108,7 +108,8 @@ class SetupForm(forms.Form):
         minutes = data.get("minutes")
         if minutes is not None and not dose.beginner_min <= minutes * 60 <= dose.maximum:
             self.add_error(
-                "minutes", f"{minutes:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg."
+                "minutes",
+                f"{minutes:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg.",
             )
         return data
 
