@@ -498,6 +498,26 @@ def test_a_failing_converter_leaves_nothing_behind(tmp_path: Path) -> None:
     assert list(out.iterdir()) == []
 
 
+def test_ffmpeg_gets_the_chapters_to_embed(tmp_path: Path) -> None:
+    calls: list[list[str]] = []
+
+    def ffmpeg(argv: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
+        calls.append(list(argv))
+        Path(argv[-1]).write_bytes(b"\xff\xfbfake mp3")
+        return subprocess.CompletedProcess(list(argv), 0, b"", b"")
+
+    result = render_session(
+        tiny_script(), tmp_path / "s.mp3", cache=fake_cache(tmp_path), which=lambda n: n, run=ffmpeg
+    )
+    [argv] = calls
+    assert argv[0] == "ffmpeg"
+    assert argv[argv.index("-f") + 1 : argv.index("-f") + 3] == ["ffmetadata", "-i"]
+    assert argv[argv.index("-map_chapters") + 1] == "1"
+    assert result.path.read_bytes() == b"\xff\xfbfake mp3"
+    assert result.converter == "ffmpeg"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["s.chapters.vtt", "s.ffmetadata", "s.mp3"]
+
+
 @pytest.mark.skipif(shutil.which("ffmpeg") is None and shutil.which("sox") is None, reason="neither ffmpeg nor sox")
 def test_a_converter_on_path_makes_an_ogg_file(tmp_path: Path) -> None:
     result = render_session(tiny_script(), tmp_path / "session.ogg", cache=fake_cache(tmp_path))

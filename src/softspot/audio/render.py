@@ -11,7 +11,7 @@ listed in :attr:`RenderResult.notes`.
 
 Beside ``session.wav`` go ``session.chapters.vtt`` (WebVTT chapters, one per
 segment, with its ``show`` text) and ``session.ffmetadata`` (the same chapters
-for ffmpeg, which also embeds them when it makes an ogg, mp3 or m4a file).
+for ffmpeg, which also embeds them when it makes an mp3 or m4a file).
 Everything is written to temporary names and renamed at the end, so a failure
 leaves nothing behind.
 """
