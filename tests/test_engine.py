@@ -273,10 +273,12 @@ class EngineRules(RuleBasedStateMachine):
     def the_record_agrees_with_itself(self) -> None:
         record = self.engine.record()
         assert record["ended_early"] == (record["stop_reason"] is not None)
-        assert record["paused_seconds"] == pytest.approx(sum(p["seconds"] for p in record["pauses"]), abs=2e-3)
-        for leg in record["legs"]:
-            held = sum(s["held_seconds"] for s in record["spots"] if s["leg"] == leg["leg"])
-            assert leg["seconds"] == pytest.approx(held, abs=2e-3)
+        assert sum(p.seconds for p in self.engine.pauses) == pytest.approx(
+            self.engine.record()["paused_seconds"], abs=1e-3
+        )
+        for leg in self.engine.legs:
+            held = sum(s.held_seconds for s in self.engine.spots if s.leg == leg.leg)
+            assert leg.seconds == pytest.approx(held, abs=1e-6)
         if self.engine.finished:
             state = self.engine.state(self.clock.now)
             assert record["ended_at"] == pytest.approx(state.elapsed, abs=1e-3)
