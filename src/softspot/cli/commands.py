@@ -194,7 +194,9 @@ def guide(
     start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
     position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
     surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
-    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Unlocked add-on to include (repeatable).")] = None,
+    add_on: Annotated[
+        list[str] | None, typer.Option("--add-on", help="Unlocked add-on to include (repeatable).")
+    ] = None,
     before: Annotated[
         str | None, typer.Option(metavar="L,R,B", help="Tension before, 0-10: left hamstring, right, lower back.")
     ] = None,
@@ -214,9 +216,22 @@ def guide(
 
     guide_cmd.guide(
         guide_cmd.GuideOptions(
-            technique=technique, answers=answer or [], thigh=thigh, height=height, minutes_per_leg=minutes_per_leg,
-            start_leg=start_leg, position=position, surface=surface, add_ons=add_on or [], before=before,
-            after=after, note=note, voice=voice, voice_name=voice_name, rate=rate, speed=speed,
+            technique=technique,
+            answers=answer or [],
+            thigh=thigh,
+            height=height,
+            minutes_per_leg=minutes_per_leg,
+            start_leg=start_leg,
+            position=position,
+            surface=surface,
+            add_ons=add_on or [],
+            before=before,
+            after=after,
+            note=note,
+            voice=voice,
+            voice_name=voice_name,
+            rate=rate,
+            speed=speed,
         )
     )
 

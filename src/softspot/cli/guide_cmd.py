@@ -20,7 +20,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.plan_cmd import STOPPED, gather_answers, length_option, show_screening
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
-from softspot.core.planner import PlanError, PlanOptions, StopError, plan
+from softspot.core.planner import PlanError, PlanOptions, StopError, dose_seconds, plan, thigh_length
 from softspot.core.record import RecordError, parse_record
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
@@ -56,7 +56,7 @@ def parse_ratings(option: str, text: str) -> dict[str, int]:
     """``"6,5,4"`` -> left, right, back; each a whole number 0-10."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 3:
-        raise ValueError(f"{option}: give three ratings L,R,B (left hamstring, right hamstring, lower back), e.g. 6,5,4")
+        raise ValueError(f"{option}: give three ratings L,R,B (left hamstring, right, lower back), e.g. 6,5,4")
     values: dict[str, int] = {}
     for name, label, part in zip(("left", "right", "back"), RATED, parts, strict=True):
         if not part.isdigit():
@@ -108,10 +108,17 @@ def guide(options: GuideOptions) -> None:
     technique = resolve(options.technique)
     thigh = length_option("--thigh", options.thigh)
     height = length_option("--height", options.height)
+    # Check what was given before anything is asked, planned or written.
     if options.before is not None:
-        ask_ratings("--before", options.before, "before", interactive)  # validate early: fail before anything runs
+        ask_ratings("--before", options.before, "before", interactive)
     if options.after is not None:
         ask_ratings("--after", options.after, "after", interactive)
+    try:
+        thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+        if options.minutes_per_leg is not None:
+            dose_seconds(technique, options.minutes_per_leg)
+    except PlanError as exc:
+        fail(str(exc))
 
     console.rule(f"[bold]{escape(technique.title)}[/]")
     console.print("[bold]1. Safety check[/] (asked every time: health can change)")
@@ -124,7 +131,8 @@ def guide(options: GuideOptions) -> None:
     from softspot.store import bootstrap
 
     bootstrap.setup()
-    from softspot.store.records import local_owner, suggestion as suggest_for
+    from softspot.store.records import local_owner
+    from softspot.store.records import suggestion as suggest_for
 
     owner = local_owner()
     suggestion = suggest_for(owner, technique)
@@ -141,11 +149,20 @@ def guide(options: GuideOptions) -> None:
 
     minutes = options.minutes_per_leg if options.minutes_per_leg is not None else suggestion.minutes_per_leg
     try:
-        script = plan(technique, PlanOptions(
-            thigh=thigh, height=height, minutes_per_leg=minutes, start_leg=options.start_leg,
-            position=options.position, surface=options.surface, add_ons=tuple(options.add_ons), answers=answers,
-            comfortable_sessions=suggestion.comfortable_sessions,
-        ))
+        script = plan(
+            technique,
+            PlanOptions(
+                thigh=thigh,
+                height=height,
+                minutes_per_leg=minutes,
+                start_leg=options.start_leg,
+                position=options.position,
+                surface=options.surface,
+                add_ons=tuple(options.add_ons),
+                answers=answers,
+                comfortable_sessions=suggestion.comfortable_sessions,
+            ),
+        )
     except StopError:  # screened above; kept for safety
         raise typer.Exit(STOPPED) from None
     except PlanError as exc:
@@ -203,23 +220,38 @@ def last_thigh(owner: User, technique_id: str) -> Length | None:
     return Length(person.thigh_cm, person.unit)
 
 
-def save(owner: User, script: SessionScript, engine_record: dict[str, Any],
-         before: dict[str, int], after: dict[str, int] | None, note: str,
-         started_at: datetime, ended_at: datetime) -> None:
+def save(
+    owner: User,
+    script: SessionScript,
+    engine_record: dict[str, Any],
+    before: dict[str, int],
+    after: dict[str, int] | None,
+    note: str,
+    started_at: datetime,
+    ended_at: datetime,
+) -> None:
     from softspot.store.records import save_record
 
     payload = {
-        "key": str(uuid.uuid4()), "source": "terminal", "script": script.model_dump(mode="json"),
-        "engine": engine_record, "before": before, "after": after, "note": note,
-        "started_at": started_at.isoformat(), "ended_at": ended_at.isoformat(),
+        "key": str(uuid.uuid4()),
+        "source": "terminal",
+        "script": script.model_dump(mode="json"),
+        "engine": engine_record,
+        "before": before,
+        "after": after,
+        "note": note,
+        "started_at": started_at.isoformat(),
+        "ended_at": ended_at.isoformat(),
     }
     try:
         record, _ = save_record(owner, parse_record(payload))
     except RecordError as exc:
         fail(f"the record could not be saved: {exc}")
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
-    console.print(f"\n[bold green]Saved.[/] {len(engine_record['spots'])} spots, "
-                  f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + ".")
+    console.print(
+        f"\n[bold green]Saved.[/] {len(engine_record['spots'])} spots, "
+        f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + "."
+    )
     if after is not None:
         for name, label in zip(("left", "right", "back"), RATED, strict=True):
             change = after[name] - before[name]

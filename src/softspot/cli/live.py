@@ -59,25 +59,55 @@ def scaled_clock(speed: float, base: Clock = time.monotonic) -> Clock:
 
 
 class Keys:
-    """Single key presses from a terminal in cbreak mode; ``read`` waits at most ``timeout`` seconds."""
+    """Single key presses from a terminal in cbreak mode; ``read`` waits at most ``timeout`` seconds.
+
+    Keys that arrive together (a fast pedal, a presenter's double press) are all kept, in order.
+    """
 
     def __init__(self, fd: int | None) -> None:
         self.fd = fd
+        self.pending: list[str] = []
 
     def read(self, timeout: float) -> str | None:
+        if self.pending:
+            return self.pending.pop(0)
         if self.fd is None:
             time.sleep(max(0.0, timeout))
             return None
         ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
         if not ready:
             return None
-        data = os.read(self.fd, 16).decode("utf-8", "replace")
+        data = os.read(self.fd, 64).decode("utf-8", "replace")
         if not data:  # end of input: no more keys
             self.fd = None
             return None
-        if data.startswith("\x1b") and len(data) > 1:
-            return _ESCAPES.get(data, "escape")
-        return "escape" if data == "\x1b" else data[0].lower() if data[0] not in "\r\n " else data[0]
+        self.pending.extend(split_keys(data))
+        return self.pending.pop(0) if self.pending else None
+
+
+def split_keys(data: str) -> list[str]:
+    """``"ps\x1b[C"`` -> ``["p", "s", "right"]``: escape sequences become names, letters lower case."""
+    keys: list[str] = []
+    i = 0
+    while i < len(data):
+        sequence = next((seq for seq in _ESCAPES if data.startswith(seq, i)), None)
+        if sequence is not None:
+            keys.append(_ESCAPES[sequence])
+            i += len(sequence)
+        elif data[i] == "\x1b":
+            keys.append("escape")
+            i += 1
+            # An unknown sequence (another arrow, a function key): skip the rest of it.
+            if data.startswith("[", i) or data.startswith("O", i):
+                i += 1
+                while i < len(data) and not data[i].isalpha() and data[i] != "~":
+                    i += 1
+                i += 1
+                keys[-1] = "other"
+        else:
+            keys.append(data[i] if data[i] in "\r\n " else data[i].lower())
+            i += 1
+    return keys
 
 
 @contextmanager
@@ -223,7 +253,11 @@ class LiveSession:
                     self._play(engine.tick(now), now)
                     if not engine.finished:
                         self.handle(key, now)
-            live.update(self.screen(engine.state(self.clock())), refresh=True)
+            last = engine.cues[-1] if engine.cues else None
+            final = Text(last.show.upper() if last else "", style="bold white on blue", justify="center")
+            live.update(
+                Panel(final, title=self.script.technique.title, border_style="blue", padding=(1, 2)), refresh=True
+            )
         return engine
 
     # -- the screen ----------------------------------------------------------
@@ -248,10 +282,16 @@ class LiveSession:
         bars.add_column(ratio=1)
         bars.add_column(style="dim")
         if state.leg:
-            bars.add_row("leg", ProgressBar(total=max(state.leg_budget, 1), completed=state.leg_seconds),
-                         f"{format_seconds(state.leg_seconds)} / {format_seconds(state.leg_budget)}")
-        bars.add_row("session", ProgressBar(total=max(state.expected_total, 1), completed=state.elapsed),
-                     f"{format_seconds(state.elapsed)} / ~{format_seconds(state.expected_total)}")
+            bars.add_row(
+                "leg",
+                ProgressBar(total=max(state.leg_budget, 1), completed=state.leg_seconds),
+                f"{format_seconds(state.leg_seconds)} / {format_seconds(state.leg_budget)}",
+            )
+        bars.add_row(
+            "session",
+            ProgressBar(total=max(state.expected_total, 1), completed=state.elapsed),
+            f"{format_seconds(state.elapsed)} / ~{format_seconds(state.expected_total)}",
+        )
         parts: list[RenderableType] = [header, clock, Text("")]
         if state.leg:
             parts.append(thigh_map(script, current=state.spot))
@@ -259,10 +299,14 @@ class LiveSession:
         if state.next is not None:
             parts.append(Text(f"Next: {state.next.show}", style="cyan"))
         if self.asking_why:
-            parts.append(Text("Stop? Why:  d discomfort   o out of time   x other   (Esc: carry on)",
-                              style="bold black on yellow"))
+            parts.append(
+                Text(
+                    "Stop? Why:  d discomfort   o out of time   x other   (Esc: carry on)", style="bold black on yellow"
+                )
+            )
         elif self.notice:
             parts.append(Text(self.notice, style="yellow"))
-        parts.append(Text("space/enter softened, move on · p pause · e a little longer · s other leg · q stop",
-                          style="dim"))
+        parts.append(
+            Text("space/enter softened, move on · p pause · e a little longer · s other leg · q stop", style="dim")
+        )
         return Group(*parts)

@@ -41,7 +41,9 @@ def check(files: list[Path]) -> None:
             for problem in exc.problems:
                 console.print(escape(str(problem)), soft_wrap=True)
         else:
-            console.print(f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})", soft_wrap=True)
+            console.print(
+                f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})", soft_wrap=True
+            )
     if bad:
         raise typer.Exit(2)
 
@@ -124,5 +126,10 @@ class _Side(dict[str, str]):
 
 def schema() -> None:
     body = Technique.model_json_schema(mode="validation")
-    print(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "softspot technique", **body},
-                     indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "softspot technique", **body},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )

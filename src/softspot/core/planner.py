@@ -100,6 +100,18 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     return seg.default_length, "default"
 
 
+def dose_seconds(technique: Technique, minutes_per_leg: float | None) -> int:
+    """Seconds per side: the technique's start dose, or the minutes asked for if within its range."""
+    dose = technique.dose
+    per_leg = dose.start if minutes_per_leg is None else minutes_per_leg * 60
+    if not dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON:
+        raise PlanError(
+            "--minutes-per-leg",
+            f"{per_leg / 60:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg",
+        )
+    return round(per_leg)
+
+
 def safe_spots(technique: Technique, length_cm: float) -> list[float]:
     """Every spot's distance from the joint (seat centre), first to last."""
     spots = technique.spots
@@ -175,13 +187,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     words = _Words(technique, unit)
 
     dose = technique.dose
-    per_leg = dose.start if options.minutes_per_leg is None else options.minutes_per_leg * 60
-    if not dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON:
-        raise PlanError(
-            "--minutes-per-leg",
-            f"{per_leg / 60:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg",
-        )
-    budget = round(per_leg)
+    budget = dose_seconds(technique, options.minutes_per_leg)
 
     sides = [s.id for s in technique.sides]
     if options.start_leg is not None:

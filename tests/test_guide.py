@@ -1,0 +1,177 @@
+"""``softspot guide`` end to end: unattended with every answer given, and live under a pseudo-terminal with keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from softspot.cli import app
+from softspot.store.models import SessionRecord
+from tests.helpers import NO_ANSWERS
+
+runner = CliRunner()
+FAST = ["--speed", "5000", "--no-voice"]
+
+
+@pytest.mark.django_db
+def test_an_unattended_session_runs_to_the_end_and_is_saved() -> None:
+    result = runner.invoke(
+        app,
+        ["guide", *NO_ANSWERS, "--thigh", "16 in", "--minutes-per-leg", "3", "--before", "6,5,4",
+         "--after", "3,3,2", "--note", "felt lighter", *FAST],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Saved." in result.stdout
+
+    record = SessionRecord.objects.get()
+    assert (record.before_left, record.before_right, record.before_back) == (6, 5, 4)
+    assert (record.after_left, record.after_right, record.after_back) == (3, 3, 2)
+    assert record.note == "felt lighter"
+    assert record.source == "terminal" and not record.ended_early
+    spots = [(s["leg"], s["index"], s["planned_seconds"], round(s["held_seconds"]), s["ended_by"])
+             for s in record.engine["spots"]]
+    # Nothing softened early: every planned spot ran its full time, the same on both legs.
+    assert spots == [
+        ("left", 1, 120, 120, "time"), ("left", 2, 60, 60, "time"),
+        ("right", 1, 120, 120, "time"), ("right", 2, 60, 60, "time"),
+    ]
+    assert record.spots.count() == 4  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_the_next_session_remembers_the_thigh_and_offers_the_suggestion() -> None:
+    common = [*NO_ANSWERS, "--before", "5,5,5", "--after", "4,4,4", *FAST]
+    assert runner.invoke(app, ["guide", *common, "--thigh", "42 cm", "--minutes-per-leg", "2"]).exit_code == 0
+    result = runner.invoke(app, ["guide", *common])
+    assert result.exit_code == 0, result.output
+    assert "Thigh length 42 cm, as measured." in result.stdout
+    assert "Suggested: 2 min per leg again" in result.stdout
+    assert SessionRecord.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--before", "11,2,3"], "--before: 11 (left hamstring) is above 10; rate 0 (none) to 10 (worst)"),
+        (["--before", "5,5"], "--before: give three ratings L,R,B"),
+        (["--after", "3,x,3"], "--after: 'x' (right hamstring) is not a whole number from 0 to 10"),
+        (["--thigh", "300 cm"], "--thigh: 300 cm is outside"),
+        (["--speed", "0"], "--speed: must be above 0"),
+    ],
+)
+def test_bad_input_is_named_exits_2_and_writes_nothing(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path))
+    base = {"--before": "5,5,5", "--after": "3,3,3"}
+    for option, value in base.items():
+        if option not in args:
+            args = [*args, option, value]
+    result = runner.invoke(app, ["guide", *FAST, *NO_ANSWERS, *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_answer_ends_before_anything_is_planned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path))
+    answers = ["-a", "heart_condition=no", "-a", "varicose_veins=yes", "-a", "pregnant=no", "-a", "floor_difficulty=no"]
+    result = runner.invoke(app, ["guide", *answers, "--before", "5,5,5", "--after", "3,3,3", *FAST])
+    assert result.exit_code == 3
+    assert "varicose veins" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+class Terminal:
+    """softspot running on a pseudo-terminal: type keys, wait for text."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become softspot
+            os.execve(sys.executable, [sys.executable, "-m", "softspot", *args], env)
+        self.output = ""
+
+    def read(self, timeout: float = 0.05) -> None:
+        while select.select([self.fd], [], [], timeout)[0]:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk.decode("utf-8", "replace")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {text!r}; screen so far:\n{self.output[-3000:]}")
+            self.read(0.1)
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def exit_code(self, timeout: float = 20.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.read(0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+        raise AssertionError("softspot did not exit:\n" + self.output[-3000:])
+
+
+def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
+    env = {**os.environ, "SOFTSPOT_DATA_DIR": str(tmp_path), "COLUMNS": "100", "LINES": "40", "TERM": "xterm"}
+    term = Terminal(["guide", *NO_ANSWERS, "--thigh", "40 cm", "--minutes-per-leg", "3", "--before", "6,6,5",
+                     "--after", "4,4,3", "--note", "keys", "--no-voice"], env)
+    term.wait_for("Press Enter when you are set up")
+    term.type("\r")
+    term.wait_for("Press Enter to start")
+    term.type("\r")
+    term.wait_for("FEEL THE BACK OF THE LEFT THIGH")
+    term.type(" ")  # palpated: move on
+    term.wait_for("SIT SIDEWAYS")
+    term.type(" ")  # seated
+    term.wait_for("spot 1 of")
+    time.sleep(2.5)  # the first spot softens after ~2.5 s: later spots may last as long
+    term.type(" ")  # softened: move on
+    term.wait_for("spot 2 of")
+    term.type("p")
+    term.wait_for("PAUSED")
+    time.sleep(0.5)
+    term.type("p")
+    term.type("s")  # over to the other leg before spot 2's 2.5 s are up
+    term.wait_for("MOVE TO THE RIGHT LEG")
+    term.type("q")
+    term.wait_for("Stop? Why")
+    term.type("d")  # discomfort
+    term.wait_for("Saved.")
+    assert term.exit_code() == 0
+
+    exported = subprocess.run([sys.executable, "-m", "softspot", "export", "--format", "json"], env=env,
+                             capture_output=True, text=True, check=True)
+    record = json.loads(exported.stdout)[0]
+    engine = record["engine"]
+    assert engine["ended_early"] and engine["stop_reason"] == "discomfort"
+    first, second = engine["spots"][0], engine["spots"][1]
+    assert first["ended_by"] == "softened" and 2.4 < first["held_seconds"] < 10
+    assert second["ended_by"] == "skipped" and second["held_seconds"] <= first["held_seconds"] + 0.01
+    assert len(engine["pauses"]) == 1 and engine["pauses"][0]["seconds"] > 0.5
+    assert [leg["ended_by"] for leg in engine["legs"]][:1] == ["skipped"]
+    assert record["after"] == {"left": 4, "right": 4, "back": 3}
+
+
+def test_keys_that_arrive_together_are_all_kept_in_order() -> None:
+    from softspot.cli.live import split_keys
+
+    assert split_keys("ps\x1b[C \x1b\x1b[A\x1b[6~Q\r") == ["p", "s", "right", " ", "escape", "other", "pagedown", "q", "\r"]
