@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from tests.helpers import hamstring, make_plan
 
 from softspot.core.loader import built_in_text
 from softspot.core.technique import Technique
 from softspot.core.units import CM_PER_INCH
-from tests.helpers import hamstring, make_plan
 
 Check = Callable[[Technique], bool]
 

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.helpers import NO_ANSWERS
 from typer.testing import CliRunner
 
 from softspot.cli import app
 from softspot.store.models import SessionRecord
-from tests.helpers import NO_ANSWERS
 
 runner = CliRunner()
 FAST = ["--speed", "5000", "--no-voice"]
@@ -26,8 +26,21 @@ FAST = ["--speed", "5000", "--no-voice"]
 def test_an_unattended_session_runs_to_the_end_and_is_saved() -> None:
     result = runner.invoke(
         app,
-        ["guide", *NO_ANSWERS, "--thigh", "16 in", "--minutes-per-leg", "3", "--before", "6,5,4",
-         "--after", "3,3,2", "--note", "felt lighter", *FAST],
+        [
+            "guide",
+            *NO_ANSWERS,
+            "--thigh",
+            "16 in",
+            "--minutes-per-leg",
+            "3",
+            "--before",
+            "6,5,4",
+            "--after",
+            "3,3,2",
+            "--note",
+            "felt lighter",
+            *FAST,
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Saved." in result.stdout
@@ -37,12 +50,16 @@ def test_an_unattended_session_runs_to_the_end_and_is_saved() -> None:
     assert (record.after_left, record.after_right, record.after_back) == (3, 3, 2)
     assert record.note == "felt lighter"
     assert record.source == "terminal" and not record.ended_early
-    spots = [(s["leg"], s["index"], s["planned_seconds"], round(s["held_seconds"]), s["ended_by"])
-             for s in record.engine["spots"]]
+    spots = [
+        (s["leg"], s["index"], s["planned_seconds"], round(s["held_seconds"]), s["ended_by"])
+        for s in record.engine["spots"]
+    ]
     # Nothing softened early: every planned spot ran its full time, the same on both legs.
     assert spots == [
-        ("left", 1, 120, 120, "time"), ("left", 2, 60, 60, "time"),
-        ("right", 1, 120, 120, "time"), ("right", 2, 60, 60, "time"),
+        ("left", 1, 120, 120, "time"),
+        ("left", 2, 60, 60, "time"),
+        ("right", 1, 120, 120, "time"),
+        ("right", 2, 60, 60, "time"),
     ]
     assert record.spots.count() == 4  # type: ignore[attr-defined]
 
@@ -132,8 +149,24 @@ class Terminal:
 
 def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
     env = {**os.environ, "SOFTSPOT_DATA_DIR": str(tmp_path), "COLUMNS": "100", "LINES": "40", "TERM": "xterm"}
-    term = Terminal(["guide", *NO_ANSWERS, "--thigh", "40 cm", "--minutes-per-leg", "3", "--before", "6,6,5",
-                     "--after", "4,4,3", "--note", "keys", "--no-voice"], env)
+    term = Terminal(
+        [
+            "guide",
+            *NO_ANSWERS,
+            "--thigh",
+            "40 cm",
+            "--minutes-per-leg",
+            "3",
+            "--before",
+            "6,6,5",
+            "--after",
+            "4,4,3",
+            "--note",
+            "keys",
+            "--no-voice",
+        ],
+        env,
+    )
     term.wait_for("Press Enter when you are set up")
     term.type("\r")
     term.wait_for("Press Enter to start")
@@ -158,8 +191,13 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
     term.wait_for("Saved.")
     assert term.exit_code() == 0
 
-    exported = subprocess.run([sys.executable, "-m", "softspot", "export", "--format", "json"], env=env,
-                             capture_output=True, text=True, check=True)
+    exported = subprocess.run(
+        [sys.executable, "-m", "softspot", "export", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     record = json.loads(exported.stdout)[0]
     engine = record["engine"]
     assert engine["ended_early"] and engine["stop_reason"] == "discomfort"
@@ -174,4 +212,14 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
 def test_keys_that_arrive_together_are_all_kept_in_order() -> None:
     from softspot.cli.live import split_keys
 
-    assert split_keys("ps\x1b[C \x1b\x1b[A\x1b[6~Q\r") == ["p", "s", "right", " ", "escape", "other", "pagedown", "q", "\r"]
+    assert split_keys("ps\x1b[C \x1b\x1b[A\x1b[6~Q\r") == [
+        "p",
+        "s",
+        "right",
+        " ",
+        "escape",
+        "other",
+        "pagedown",
+        "q",
+        "\r",
+    ]

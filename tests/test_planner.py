@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers import make_plan
 
 from softspot.core.planner import PlanError, StopError
 from softspot.core.script import SessionScript
 from softspot.core.units import CM_PER_INCH
-from tests.helpers import make_plan
 
 INCH = CM_PER_INCH
 
@@ -70,7 +70,10 @@ def test_a_short_thigh_on_the_bed_ends_each_leg_at_its_last_safe_spot() -> None:
     assert script.surface.id == "bed"
     assert script.screening.verdict == "adapt"
     left = script.legs[0]
-    assert [(s.from_knee_cm, s.hold_seconds, s.last_safe) for s in left.spots] == [(15.04, 120, False), (12.5, 120, True)]
+    assert [(s.from_knee_cm, s.hold_seconds, s.last_safe) for s in left.spots] == [
+        (15.04, 120, False),
+        (12.5, 120, True),
+    ]
     assert left.reserve == []
     assert (left.seconds, left.budget_seconds) == (240, 600)
     assert any("All 2 safe spots fit in 4 min" in line for line in script.explanation)
