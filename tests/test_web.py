@@ -215,6 +215,7 @@ def test_the_player_page_carries_one_json_island_with_everything_the_player_need
     assert data["history_url"] == "/history/"
     assert data["audio_url"] == f"/p/{plan.id}/audio.wav"
     assert data["cue_url_pattern"] == "/cue/{sha}.wav"
+    assert data["sw_url"] == "/sw.js"
     first = plan.session_script.segments[0].cue.say
     assert data["cue_urls"][first] == f"/cue/{cue_sha(first)}.wav"
     for element in (
@@ -317,3 +318,11 @@ def test_partners_each_have_their_own_plans(alice: User, bob: User) -> None:
     assert signed_in(bob).get(f"/p/{theirs.id}/").status_code == 200
     assert signed_in(bob).get(f"/p/{mine.id}/").status_code == 404
     assert Plan.objects.filter(owner=alice).count() == Plan.objects.filter(owner=bob).count() == 1
+
+
+def test_the_service_worker_is_served_from_the_root_so_it_controls_every_page(client: Client) -> None:
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Cache-Control"] == "no-cache"

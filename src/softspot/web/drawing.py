@@ -36,7 +36,7 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeSt
     length = script.person.thigh_cm
     unit = script.person.unit
     rules = script.rules
-    left, right, top, height = 40.0, 560.0, 50.0, 70.0
+    left, right, top, height = 30.0, 570.0, 50.0, 96.0
 
     def x(from_knee_cm: float) -> float:
         return left + (1 - from_knee_cm / length) * (right - left)
@@ -49,7 +49,7 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeSt
         + f"; no sitting within {format_distance(rules.clearance_cm, unit)} of the {script.joint}."
     )
     parts = [
-        f'<svg id="{svg_id}" class="thigh-map" viewBox="0 0 600 200" role="img" aria-labelledby="{svg_id}-title">',
+        f'<svg id="{svg_id}" class="thigh-map" viewBox="0 0 600 230" role="img" aria-labelledby="{svg_id}-title">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',
         f'<rect class="thigh" x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(height)}" rx="30"/>',
         f'<rect class="no-sit" x="{_n(zone_x)}" y="{_n(top)}" width="{_n(right - zone_x)}" height="{_n(height)}"/>',
@@ -68,14 +68,14 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeSt
             f"{'' if kind == 'planned' else ', if time allows'}</title>"
             f'<rect class="seat" x="{_n(seat_left)}" y="{_n(top + 6)}" width="{_n(seat_right - seat_left)}" '
             f'height="{_n(height - 12)}" rx="8"/>'
-            f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="11"/>'
-            f'<text class="num" x="{_n(cx)}" y="{_n(top + height / 2 + 5)}" text-anchor="middle">{spot.index}</text>'
+            f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="16"/>'
+            f'<text class="num" x="{_n(cx)}" y="{_n(top + height / 2 + 7)}" text-anchor="middle">{spot.index}</text>'
             "</g>"
         )
     parts.append(
         _text(
             (left + right) / 2,
-            top + height + 60,
+            top + height + 64,
             f"thigh {format_distance(length, unit)} · spots {format_distance(rules.step_cm, unit)} apart",
             "label small",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from softspot.web.views import history, session, signin, technique
+from softspot.web.views import history, session, signin, technique, worker
 
 urlpatterns = [
     path("", include("softspot.store.urls")),
@@ -21,4 +21,5 @@ urlpatterns = [
     path("history/", history.history_page, name="history"),
     path("signin/", signin.signin, name="signin"),
     path("signout/", signin.signout, name="signout"),
+    path("sw.js", worker.service_worker, name="service-worker"),
 ]

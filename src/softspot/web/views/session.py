@@ -101,7 +101,7 @@ def session_data(request: HttpRequest, row: Plan, script: SessionScript) -> dict
         "history_url": reverse("history"),
         "plan_url": reverse("plan", kwargs={"plan_id": row.id}),
         "technique_url": reverse("technique", kwargs={"technique_id": row.technique_id}),
-        "sw_url": settings.STATIC_URL + "softspot/sw.js",
+        "sw_url": reverse("service-worker"),
     }
 
 

@@ -15,7 +15,7 @@ from softspot.core.planner import PlanError, PlanOptions, StopError, plan
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
-from softspot.core.units import UnitError, format_duration, parse_length
+from softspot.core.units import UnitError, format_distance, format_duration, parse_length
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import CheckForm, SetupForm
@@ -65,6 +65,19 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
             "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
             "thigh_map": thigh_map_svg(example, svg_id="example-map"),
             "example": example,
+            "steps": [
+                (seg.cue.show, technique.preparation[i].detail)
+                for i, seg in enumerate(
+                    s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg
+                )
+            ],
+            "step_words": (
+                f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
+            ),
+            "clearance_words": (
+                f"about {format_distance(example.rules.clearance_cm, 'in')} "
+                f"({format_distance(example.rules.clearance_cm)})"
+            ),
             "dose": {
                 "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
                 "start": format_duration(dose.start),
