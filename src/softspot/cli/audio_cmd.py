@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
 from rich.markup import escape
 
 from softspot.audio.render import RenderError, format_for, render_session
 from softspot.audio.speech import CueCache, SpeechError, SpeechUnavailable, Voice, VoiceNotFound
 from softspot.cli import plan_cmd
+from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, errors, fail
-from softspot.cli.technique_cmd import resolve
-from softspot.core.planner import PlanError, PlanOptions, StopError
-from softspot.core.planner import plan as make_plan
-from softspot.core.script import SessionScript
 from softspot.core.units import format_duration
 
 MISSING_PROGRAM = 1
-STOPPED = 3
 DEFAULT_STEM = "softspot-session"
 
 
@@ -54,75 +49,13 @@ def make_voice(voice_name: str, rate: int) -> Voice:
         fail(f"{'--rate' if 'rate' in str(exc) else '--voice-name'}: {exc}")
 
 
-def build_script(
-    technique_ref: str,
-    *,
-    thigh: str | None,
-    height: str | None,
-    minutes_per_leg: float | None,
-    start_leg: str | None,
-    position: str | None,
-    surface: str | None,
-    add_ons: list[str],
-    sessions: int,
-    answers: list[str],
-) -> SessionScript:
-    """The session ``softspot plan`` would make with the same options (screening stops exit 3)."""
-    technique = resolve(technique_ref)
-    options = PlanOptions(
-        thigh=plan_cmd.length_option("--thigh", thigh),
-        height=plan_cmd.length_option("--height", height),
-        minutes_per_leg=minutes_per_leg,
-        start_leg=start_leg,
-        position=position,
-        surface=surface,
-        add_ons=tuple(add_ons),
-        answers=plan_cmd.gather_answers(technique, answers),
-        comfortable_sessions=sessions,
-    )
-    try:
-        return make_plan(technique, options)
-    except StopError as exc:
-        plan_cmd.show_screening(exc.screening)
-        raise typer.Exit(STOPPED) from None
-    except PlanError as exc:
-        fail(str(exc))
-
-
-def render_audio(
-    technique_ref: str,
-    *,
-    thigh: str | None,
-    height: str | None,
-    minutes_per_leg: float | None,
-    start_leg: str | None,
-    position: str | None,
-    surface: str | None,
-    add_ons: list[str],
-    sessions: int,
-    answers: list[str],
-    out: Path | None,
-    fmt: str | None,
-    voice_name: str,
-    rate: int,
-) -> None:
+def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str, rate: int) -> None:
     path, _ = output_path(out, fmt)
     voice = make_voice(voice_name, rate)
     cache = CueCache(voice)
     if not cache.available:
         fail(str(SpeechUnavailable()), MISSING_PROGRAM)
-    script = build_script(
-        technique_ref,
-        thigh=thigh,
-        height=height,
-        minutes_per_leg=minutes_per_leg,
-        start_leg=start_leg,
-        position=position,
-        surface=surface,
-        add_ons=add_ons,
-        sessions=sessions,
-        answers=answers,
-    )
+    script = plan_cmd.build_script(args)
     try:
         result = render_session(script, path, format=fmt, cache=cache)
     except VoiceNotFound as exc:

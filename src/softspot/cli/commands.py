@@ -6,6 +6,7 @@ pydantic, Rich tables or Django.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,40 @@ AnswerOpt = Annotated[
     typer.Option("--answer", "-a", metavar="ID=yes|no", help="Answer a screening question (repeatable)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ThighOpt = Annotated[
+    str | None,
+    typer.Option(help="Receiver's thigh length, gluteal fold to the crease behind the knee: '42 cm', '16.5 in'."),
+]
+HeightOpt = Annotated[
+    str | None, typer.Option(help="Receiver's height, to estimate the thigh when it is not measured: '172 cm'.")
+]
+MinutesOpt = Annotated[
+    float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5). Default: the technique's start.")
+]
+StartLegOpt = Annotated[str | None, typer.Option(help="Leg to start with: left or right.")]
+PositionOpt = Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")]
+SurfaceOpt = Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")]
+AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")]
+SessionsOpt = Annotated[
+    int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
+]
+
+
+@dataclass(frozen=True)
+class PlanArgs:
+    """The planning options as given on the command line (``plan`` and ``render-audio`` share them)."""
+
+    technique: str
+    thigh: str | None = None
+    height: str | None = None
+    minutes_per_leg: float | None = None
+    start_leg: str | None = None
+    position: str | None = None
+    surface: str | None = None
+    add_ons: list[str] = field(default_factory=list)
+    sessions: int = 0
+    answers: list[str] = field(default_factory=list)
+
 
 technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
 
@@ -76,42 +111,24 @@ def screen(technique: TechniqueOpt = "hands-free-hamstring", answer: AnswerOpt =
 
 def plan(
     technique: TechniqueOpt = "hands-free-hamstring",
-    thigh: Annotated[
-        str | None,
-        typer.Option(help="Receiver's thigh length, gluteal fold to the crease behind the knee: '42 cm', '16.5 in'."),
-    ] = None,
-    height: Annotated[
-        str | None, typer.Option(help="Receiver's height, to estimate the thigh when it is not measured: '172 cm'.")
-    ] = None,
-    minutes_per_leg: Annotated[
-        float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5). Default: the technique's start.")
-    ] = None,
-    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
-    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
-    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
-    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")] = None,
-    sessions: Annotated[
-        int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
-    ] = 0,
+    thigh: ThighOpt = None,
+    height: HeightOpt = None,
+    minutes_per_leg: MinutesOpt = None,
+    start_leg: StartLegOpt = None,
+    position: PositionOpt = None,
+    surface: SurfaceOpt = None,
+    add_on: AddOnOpt = None,
+    sessions: SessionsOpt = 0,
     answer: AnswerOpt = None,
     json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
 ) -> None:
     """Plan a session: every step, spot and cue with its time, for this receiver."""
     from softspot.cli import plan_cmd
 
-    plan_cmd.plan(
-        technique,
-        thigh=thigh,
-        height=height,
-        minutes_per_leg=minutes_per_leg,
-        start_leg=start_leg,
-        position=position,
-        surface=surface,
-        add_ons=add_on or [],
-        sessions=sessions,
-        answers=answer or [],
-        as_json=json,
+    args = PlanArgs(
+        technique, thigh, height, minutes_per_leg, start_leg, position, surface, add_on or [], sessions, answer or []
     )
+    plan_cmd.plan(args, as_json=json)
 
 
 def history(json: JsonOpt = False) -> None:
@@ -143,14 +160,14 @@ def export(
 
 def render_audio(
     technique: TechniqueOpt = "hands-free-hamstring",
-    thigh: Annotated[str | None, typer.Option(help="Receiver's thigh length: '42 cm', '16.5 in'.")] = None,
-    height: Annotated[str | None, typer.Option(help="Receiver's height, to estimate the thigh: '172 cm'.")] = None,
-    minutes_per_leg: Annotated[float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5).")] = None,
-    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
-    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
-    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
-    add_on: Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")] = None,
-    sessions: Annotated[int, typer.Option(min=0, help="Comfortable sessions done so far.")] = 0,
+    thigh: ThighOpt = None,
+    height: HeightOpt = None,
+    minutes_per_leg: MinutesOpt = None,
+    start_leg: StartLegOpt = None,
+    position: PositionOpt = None,
+    surface: SurfaceOpt = None,
+    add_on: AddOnOpt = None,
+    sessions: SessionsOpt = 0,
     answer: AnswerOpt = None,
     out: Annotated[
         Path | None,
@@ -165,22 +182,10 @@ def render_audio(
     """Render the planned session into one audio file, every cue at its time, with a chapters file beside it."""
     from softspot.cli import audio_cmd
 
-    audio_cmd.render_audio(
-        technique,
-        thigh=thigh,
-        height=height,
-        minutes_per_leg=minutes_per_leg,
-        start_leg=start_leg,
-        position=position,
-        surface=surface,
-        add_ons=add_on or [],
-        sessions=sessions,
-        answers=answer or [],
-        out=out,
-        fmt=format,
-        voice_name=voice_name,
-        rate=rate,
+    args = PlanArgs(
+        technique, thigh, height, minutes_per_leg, start_leg, position, surface, add_on or [], sessions, answer or []
     )
+    audio_cmd.render_audio(args, out=out, fmt=format, voice_name=voice_name, rate=rate)
 
 
 def guide(
@@ -191,12 +196,10 @@ def guide(
     minutes_per_leg: Annotated[
         float | None, typer.Option(help="Minutes on each leg. Default: the suggestion from your history.")
     ] = None,
-    start_leg: Annotated[str | None, typer.Option(help="Leg to start with: left or right.")] = None,
-    position: Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")] = None,
-    surface: Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")] = None,
-    add_on: Annotated[
-        list[str] | None, typer.Option("--add-on", help="Unlocked add-on to include (repeatable).")
-    ] = None,
+    start_leg: StartLegOpt = None,
+    position: PositionOpt = None,
+    surface: SurfaceOpt = None,
+    add_on: AddOnOpt = None,
     before: Annotated[
         str | None, typer.Option(metavar="L,R,B", help="Tension before, 0-10: left hamstring, right, lower back.")
     ] = None,

@@ -8,6 +8,7 @@ import sys
 import typer
 from rich.markup import escape
 
+from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, fail
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
@@ -15,6 +16,7 @@ from softspot.core.planner import PlanError, PlanOptions, StopError
 from softspot.core.planner import plan as make_plan
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
+from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
 from softspot.core.units import Length, UnitError, parse_length
 
@@ -91,34 +93,22 @@ def length_option(name: str, value: str | None) -> Length | None:
         fail(f"{name}: {exc}")
 
 
-def plan(
-    technique_ref: str,
-    *,
-    thigh: str | None,
-    height: str | None,
-    minutes_per_leg: float | None,
-    start_leg: str | None,
-    position: str | None,
-    surface: str | None,
-    add_ons: list[str],
-    sessions: int,
-    answers: list[str],
-    as_json: bool,
-) -> None:
-    technique = resolve(technique_ref)
+def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
+    """The session for these options; a screening stop prints every reason and exits 3, bad input exits 2."""
+    technique = resolve(args.technique)
     options = PlanOptions(
-        thigh=length_option("--thigh", thigh),
-        height=length_option("--height", height),
-        minutes_per_leg=minutes_per_leg,
-        start_leg=start_leg,
-        position=position,
-        surface=surface,
-        add_ons=tuple(add_ons),
-        answers=gather_answers(technique, answers),
-        comfortable_sessions=sessions,
+        thigh=length_option("--thigh", args.thigh),
+        height=length_option("--height", args.height),
+        minutes_per_leg=args.minutes_per_leg,
+        start_leg=args.start_leg,
+        position=args.position,
+        surface=args.surface,
+        add_ons=tuple(args.add_ons),
+        answers=gather_answers(technique, args.answers),
+        comfortable_sessions=args.sessions,
     )
     try:
-        script = make_plan(technique, options)
+        return make_plan(technique, options)
     except StopError as exc:
         if as_json:
             print(screening_json(exc.screening))
@@ -127,6 +117,10 @@ def plan(
         raise typer.Exit(STOPPED) from None
     except PlanError as exc:
         fail(str(exc))
+
+
+def plan(args: PlanArgs, *, as_json: bool) -> None:
+    script = build_script(args, as_json=as_json)
     if as_json:
         print(script.model_dump_json(indent=2))
         return
@@ -137,6 +131,3 @@ def plan(
     console.print(thigh_map(script))
     console.print()
     console.print(plan_table(script))
-
-
-__all__ = ["gather_answers", "plan", "screen"]
