@@ -260,3 +260,20 @@ def test_serve_in_production_points_to_gunicorn(monkeypatch: pytest.MonkeyPatch)
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2
     assert "gunicorn" in result.output
+
+
+def test_serve_lan_makes_a_one_time_link_for_this_computers_owner(db: None) -> None:
+    from softspot.cli import serve_cmd
+
+    url = serve_cmd.sign_in_link("http://192.168.1.20:8000")
+    assert url.startswith("http://192.168.1.20:8000/signin/?token=")
+    token = url.split("token=", 1)[1]
+    assert SignInLink.consume(token, timezone.now()) == local_owner()
+    assert SignInLink.consume(token, timezone.now()) is None
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    from softspot.cli.serve_cmd import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "192.168.1.20", "example.org"))

@@ -51,10 +51,7 @@ def check_options(host: str | None, port: int, lan: bool) -> str:
         return host or "0.0.0.0"
     host = host or "127.0.0.1"
     if not is_loopback(host):
-        fail(
-            f"--host: {host} would serve the network without sign-in; use --lan, "
-            "which requires a one-time sign-in link"
-        )
+        fail(f"--host: {host} would serve the network without sign-in; use --lan, which requires sign-in")
     return host
 
 
@@ -122,6 +119,10 @@ def admin(args: list[str]) -> None:
     """Django's management commands (``migrate``, ``createsuperuser``, ``check --deploy``...)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softspot.web.settings")
     from django.core.management import execute_from_command_line
+
+    from softspot.paths import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)  # where SQLite lives unless a database URL is given
 
     execute_from_command_line(["softspot admin", *args])
 
