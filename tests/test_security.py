@@ -187,7 +187,7 @@ def test_every_form_is_protected_against_cross_site_requests(alice: User) -> Non
 
 
 def production_env(**more: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOFTSPOT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="softspot.web.settings",
         SOFTSPOT_PRODUCTION="true",
