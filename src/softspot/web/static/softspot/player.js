@@ -34,7 +34,7 @@ const setMedia = mediaButtons(navigator, {
 });
 
 // Exposed for the browser tests and benches: cue lateness, measured in the page.
-const debug = { lateness: [], cues: [] };
+const debug = { lateness: [], cues: [], state: () => ({ ...engine.state(clock()), wall: Date.now(), stage }) };
 window.softspot = debug;
 
 let engine = new Engine(script);

@@ -1,0 +1,58 @@
+"""Steps a new user takes in the browser, shared by the browser tests and benches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+TECHNIQUE = "hands-free-hamstring"
+NO_TO_ALL = {"heart_condition": "no", "varicose_veins": "no", "pregnant": "no", "floor_difficulty": "no"}
+
+
+def answer_check(page: Page, base: str, answers: dict[str, str]) -> None:
+    page.goto(f"{base}/t/{TECHNIQUE}/")
+    page.get_by_role("link", name="Start: safety check").first.click()
+    page.wait_for_url(f"**/t/{TECHNIQUE}/check/")
+    for question, answer in answers.items():
+        page.locator(f"input[name='{question}'][value='{answer}']").check()
+    page.get_by_role("button", name="Check").click()
+
+
+def make_plan(page: Page, *, minutes: str = "2", thigh: str = "42", start_leg: str = "left") -> str:
+    """On the set-up page: make the plan; returns the plan page's URL."""
+    page.wait_for_url(f"**/t/{TECHNIQUE}/setup/")
+    page.locator("input[name='unit'][value='cm']").check()
+    page.fill("input[name='thigh']", thigh)
+    page.locator(f"input[name='start_leg'][value='{start_leg}']").check()
+    page.fill("input[name='minutes']", minutes)
+    page.get_by_role("button", name="Make the plan").click()
+    page.wait_for_url("**/p/*/")
+    return page.url
+
+
+def rate(page: Page, prefix: str, ratings: dict[str, int]) -> None:
+    for part, value in ratings.items():
+        name = f"{prefix}{part}"
+        page.locator(f"label:has(input[name='{name}'][value='{value}'])").click()
+
+
+def go_to_player(page: Page, before: dict[str, int]) -> None:
+    """From the plan page through the ratings before to the player, ready to start."""
+    page.get_by_role("link", name="Start").first.click()
+    page.wait_for_url("**/p/*/before/")
+    rate(page, "", before)
+    page.get_by_role("button", name="Go to the session").click()
+    page.wait_for_url("**/p/*/play/")
+    page.wait_for_selector("#player[data-ready='true']", state="attached")
+
+
+def new_session(page: Page, base: str, before: dict[str, int], **plan: Any) -> str:
+    answer_check(page, base, NO_TO_ALL)
+    url = make_plan(page, **plan)
+    go_to_player(page, before)
+    return url
+
+
+def player_state(page: Page) -> dict[str, str]:
+    return page.eval_on_selector("#player", "el => ({...el.dataset})")
