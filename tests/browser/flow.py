@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
@@ -56,3 +65,53 @@ def new_session(page: Page, base: str, before: dict[str, int], **plan: Any) -> s
 
 def player_state(page: Page) -> dict[str, str]:
     return page.eval_on_selector("#player", "el => ({...el.dataset})")
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(time_scale: float = 1.0) -> Iterator[str]:
+    """``softspot serve`` on a free port with a fresh data folder (for the benches); yields its address."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="softspot-bench-") as data:
+        env = {**os.environ, "SOFTSPOT_DATA_DIR": data, "SOFTSPOT_TIME_SCALE": str(time_scale)}
+        softspot = Path(sys.executable).with_name("softspot")
+        proc = subprocess.Popen(
+            [str(softspot), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/t/{TECHNIQUE}/", timeout=1).read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("softspot serve did not start") from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

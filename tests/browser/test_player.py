@@ -244,3 +244,27 @@ def test_the_whole_session_is_done_with_the_keyboard_alone(page: Page, site: str
     for leg in ("left", "right"):
         ends = [s["ended_by"] for s in record.engine["spots"] if s["leg"] == leg]
         assert ends[0] == "softened", ends
+
+
+def test_the_player_opens_offline_from_the_service_worker(page: Page, site: str) -> None:
+    new_session(page, site, BEFORE)
+    play_url = page.url
+    page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    page.reload()  # now controlled by the worker, which keeps the page, its modules and its cue audio
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    page.wait_for_function(
+        """async () => {
+          const cache = await caches.open("softspot-v1");
+          const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
+          return kept.includes(location.pathname) && kept.some((p) => p.endsWith("/engine.js"))
+            && kept.some((p) => p.startsWith("/cue/")) && kept.includes("/chime.wav");
+        }"""
+    )
+    page.context.set_offline(True)
+    try:
+        page.goto(play_url)
+        page.wait_for_selector("#player[data-ready='true']", state="attached")
+        page.get_by_role("button", name="Tap to start").click()
+        page.wait_for_selector("#player[data-kind='prepare']", state="attached")
+    finally:
+        page.context.set_offline(False)

@@ -76,17 +76,21 @@ function act(name, reason) {
   } else if (out.reason) {
     say(out.reason.charAt(0).toUpperCase() + out.reason.slice(1) + ".");
   }
-  heard(out.cues);
+  heard(out.cues, at);
   update();
 }
 
-function heard(emitted) {
+/**
+ * Play what an event or a deadline made. Cues due at a deadline (from a tick, or
+ * caught up by a tap that came after it) are timed: how late they sound.
+ */
+function heard(emitted, eventAt = null) {
   if (!emitted || !emitted.length) return;
   const now = performance.now();
   for (const cue of emitted) {
-    const due = perfZero + (cue.at * 1000) / scale;
-    debug.lateness.push(now - due);
-    debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show });
+    const onDeadline = eventAt === null || cue.at < eventAt - 1e-6;
+    if (onDeadline) debug.lateness.push(now - (perfZero + (cue.at * 1000) / scale));
+    debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show, deadline: onDeadline });
   }
   cues.play(emitted);
 }
@@ -255,7 +259,7 @@ function begin() {
     const out = engine.start(0);
     events = [{ e: "start", at: 0 }];
     save(true);
-    heard(out.cues);
+    heard(out.cues, 0);
   } else {
     const state = engine.state(clock());
     cues.play([{ say: state.say, chime: false }]);

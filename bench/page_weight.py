@@ -1,0 +1,85 @@
+"""Bytes transferred for the player page before any audio (goal: under 100 KB).
+
+Runs ``softspot serve``, makes a plan as a new user would, then opens the player
+page in a fresh Chromium context (empty cache, no service worker yet) and adds
+up what the network carried (Chrome DevTools ``encodedDataLength``: headers and
+body) until the page is idle, leaving out audio (cue clips, chime, the whole
+session WAV). Also shows what the same files weigh gzipped, as a production
+server (``collectstatic`` with whitenoise's compressed storage) sends them.
+
+    .venv/bin/python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.browser.conftest import SPEECH_STUB  # noqa: E402
+from tests.browser.flow import CHROMIUM_ARGS, new_session, served  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+GOAL = 100 * 1024
+
+
+def is_audio(url: str, mime: str) -> bool:
+    return mime.startswith("audio/") or "/cue/" in url or url.endswith((".wav", ".mp3", ".ogg"))
+
+
+def main() -> None:
+    with served() as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        setup = browser.new_context()
+        page = setup.new_page()
+        page.add_init_script(SPEECH_STUB)
+        new_session(page, base, {"left": 5, "right": 5, "back": 5})
+        play_url = page.url
+        cookies = setup.cookies()
+        setup.close()
+
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies(cookies)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        responses: dict[str, dict[str, Any]] = {}
+        done: dict[str, int] = {}
+        cdp.on("Network.responseReceived", lambda e: responses.__setitem__(e["requestId"], e["response"]))
+        cdp.on("Network.loadingFinished", lambda e: done.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+        bodies: dict[str, bytes] = {}
+        page.on("response", lambda r: bodies.__setitem__(r.url, r.body()) if r.ok else None)
+        page.goto(play_url, wait_until="networkidle")
+        page.wait_for_timeout(500)
+        browser_rows = []
+        for rid, size in done.items():
+            response = responses.get(rid)
+            if response is None:
+                continue
+            url, mime = response["url"], response.get("mimeType", "")
+            if is_audio(url, mime):
+                continue
+            body = bodies.get(url, b"")
+            browser_rows.append((url.removeprefix(base), size, len(body), len(gzip.compress(body, 9)) if body else 0))
+        context.close()
+        browser.close()
+
+    total = sum(r[1] for r in browser_rows)
+    gz = sum(r[3] for r in browser_rows)
+    width = max(len(r[0]) for r in browser_rows)
+    print(f"{'resource':<{width}}  transferred   body  gzipped")
+    for url, size, body, zipped in sorted(browser_rows, key=lambda r: -r[1]):
+        print(f"{url:<{width}}  {size:>11,}  {body:>6,}  {zipped:>7,}")
+    print(f"{'total (before audio)':<{width}}  {total:>11,}  {'':>6}  {gz:>7,}")
+    verdict = "under" if total < GOAL else "OVER"
+    print(f"{total / 1024:.1f} KB transferred as served here ({verdict} the 100 KB goal); {gz / 1024:.1f} KB gzipped")
+
+
+if __name__ == "__main__":
+    main()

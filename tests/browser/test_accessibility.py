@@ -1,0 +1,95 @@
+"""axe-core finds no violation on any page, in each state a page can be in (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.flow import NO_TO_ALL, TECHNIQUE, answer_check, make_plan, new_session, rate
+
+pytestmark = pytest.mark.browser
+
+
+def violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)  # evaluated, not a <script> tag: the CSP forbids inline scripts
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map((v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)}))"""
+    )
+    return found
+
+
+def check(page: Page, axe_source: str, where: str, seen: dict[str, list[dict[str, Any]]]) -> None:
+    seen[where] = violations(page, axe_source)
+
+
+def assert_none(seen: dict[str, list[dict[str, Any]]]) -> None:
+    bad = {where: found for where, found in seen.items() if found}
+    assert not bad, json.dumps(bad, indent=1)
+
+
+def test_axe_finds_no_violation_on_any_page(page: Page, site: str, axe_source: str) -> None:
+    seen: dict[str, list[dict[str, Any]]] = {}
+    page.goto(f"{site}/")
+    check(page, axe_source, "home", seen)
+    page.goto(f"{site}/t/{TECHNIQUE}/")
+    check(page, axe_source, "technique", seen)
+    page.goto(f"{site}/t/{TECHNIQUE}/check/")
+    check(page, axe_source, "check", seen)
+    page.get_by_role("button", name="Check").click()  # nothing answered: errors shown
+    check(page, axe_source, "check with errors", seen)
+    answer_check(page, site, {**NO_TO_ALL, "heart_condition": "yes", "pregnant": "yes"})
+    check(page, axe_source, "stop", seen)
+    answer_check(page, site, {**NO_TO_ALL, "floor_difficulty": "yes"})
+    check(page, axe_source, "setup (bed)", seen)
+    page.fill("input[name='minutes']", "99")
+    page.get_by_role("button", name="Make the plan").click()
+    check(page, axe_source, "setup with errors", seen)
+    answer_check(page, site, NO_TO_ALL)
+    make_plan(page)
+    check(page, axe_source, "plan", seen)
+    page.get_by_role("link", name="Start").first.click()
+    check(page, axe_source, "before", seen)
+    rate(page, "", {"left": 5, "right": 5, "back": 5})
+    page.get_by_role("button", name="Go to the session").click()
+    page.wait_for_selector("#player[data-ready='true']", state="attached")
+    check(page, axe_source, "player: tap to start", seen)
+    page.get_by_role("button", name="Tap to start").click()
+    page.wait_for_selector("#player[data-kind='spot']", state="attached")
+    check(page, axe_source, "player: running", seen)
+    page.keyboard.press("p")
+    check(page, axe_source, "player: paused", seen)
+    page.keyboard.press("p")
+    page.keyboard.press("Escape")
+    expect(page.locator("#stop-dialog")).to_be_visible()
+    check(page, axe_source, "player: stop dialog", seen)
+    page.locator("label[for='stop-discomfort']").click()
+    page.get_by_role("button", name="Stop now").click()
+    expect(page.locator("#after")).to_be_visible()
+    check(page, axe_source, "after", seen)
+    page.get_by_role("button", name="Save").click()  # no ratings yet: the error names them
+    expect(page.locator("#after-error")).to_be_visible()
+    check(page, axe_source, "after with errors", seen)
+    rate(page, "after-", {"left": 4, "right": 4, "back": 4})
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#saved-status")).to_contain_text("Saved")
+    check(page, axe_source, "after, saved", seen)
+    page.goto(f"{site}/history/")
+    check(page, axe_source, "history", seen)
+
+    assert_none(seen)
+    assert len(seen) == 17
+
+
+def test_axe_finds_no_violation_on_a_desktop_screen(page: Page, site: str, axe_source: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    new_session(page, site, {"left": 2, "right": 3, "back": 4})
+    seen: dict[str, list[dict[str, Any]]] = {}
+    check(page, axe_source, "player", seen)
+    page.goto(f"{site}/t/{TECHNIQUE}/")
+    check(page, axe_source, "technique", seen)
+    assert_none(seen)
