@@ -44,6 +44,7 @@ let key = null;
 let startedAt = 0;
 let endedAt = 0;
 let stage = "ready"; // ready -> playing -> after -> saved
+let tapped = false; // the first tap came: sound may play, the overlay is gone
 let deadlineTimer = 0;
 let displayTimer = 0;
 let lastSaved = 0;
@@ -157,7 +158,7 @@ function render(state) {
   root.dataset.leg = state.leg || "";
   root.dataset.spot = state.spot || "";
   root.dataset.elapsed = state.elapsed.toFixed(3);
-  if (stage === "playing" && cues.unlocked) root.dataset.state = state.phase;
+  if (stage === "playing" && tapped) root.dataset.state = state.phase;
   text("now-text", state.show || (state.finished ? script.cues.finish.show : ""));
   $("where").hidden = !leg;
   if (leg) text("leg-name", capital(legNames[leg] || leg));
@@ -249,6 +250,7 @@ function resumeFrom(snap) {
 // -- starting ------------------------------------------------------------------
 
 function begin() {
+  tapped = true;
   cues.unlock();
   $("start-overlay").hidden = true;
   if (!engine.started) {
