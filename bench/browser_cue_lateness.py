@@ -25,8 +25,8 @@ from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import SPEECH_STUB  # noqa: E402
-from tests.browser.flow import CHROMIUM_ARGS, new_session, served  # noqa: E402
+from tests.browser.conftest import SPEECH_STUB
+from tests.browser.flow import CHROMIUM_ARGS, new_session, served
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -8,7 +8,6 @@ server runs in this process, so the ``settings`` fixture reaches it), and
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +69,10 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def page(page: Page) -> Iterator[Page]:
+def page(page: Page) -> Page:
     page.add_init_script(SPEECH_STUB)
     page.set_default_timeout(15_000)
-    yield page
+    return page
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-
 from tests.browser.flow import NO_TO_ALL, TECHNIQUE, answer_check, make_plan, new_session, rate
 
 pytestmark = pytest.mark.browser

@@ -6,12 +6,12 @@ Time runs 60 times faster (``site`` fixture): a 2-minute hold lasts 2 seconds.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from tests.browser.conftest import SPEECH_STUB
+from tests.browser.flow import NO_TO_ALL, answer_check, make_plan, new_session, rate
 
 from softspot.store.models import SessionRecord
 from softspot.web.models import Plan
-from tests.browser.conftest import SPEECH_STUB
-from tests.browser.flow import NO_TO_ALL, answer_check, make_plan, new_session, player_state, rate
 
 pytestmark = pytest.mark.browser
 
@@ -133,8 +133,9 @@ def test_a_reload_mid_session_resumes_within_a_second(page: Page, site: str, set
 
 
 def outbox_size(page: Page) -> int:
-    return int(page.evaluate(
-        """() => new Promise((resolve, reject) => {
+    return int(
+        page.evaluate(
+            """() => new Promise((resolve, reject) => {
           const open = indexedDB.open("softspot", 1);
           open.onsuccess = () => {
             const req = open.result.transaction("outbox").objectStore("outbox").count();
@@ -143,15 +144,11 @@ def outbox_size(page: Page) -> int:
           };
           open.onerror = () => reject(open.error);
         })"""
-    ))
+        )
+    )
 
 
-def test_a_record_made_while_the_server_is_down_waits_and_arrives_exactly_once(
-    browser: object, site: str
-) -> None:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
+def test_a_record_made_while_the_server_is_down_waits_and_arrives_exactly_once(browser: Browser, site: str) -> None:
     # No service worker: it would send the outbox itself, out of reach of page.route.
     context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844})
     page = context.new_page()
