@@ -13,6 +13,7 @@ export class CuePlayer {
     this.buffers = new Map();
     this.sources = [];
     this.muted = false;
+    this.failed = false;
   }
 
   get unlocked() {
@@ -54,8 +55,20 @@ export class CuePlayer {
     this.buffers.set(name, await this.ctx.decodeAudioData(data));
   }
 
-  /** Play the cues one event made, in order: the newest event cuts off anything still sounding. */
+  /**
+   * Play the cues one event made, in order: the newest event cuts off anything still sounding.
+   * Sound is never allowed to stop the session: a failure is logged once and the cue stays on screen.
+   */
   play(cues) {
+    try {
+      this.playNow(cues);
+    } catch (error) {
+      if (!this.failed) console.warn("softspot: a cue could not be played; carrying on with text", error);
+      this.failed = true;
+    }
+  }
+
+  playNow(cues) {
     if (this.muted || !cues.length || (!this.ctx && !globalThis.speechSynthesis)) return;
     this.cancel();
     const ctx = this.ctx;
