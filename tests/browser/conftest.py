@@ -13,22 +13,14 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+from tests.browser.flow import CHROMIUM_ARGS as BASE_ARGS
 
 # pytest-django's live_server and ORM checks in the same (sync Playwright) test.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("SOFTSPOT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
+# The flags every headless run here needs (flow.CHROMIUM_ARGS), and sound without a tap for the tests.
+CHROMIUM_ARGS = [*BASE_ARGS, "--autoplay-policy=no-user-gesture-required"]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 SPEECH_STUB = """
