@@ -37,7 +37,7 @@ from softspot.core.script import (
     SpokenCue,
     TechniqueRef,
 )
-from softspot.core.technique import Cue, Technique
+from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distance, format_duration
 
 MIN_HEIGHT_CM = 120.0
@@ -98,6 +98,15 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
         estimate = h * seg.length_per_height
         return min(max(estimate, seg.min_length), seg.max_length), "height"
     return seg.default_length, "default"
+
+
+def offered_add_ons(technique: Technique, screening: Screening, comfortable_sessions: int) -> list[AddOn]:
+    """The add-ons the pair may choose today: unlocked by experience and not left out by screening."""
+    return [
+        a
+        for a in technique.add_ons
+        if comfortable_sessions >= a.unlock_after and a.id not in screening.omitted_add_ons
+    ]
 
 
 def dose_seconds(technique: Technique, minutes_per_leg: float | None) -> int:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
-from softspot.core.planner import PlanError, PlanOptions, StopError, plan
+from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
@@ -132,11 +132,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         surfaces = [(result.surface, technique.surface(result.surface).name)]
     else:
         surfaces = [(s.id, s.name) for s in technique.surfaces]
-    unlocked = [
-        a
-        for a in technique.add_ons
-        if a.unlock_after <= suggestion.comfortable_sessions and a.id not in result.omitted_add_ons
-    ]
+    unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions)
     locked = [a for a in technique.add_ons if a not in unlocked]
     initial = {
         "unit": "cm",
