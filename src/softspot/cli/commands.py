@@ -259,6 +259,20 @@ def admin(ctx: typer.Context) -> None:
     serve_cmd.admin(list(ctx.args))
 
 
+def remind(
+    days: Annotated[
+        str, typer.Option(metavar="DAY,DAY", help="Days to practise: mon, tue, wed, thu, fri, sat, sun.")
+    ] = "mon,wed,fri",
+    at: Annotated[str, typer.Option(metavar="HH:MM", help="Time of day, 24-hour, on the phone's own clock.")] = "19:30",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Calendar file to write.")] = Path("softspot-reminders.ics"),
+    technique: TechniqueOpt = "hands-free-hamstring",
+) -> None:
+    """Write weekly practice reminders as a calendar file (.ics) to open on a phone or laptop; no account needed."""
+    from softspot.cli import remind_cmd
+
+    remind_cmd.remind(days, at, out, technique)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
     app.command()(screen)
@@ -270,3 +284,4 @@ def register(app: typer.Typer) -> None:
     app.command("render-audio")(render_audio)
     app.command()(serve)
     app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(admin)
+    app.command()(remind)

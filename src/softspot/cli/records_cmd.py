@@ -17,6 +17,7 @@ from rich.table import Table
 from softspot.cli.output import console, errors, fail
 from softspot.core.progress import Progress, progress
 from softspot.core.record import Ratings
+from softspot.core.reminders import SESSIONS_PER_WEEK, due
 
 EMPTY = "No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends."
 BARS = "▁▂▃▄▅▆▇█"
@@ -113,8 +114,11 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> N
     if not result.changes:
         console.print(EMPTY)
         _show_suggestion(result)
-        return
-    _show(result)
+    else:
+        _show(result)
+    last = result.changes[-1].started_at.astimezone().date() if result.changes else None
+    console.print(f"\n[bold]Due[/]: {escape(due(last, today or date.today(), SESSIONS_PER_WEEK))}")
+    console.print("Reminders in your calendar: `softspot remind --days mon,wed,fri --at 19:30`.")
 
 
 def _show(result: Progress) -> None:

@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(r"^cue/(?P<sha>[0-9a-f]{64})\.wav$", session.cue, name="cue"),
     path("chime.wav", session.chime, name="chime"),
     path("history/", history.history_page, name="history"),
+    path("reminders.ics", history.reminders, name="reminders"),
     path("signin/", signin.signin, name="signin"),
     path("signout/", signin.signout, name="signout"),
     path("sw.js", worker.service_worker, name="service-worker"),

@@ -1,27 +1,74 @@
-"""History and progress: before/after over time, minutes per week, regularity, next time's dose."""
+"""History and progress: before/after over time, minutes per week, regularity, next time's dose; reminders."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from softspot.core.loader import built_in, built_in_ids
+from softspot.core.reminders import (
+    DAYS,
+    DEFAULT_DAYS,
+    SESSIONS_PER_WEEK,
+    ReminderInputError,
+    due,
+    parse_at,
+    reminder_calendar,
+)
+from softspot.core.technique import Technique
 from softspot.store.records import history as records_of
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
 from softspot.web.history import progress_for, rating_points, week_bars
 
 STOP_WORDS = {"discomfort": "discomfort", "out_of_time": "out of time", "other": "other reason"}
+DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+CALENDAR_FILE = "softspot-reminders.ics"
 
 
-@require_GET
-@owner_page
-def history_page(request: HttpRequest, owner: Owner) -> HttpResponse:
+class ReminderForm(forms.Form):
+    """The "Remind me" form: days and a time; the core makes the calendar."""
+
+    days = forms.MultipleChoiceField(
+        label="Days",
+        choices=list(DAY_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one day.",
+            "invalid_choice": f"'%(value)s' is not a day; use {', '.join(DAYS)}.",
+        },
+    )
+    at = forms.CharField(
+        label="Time",
+        help_text="On the phone's own clock.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Give a time, e.g. 19:30."},
+    )
+
+    def clean_at(self) -> Any:
+        try:
+            return parse_at(self.cleaned_data["at"])
+        except ReminderInputError as exc:
+            raise forms.ValidationError(exc.problem[0].upper() + exc.problem[1:] + ".") from exc
+
+
+def _technique(request: HttpRequest) -> Technique:
     wanted = request.GET.get("technique")
-    technique = built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
-    report = progress_for(owner, technique, timezone.localdate())
+    return built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
+
+
+def _page(
+    request: HttpRequest, owner: Owner, technique: Technique, form: ReminderForm, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    report = progress_for(owner, technique, today)
+    last = timezone.localtime(report.changes[-1].started_at).date() if report.changes else None
     rows = [
         {
             "record": r,
@@ -39,8 +86,40 @@ def history_page(request: HttpRequest, owner: Owner) -> HttpResponse:
         {
             "technique": technique,
             "report": report,
+            "due": due(last, today, SESSIONS_PER_WEEK),
+            "remind_form": form,
             "rows": rows,
             "ratings_chart": before_after_svg(rating_points(report)),
             "weeks_chart": minutes_per_week_svg(week_bars(report)[-12:]),
         },
+        status=status,
     )
+
+
+@require_GET
+@owner_page
+def history_page(request: HttpRequest, owner: Owner) -> HttpResponse:
+    form = ReminderForm(initial={"days": list(DEFAULT_DAYS), "at": "19:30"})
+    return _page(request, owner, _technique(request), form)
+
+
+@require_GET
+@owner_page
+def reminders(request: HttpRequest, owner: Owner) -> HttpResponse:
+    """The "Remind me" form's answer: a calendar file, or the history page with the fields at fault (400)."""
+    technique = _technique(request)
+    form = ReminderForm(request.GET)
+    if not form.is_valid():
+        return _page(request, owner, technique, form, status=400)
+    text = reminder_calendar(
+        technique.title,
+        form.cleaned_data["days"],
+        form.cleaned_data["at"],
+        timezone.localdate(),
+        request.build_absolute_uri(reverse("check", args=[technique.id])),
+        "",
+        stamp=timezone.now(),
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{CALENDAR_FILE}"'
+    return response

@@ -1,0 +1,60 @@
+"""``softspot remind``: write a calendar file with weekly practice reminders, to open on a phone or laptop."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.markup import escape
+
+from softspot.cli.output import console, fail
+from softspot.cli.technique_cmd import resolve
+from softspot.core.reminders import ReminderInputError, parse_at, parse_days, reminder_calendar
+
+FLOATING = ""
+"""The calendar's time zone: floating local time, so 19:30 is 19:30 on the phone's clock wherever it is."""
+
+
+def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None = None) -> None:
+    try:
+        chosen = parse_days([d for d in days.split(",") if d.strip()])
+        when = parse_at(at)
+    except ReminderInputError as exc:
+        fail(str(exc))
+    technique = resolve(technique_ref)
+    try:
+        text = reminder_calendar(
+            technique.title, chosen, when, today or date.today(), None, FLOATING, stamp=datetime.now().astimezone()
+        )
+    except ReminderInputError as exc:
+        fail(str(exc))
+    _write(out, text)
+    console.print(
+        f"Wrote reminders to {escape(str(out))}: {', '.join(chosen)} at {when:%H:%M}, 20 minutes, "
+        "with an alert when it starts.\n"
+        "To use it, open the file where your calendar is:\n"
+        "  - phone: send it to yourself (mail, chat, cloud drive) and tap it, then Add;\n"
+        "  - laptop: open it with your calendar app (or import it in Google Calendar: Settings, Import).\n"
+        "Importing it again after a change replaces the old reminder in most calendars."
+    )
+
+
+def _write(out: Path, text: str) -> None:
+    """Write through a temporary file beside ``out`` and rename it, so a failed write leaves nothing half done."""
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror}")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's private 0600
+        os.replace(temporary, out)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        fail(f"--out: cannot write {out}: {exc.strerror}")
