@@ -143,7 +143,7 @@ def test_the_chime_is_short_soft_and_fades_to_silence() -> None:
 
 def test_moves_get_a_chime_and_other_steps_do_not() -> None:
     kinds: list[SegmentKind] = ["start", "prepare", "spot", "add_on", "switch", "finish"]
-    assert [k for k in kinds if wants_chime(k)] == ["spot", "switch"]
+    assert [k for k in kinds if wants_chime(k)] == ["spot", "switch", "finish"]  # as the engine chimes
 
 
 # --- speech and its cache --------------------------------------------------------------------------------------

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from softspot.core.engine import CHIMED_KINDS
 from softspot.core.script import Segment, SegmentKind
-
-CHIMED_KINDS: frozenset[SegmentKind] = frozenset({"spot", "switch"})
-"""Segments that are a move (sit on the next spot, change legs): a chime comes first."""
 
 GAP_AFTER_CHIME = 0.15
 """Seconds between the chime and the voice."""
@@ -14,7 +12,7 @@ GAP_BETWEEN_CUES = 0.4
 
 
 def wants_chime(kind: SegmentKind) -> bool:
-    """A chime before the cue: for every move (a spot or a switch of legs)."""
+    """A chime before the cue, by the engine's rule (:data:`softspot.core.engine.CHIMED_KINDS`)."""
     return kind in CHIMED_KINDS
 
 

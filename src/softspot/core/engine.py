@@ -48,7 +48,9 @@ CueKind = Literal[
 ]
 Json = dict[str, Any]
 
-_CHIMED: frozenset[str] = frozenset({"spot", "switch", "finish"})
+CHIMED_KINDS: frozenset[str] = frozenset({"spot", "switch", "finish"})
+"""Segments whose cue follows a chime: each asks the giver to move (next spot, other leg, lift off).
+The one rule for every player and the rendered audio (engine.js keeps the same set; the traces check it)."""
 
 
 def _num(value: float) -> float:
@@ -579,7 +581,7 @@ class Engine:
         self._paused_at = None
 
     def _say(self, kind: CueKind, cue: SpokenCue, at: float, emitted: list[Cue]) -> None:
-        made = Cue(at, kind, cue.show, cue.say, kind in _CHIMED)
+        made = Cue(at, kind, cue.show, cue.say, kind in CHIMED_KINDS)
         emitted.append(made)
         self.cues.append(made)
 
