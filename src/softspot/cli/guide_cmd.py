@@ -21,15 +21,13 @@ from softspot.cli.plan_cmd import STOPPED, gather_answers, length_option, show_s
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
 from softspot.core.planner import PlanError, PlanOptions, StopError, dose_seconds, plan, thigh_length
-from softspot.core.record import RecordError, parse_record
+from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN, RecordError, parse_rating, parse_record
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
 from softspot.core.units import Length
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-RATED = ("left hamstring", "right hamstring", "lower back")
 
 
 @dataclass(frozen=True)
@@ -54,18 +52,13 @@ class GuideOptions:
 
 def parse_ratings(option: str, text: str) -> dict[str, int]:
     """``"6,5,4"`` -> left, right, back; each a whole number 0-10."""
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 3:
+    parts = text.split(",")
+    if len(parts) != len(RATED_AREAS):
         raise ValueError(f"{option}: give three ratings L,R,B (left hamstring, right, lower back), e.g. 6,5,4")
-    values: dict[str, int] = {}
-    for name, label, part in zip(("left", "right", "back"), RATED, parts, strict=True):
-        if not part.isdigit():
-            raise ValueError(f"{option}: '{part}' ({label}) is not a whole number from 0 to 10")
-        value = int(part)
-        if value > 10:
-            raise ValueError(f"{option}: {value} ({label}) is above 10; rate 0 (none) to 10 (worst)")
-        values[name] = value
-    return values
+    try:
+        return {name: parse_rating(part, label) for (name, label), part in zip(RATED_AREAS, parts, strict=True)}
+    except ValueError as exc:
+        raise ValueError(f"{option}: {exc}") from None
 
 
 def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) -> dict[str, int]:
@@ -74,17 +67,17 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
             return parse_ratings(option, given)
         except ValueError as exc:
             fail(str(exc))
+    scale = f"{RATING_MIN} (none) to {RATING_MAX} (worst)"
     if not interactive:
-        fail(f"{option}: no terminal to ask on; give the tension {moment} as {option} L,R,B (0-10 each)")
-    console.print(f"[bold]Tension {moment}[/], 0 (none) to 10 (worst):")
+        fail(f"{option}: no terminal to ask on; give the tension {moment} as {option} L,R,B, each {scale}")
+    console.print(f"[bold]Tension {moment}[/], {scale}:")
     values: dict[str, int] = {}
-    for name, label in zip(("left", "right", "back"), RATED, strict=True):
-        while True:
-            raw = typer.prompt(f"  {label}")
-            if raw.strip().isdigit() and int(raw) <= 10:
-                values[name] = int(raw)
-                break
-            console.print(f"  [yellow]'{escape(raw)}' is not a whole number from 0 to 10; try again[/]")
+    for name, label in RATED_AREAS:
+        while name not in values:
+            try:
+                values[name] = parse_rating(typer.prompt(f"  {label}"), label)
+            except ValueError as exc:
+                console.print(f"  [yellow]{escape(str(exc))}; try again[/]")
     return values
 
 
@@ -253,7 +246,7 @@ def save(
         f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + "."
     )
     if after is not None:
-        for name, label in zip(("left", "right", "back"), RATED, strict=True):
+        for name, label in RATED_AREAS:
             change = after[name] - before[name]
             console.print(f"  {label:16} {before[name]:2} → {after[name]:2}  ({change:+d})")
     console.print(f"  [dim]record {record.key}; see `softspot history` and `softspot progress`[/]")

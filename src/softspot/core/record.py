@@ -27,6 +27,12 @@ from softspot.core.script import SessionScript
 
 RATING_MIN = 0
 RATING_MAX = 10
+RATED_AREAS: tuple[tuple[str, str], ...] = (
+    ("left", "left hamstring"),
+    ("right", "right hamstring"),
+    ("back", "lower back"),
+)
+"""What is rated, before and after: the field of :class:`Ratings` and how it is named to people."""
 NOTE_MAX_CHARS = 2000
 
 StopReason = Literal["discomfort", "out_of_time", "other"]
@@ -37,6 +43,18 @@ Source = Literal["terminal", "web"]
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_rating(text: str, what: str) -> int:
+    """One rating as a person types it (``"6"``); the message names ``what`` is being rated."""
+    value = text.strip()
+    if not value.isdigit():
+        raise ValueError(f"'{value}' ({what}) is not a whole number from {RATING_MIN} to {RATING_MAX}")
+    if int(value) > RATING_MAX:
+        raise ValueError(
+            f"{int(value)} ({what}) is above {RATING_MAX}; rate {RATING_MIN} (none) to {RATING_MAX} (worst)"
+        )
+    return int(value)
 
 
 class Ratings(_In):

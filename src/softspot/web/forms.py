@@ -6,17 +6,14 @@ from typing import Any
 
 from django import forms
 
+from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN
 from softspot.core.technique import Technique
 from softspot.core.units import CM_PER_INCH, format_distance
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 UNITS = (("cm", "cm"), ("in", "in"))
-RATING_CHOICES = [(str(n), str(n)) for n in range(11)]
-RATINGS = (
-    ("left", "Left hamstring"),
-    ("right", "Right hamstring"),
-    ("back", "Lower back"),
-)
+RATING_CHOICES = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
+RATINGS = tuple((key, label.capitalize()) for key, label in RATED_AREAS)
 
 
 class BigRadio(forms.RadioSelect):
@@ -126,8 +123,8 @@ class RatingsForm(forms.Form):
                 coerce=int,
                 widget=BigRadio(attrs={"class": "scale"}),
                 error_messages={
-                    "required": "Choose a number from 0 (no tension) to 10.",
-                    "invalid_choice": "Choose a whole number from 0 to 10.",
+                    "required": f"Choose a number from {RATING_MIN} (no tension) to {RATING_MAX}.",
+                    "invalid_choice": f"Choose a whole number from {RATING_MIN} to {RATING_MAX}.",
                 },
             )
 
