@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from softspot.cli.output import console, errors, fail
-from softspot.core.progress import Progress, progress
+from softspot.core.progress import Progress
 from softspot.core.record import Ratings
 from softspot.core.reminders import SESSIONS_PER_WEEK, due
 
@@ -105,9 +105,9 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> N
 
     technique = resolve(technique_ref)
     owner = _owner()
-    from softspot.store.records import summaries
+    from softspot.store.records import progress_report
 
-    result = progress(technique, summaries(owner, technique.id), today or date.today())
+    result = progress_report(owner, technique, today or date.today())
     if as_json:
         print(json.dumps(dataclasses.asdict(result), indent=2, default=_json_default))
         return

@@ -6,14 +6,14 @@ Views and CLI commands call these; they hold no request or terminal logic.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from softspot.core.progress import SessionSummary, Suggestion, suggest
+from softspot.core.progress import Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
 from softspot.store.models import SessionRecord, SpotRecord
@@ -147,6 +147,11 @@ def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
 def suggestion(owner: User, technique: Technique) -> Suggestion:
     """Next time's dose and add-ons for this owner (what ``guide`` and the set-up page offer)."""
     return suggest(technique, summaries(owner, technique.id))
+
+
+def progress_report(owner: User, technique: Technique, today: date) -> Progress:
+    """Progress for this owner (what ``softspot progress`` and the history page show)."""
+    return progress(technique, summaries(owner, technique.id), today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from softspot.core.reminders import (
 )
 from softspot.core.technique import Technique
 from softspot.store.records import history as records_of
+from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
-from softspot.web.history import progress_for, rating_points, week_bars
+from softspot.web.history import rating_points, week_bars
 
 STOP_WORDS = {"discomfort": "discomfort", "out_of_time": "out of time", "other": "other reason"}
 DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
@@ -67,7 +68,7 @@ def _page(
     request: HttpRequest, owner: Owner, technique: Technique, form: ReminderForm, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    report = progress_for(owner, technique, today)
+    report = progress_report(owner, technique, today)
     last = timezone.localtime(report.changes[-1].started_at).date() if report.changes else None
     rows = [
         {

@@ -16,10 +16,10 @@ from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
 from softspot.core.units import UnitError, format_distance, format_duration, parse_length
+from softspot.store import records
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import CheckForm, SetupForm
-from softspot.web.history import suggestion_for
 from softspot.web.models import CueText, Plan, spoken_texts
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
@@ -127,7 +127,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
     result = _screening(request, technique)
     if result is None:
         return redirect("check", technique_id=technique.id)
-    suggestion = suggestion_for(owner, technique)
+    suggestion = records.suggestion(owner, technique)
     if result.surface:
         surfaces = [(result.surface, technique.surface(result.surface).name)]
     else:
