@@ -1,4 +1,4 @@
-"""Progress for the web pages: the owner's records through ``softspot.core.progress``."""
+"""Progress turned into what the history page draws: chart points and weekly bars."""
 
 from __future__ import annotations
 
