@@ -176,13 +176,16 @@ def _format(template: str, values: dict[str, object]) -> str:
 
 
 def _spoken_time(seconds: float) -> str:
-    whole = round(seconds)
-    minutes, secs = divmod(whole, 60)
-    if secs == 0:
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
-    if minutes == 0:
-        return f"{secs} seconds"
-    return f"{format_duration(whole).replace('min', 'minutes' if minutes > 1 else 'minute').replace(' s', ' seconds')}"
+    """``90`` -> ``1 minute 30 seconds``: a duration as the voice says it."""
+
+    def unit(n: int, word: str) -> str:
+        return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+    minutes, secs = divmod(round(seconds), 60)
+    parts = [unit(minutes, "minute")] if minutes else []
+    if secs or not minutes:
+        parts.append(unit(secs, "second"))
+    return " ".join(parts)
 
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
