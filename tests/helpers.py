@@ -12,6 +12,11 @@ ALL_NO = {"heart_condition": False, "varicose_veins": False, "pregnant": False, 
 NO_ANSWERS = [f"--answer={q}=no" for q in ALL_NO]
 
 
+def answers(*yes: str) -> list[str]:
+    """``--answer`` options: "yes" to the questions named, "no" to the rest."""
+    return [f"--answer={q}={'yes' if q in yes else 'no'}" for q in ALL_NO]
+
+
 def hamstring() -> Technique:
     return built_in("hands-free-hamstring")
 

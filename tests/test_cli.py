@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.helpers import NO_ANSWERS
+from tests.helpers import NO_ANSWERS, answers
 from typer.testing import CliRunner
 
 from softspot.cli import app
@@ -51,17 +51,7 @@ def test_plan_json_has_the_documented_fields() -> None:
 
 
 def test_a_stop_answer_refuses_to_plan_with_exit_3_and_every_reason() -> None:
-    code, out, _ = run(
-        "plan",
-        "-a",
-        "heart_condition=yes",
-        "-a",
-        "varicose_veins=yes",
-        "-a",
-        "pregnant=no",
-        "-a",
-        "floor_difficulty=no",
-    )
+    code, out, _ = run("plan", *answers("heart_condition", "varicose_veins"))
     assert code == 3
     assert "STOP" in out
     assert "heart condition" in out and "varicose veins" in out
@@ -69,31 +59,10 @@ def test_a_stop_answer_refuses_to_plan_with_exit_3_and_every_reason() -> None:
 
 def test_screen_says_go_adapt_or_stop_with_exit_codes() -> None:
     assert run("screen", *NO_ANSWERS)[0] == 0
-    code, out, _ = run(
-        "screen",
-        "-a",
-        "heart_condition=no",
-        "-a",
-        "varicose_veins=no",
-        "-a",
-        "pregnant=no",
-        "-a",
-        "floor_difficulty=yes",
-        "--json",
-    )
+    code, out, _ = run("screen", *answers("floor_difficulty"), "--json")
     assert code == 0
     assert json.loads(out)["surface"] == "bed"
-    code, out, _ = run(
-        "screen",
-        "-a",
-        "heart_condition=no",
-        "-a",
-        "varicose_veins=no",
-        "-a",
-        "pregnant=yes",
-        "-a",
-        "floor_difficulty=no",
-    )
+    code, out, _ = run("screen", *answers("pregnant"))
     assert code == 3
     assert "pregnancy" in out
 
