@@ -37,7 +37,7 @@ Clock = Callable[[], float]
 
 
 class Voice(Protocol):
-    def say(self, text: str | list[str], *, chime: bool = True) -> None: ...
+    def say(self, text: str, *, chime: bool = True) -> None: ...
 
     def close(self, *, drain: bool = True, timeout: float = 15.0) -> None: ...
 
@@ -45,7 +45,7 @@ class Voice(Protocol):
 class Silent:
     """A voice that says nothing (``--no-voice`` with no chimes, and tests)."""
 
-    def say(self, text: str | list[str], *, chime: bool = True) -> None:
+    def say(self, text: str, *, chime: bool = True) -> None:
         return None
 
     def close(self, *, drain: bool = True, timeout: float = 15.0) -> None:
@@ -190,8 +190,7 @@ class LiveSession:
     def _play(self, outcome: Outcome, now: float) -> None:
         for cue in outcome.cues:
             self.lateness.add(cue, now, self.speed)
-            texts = [cue.say]
-            self.voice.say(texts, chime=cue.chime)
+            self.voice.say(cue.say, chime=cue.chime)
             if self.on_cue is not None:
                 self.on_cue(cue)
             if not self.interactive:
@@ -226,28 +225,19 @@ class LiveSession:
 
     def run(self) -> Engine:
         engine = self.engine
-        self._play(engine.start(self.clock()), self.clock())
-        if not self.interactive:
-            while not engine.finished:
-                state = engine.state(self.clock())
-                wait = state.remaining / self.speed if not state.paused else 0.2
-                time.sleep(max(0.0, wait))
-                now = self.clock()
-                self._play(engine.tick(now), now)
-            return engine
-        from rich.live import Live
-
-        with keyboard(True) as keys, Live(console=self.console, auto_refresh=False, screen=False) as live:
+        now = self.clock()
+        self._play(engine.start(now), now)
+        with keyboard(self.interactive) as keys, self._display() as show:
             while not engine.finished:
                 now = self.clock()
                 self._play(engine.tick(now), now)
                 if engine.finished:
                     break
                 state = engine.state(now)
-                live.update(self.screen(state), refresh=True)
-                # Wake at the next deadline, or within a quarter second to move the countdown.
-                wait = 0.25 if state.paused else min(0.25, state.remaining / self.speed)
-                key = keys.read(wait)
+                show(self.screen(state))
+                # Wake at the next deadline; with a screen, also every quarter second to move the countdown.
+                wait = 0.25 if state.paused else state.remaining / self.speed
+                key = keys.read(min(wait, 0.25) if self.interactive else wait)
                 if key is not None:
                     now = self.clock()
                     self._play(engine.tick(now), now)
@@ -255,10 +245,19 @@ class LiveSession:
                         self.handle(key, now)
             last = engine.cues[-1] if engine.cues else None
             final = Text(last.show.upper() if last else "", style="bold white on blue", justify="center")
-            live.update(
-                Panel(final, title=self.script.technique.title, border_style="blue", padding=(1, 2)), refresh=True
-            )
+            show(Panel(final, title=self.script.technique.title, border_style="blue", padding=(1, 2)))
         return engine
+
+    @contextmanager
+    def _display(self) -> Iterator[Callable[[RenderableType], None]]:
+        """The live screen on a terminal; unattended, cues are printed as lines (see ``_play``) instead."""
+        if not self.interactive:
+            yield lambda _: None
+            return
+        from rich.live import Live
+
+        with Live(console=self.console, auto_refresh=False, screen=False) as live:
+            yield lambda renderable: live.update(renderable, refresh=True)
 
     # -- the screen ----------------------------------------------------------
 
