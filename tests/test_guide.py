@@ -83,6 +83,7 @@ def test_the_next_session_remembers_the_thigh_and_offers_the_suggestion() -> Non
         (["--after", "3,x,3"], "--after: 'x' (right hamstring) is not a whole number from 0 to 10"),
         (["--thigh", "300 cm"], "--thigh: 300 cm is outside"),
         (["--speed", "0"], "--speed: must be above 0"),
+        (["--rate", "5"], "--rate: rate must be 80 to 450 words per minute, not 5"),
     ],
 )
 def test_bad_input_is_named_exits_2_and_writes_nothing(

@@ -38,6 +38,8 @@ StartLegOpt = Annotated[str | None, typer.Option(help="Leg to start with: left o
 PositionOpt = Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")]
 SurfaceOpt = Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")]
 AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")]
+VoiceNameOpt = Annotated[str, typer.Option(help="espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`).")]
+RateOpt = Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")]
 SessionsOpt = Annotated[
     int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
 ]
@@ -176,8 +178,8 @@ def render_audio(
     format: Annotated[
         str | None, typer.Option("--format", "-f", metavar="wav|ogg|mp3|m4a", help="Default: from --out, else wav.")
     ] = None,
-    voice_name: Annotated[str, typer.Option(help="espeak-ng voice (see `espeak-ng --voices`).")] = "en",
-    rate: Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")] = 150,
+    voice_name: VoiceNameOpt = "en",
+    rate: RateOpt = 150,
 ) -> None:
     """Render the planned session into one audio file, every cue at its time, with a chapters file beside it."""
     from softspot.cli import audio_cmd
@@ -205,9 +207,11 @@ def guide(
     ] = None,
     after: Annotated[str | None, typer.Option(metavar="L,R,B", help="Tension after, 0-10, as for --before.")] = None,
     note: Annotated[str | None, typer.Option(help="A note to keep with the session.")] = None,
-    voice: Annotated[bool, typer.Option("--voice/--no-voice", help="Speak cues with espeak-ng.")] = True,
-    voice_name: Annotated[str | None, typer.Option(help="espeak-ng voice, e.g. en-gb or en-us+f3.")] = None,
-    rate: Annotated[int | None, typer.Option(help="Speaking rate, words per minute.")] = None,
+    voice: Annotated[
+        bool, typer.Option("--voice/--no-voice", help="Speak cues with espeak-ng (--no-voice: chimes only).")
+    ] = True,
+    voice_name: VoiceNameOpt = "en",
+    rate: RateOpt = 150,
     speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
 ) -> None:
     """Take the pair through a whole session: safety check, set-up, plan, tension before, the live session

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from softspot.cli.live import LiveSession, Silent, Voice
+from softspot.cli.live import LiveSession
 from softspot.cli.output import console, fail
 from softspot.cli.plan_cmd import STOPPED, gather_answers, length_option, show_screening
 from softspot.cli.technique_cmd import resolve
@@ -45,8 +45,8 @@ class GuideOptions:
     after: str | None
     note: str | None
     voice: bool
-    voice_name: str | None
-    rate: int | None
+    voice_name: str
+    rate: int
     speed: float
 
 
@@ -81,19 +81,6 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
     return values
 
 
-def make_voice(options: GuideOptions) -> Voice:
-    from softspot.audio import CuePlayer
-    from softspot.audio.speech import Voice as SpeechVoice
-
-    try:
-        settings = SpeechVoice()
-        if options.voice_name is not None or options.rate is not None:
-            settings = SpeechVoice(options.voice_name or settings.name, options.rate or settings.rate)
-    except ValueError as exc:
-        fail(f"--voice-name/--rate: {exc}")
-    return CuePlayer(settings, speech=options.voice)
-
-
 def guide(options: GuideOptions) -> None:
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if options.speed <= 0:
@@ -106,6 +93,9 @@ def guide(options: GuideOptions) -> None:
         ask_ratings("--before", options.before, "before", interactive)
     if options.after is not None:
         ask_ratings("--after", options.after, "after", interactive)
+    from softspot.cli.audio_cmd import make_voice
+
+    speech = make_voice(options.voice_name, options.rate)
     try:
         thigh_length(technique, PlanOptions(thigh=thigh, height=height))
         if options.minutes_per_leg is not None:
@@ -177,7 +167,9 @@ def guide(options: GuideOptions) -> None:
     console.print("\n[bold]5. The session[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
     if interactive:
         typer.prompt("  Press Enter to start; the giver then follows the voice", default="", show_default=False)
-    voice = make_voice(options) if options.voice else Silent()
+    from softspot.audio import CuePlayer
+
+    voice = CuePlayer(speech, speech=options.voice)
     started_at = datetime.now(UTC)
     session = LiveSession(script, console=console, voice=voice, speed=options.speed, interactive=interactive)
     try:
