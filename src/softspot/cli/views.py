@@ -53,11 +53,8 @@ def plan_table(script: SessionScript) -> Table:
     unit = script.person.unit
     table = Table("at", "for", "what", "from knee", box=None, pad_edge=False, header_style="bold")
     for seg in script.segments:
-        where = ""
-        if seg.kind == "spot" and seg.leg is not None and seg.spot is not None:
-            leg = next(leg for leg in script.legs if leg.leg == seg.leg)
-            spot = next(s for s in leg.spots if s.index == seg.spot)
-            where = format_distance(spot.from_knee_cm, unit)
+        spot = script.spot_at(seg)
+        where = format_distance(spot.from_knee_cm, unit) if spot else ""
         label = seg.cue.show
         if seg.leg and seg.kind in {"prepare", "spot", "add_on"}:
             label = f"[{seg.leg}] {label}"

@@ -124,3 +124,10 @@ class SessionScript(_Data):
     segments: list[Segment]
     cues: EventCues
     explanation: list[str] = Field(description="Sentences saying what the plan does and why.")
+
+    def spot_at(self, segment: Segment) -> ScriptSpot | None:
+        """The spot a ``spot`` segment sits on (None for other segments)."""
+        if segment.kind != "spot" or segment.leg is None:
+            return None
+        leg = next(leg for leg in self.legs if leg.leg == segment.leg)
+        return next((s for s in (*leg.spots, *leg.reserve) if s.index == segment.spot), None)

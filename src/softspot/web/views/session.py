@@ -30,12 +30,10 @@ def owned_plan(owner: Owner, plan_id: uuid.UUID) -> Plan:
 def timeline(script: SessionScript) -> list[dict[str, str]]:
     """The rows of the plan's table, as the terminal prints them."""
     unit = script.person.unit
-    spots = {(leg.leg, s.index): s for leg in script.legs for s in (*leg.spots, *leg.reserve)}
     rows = []
     for seg in script.segments:
-        where = ""
-        if seg.kind == "spot" and seg.leg is not None and seg.spot is not None:
-            where = format_distance(spots[(seg.leg, seg.spot)].from_knee_cm, unit)
+        spot = script.spot_at(seg)
+        where = format_distance(spot.from_knee_cm, unit) if spot else ""
         rows.append(
             {
                 "at": format_seconds(seg.starts_at),
