@@ -233,8 +233,9 @@ def save(
     except RecordError as exc:
         fail(f"the record could not be saved: {exc}")
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
+    count = len(engine_record["spots"])
     console.print(
-        f"\n[bold green]Saved.[/] {len(engine_record['spots'])} spots, "
+        f"\n[bold green]Saved.[/] {count} spot{'' if count == 1 else 's'}, "
         f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + "."
     )
     if after is not None:
