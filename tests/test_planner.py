@@ -87,6 +87,7 @@ def test_the_longest_thigh_at_the_shortest_dose_sits_one_spot_and_keeps_the_rest
     assert [(s.from_knee_cm, s.hold_seconds) for s in left.spots] == [(32.54, 120)]
     assert len(left.reserve) == 8  # 9 safe spots in all: 32.54 cm down to 12.22 cm
     assert left.reserve[-1].from_knee_cm == pytest.approx(12.22)
+    assert script.explanation[1] == "1 spot per leg, 32.5 cm above the knee (middle of the giver's seat)."
 
 
 def test_it_refuses_a_plan_for_a_pregnant_receiver() -> None:

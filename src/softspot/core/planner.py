@@ -397,11 +397,14 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     lines = [source]
     if script.screening.reasons:
         lines.append("Adapted after screening: " + " ".join(script.screening.reasons))
-    lines.append(
-        f"{len(planned)} spot{'s' if len(planned) != 1 else ''} per leg, {d(rules.step_cm)} apart, "
-        f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
-        f"(middle of the giver's seat)."
-    )
+    if len(planned) == 1:
+        lines.append(f"1 spot per leg, {d(first.from_knee_cm)} above the {joint} (middle of the giver's seat).")
+    else:
+        lines.append(
+            f"{len(planned)} spots per leg, {d(rules.step_cm)} apart, "
+            f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
+            f"(middle of the giver's seat)."
+        )
     lines.append(
         f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens. "
         f"Later spots: until it softens, never longer than the first spot took."
