@@ -275,7 +275,7 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
     except InputError as exc:
         raise TechniqueError([Problem(file, *problem) for problem in exc.problems]) from None
     where = _Positions(composed.values, composed.keys)
-    problems = [Problem(file, *where.of_value(loc), message) for loc, message in composed.duplicates]
+    problems = [Problem(file, *duplicate) for duplicate in composed.duplicates]
     data = composed.data
     if data is None:
         raise TechniqueError([Problem(file, 1, 1, "the file is empty; a technique starts with 'id:'")])

@@ -134,17 +134,21 @@ class Cue(Spec):
     say: str = Field(min_length=1, max_length=MAX_SAID_CHARS, description="Spoken text: a few seconds at most.")
 
     @model_validator(mode="after")
-    def _short_and_known_fields(self) -> Cue:
+    def _short(self) -> Cue:
         words = len(self.say.split())
         if words > MAX_SPOKEN_WORDS:
             raise ValueError(
                 f"the spoken cue has {words} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
             )
-        for text in (self.show, self.say):
-            problem = template_problem(text, CUE_FIELDS)
-            if problem:
-                raise ValueError(problem)
         return self
+
+    @field_validator("show", "say")
+    @classmethod
+    def _known_fields_only(cls, text: str) -> str:
+        problem = template_problem(text, CUE_FIELDS)
+        if problem:
+            raise ValueError(problem)
+        return text
 
 
 class Demo(Spec):
@@ -233,7 +237,9 @@ class Segment(Spec):
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
     max_length: Centimetres = Field(gt=0)
-    length_per_height: float = Field(gt=0, lt=1, description="Length as a share of body height, to estimate it.")
+    length_per_height: float = Field(
+        gt=0, lt=1, allow_inf_nan=False, description="Length as a share of body height, to estimate it."
+    )
 
     @field_validator("default_length", "min_length", "max_length")
     @classmethod

@@ -207,7 +207,8 @@ class Composed:
     data: Any
     values: dict[Loc, Position] = field(default_factory=dict)
     keys: dict[Loc, Position] = field(default_factory=dict)
-    duplicates: list[tuple[Loc, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    """Each key given again in its mapping, where it is given again (the value there is left out)."""
 
 
 def _at(event: Any) -> Position:
@@ -231,10 +232,13 @@ class _Frame:
 _NO_KEY = object()
 
 
-def compose(text: str, parser: type[Any] = _Parser) -> Composed:
-    """Compose one YAML document into plain data, or raise :class:`InputError` with every problem."""
+def compose(text: str, parser: type[Any] | None = None) -> Composed:
+    """Compose one YAML document into plain data, or raise :class:`InputError` with every problem.
+
+    ``parser`` is a PyYAML loader class whose events are used (libyaml's when PyYAML has it).
+    """
     try:
-        loader = parser(text)
+        loader = (parser or _Parser)(text)
     except Exception as exc:  # the parser refused the text itself: say so, never crash
         raise InputError([(1, 1, f"cannot be read as YAML ({type(exc).__name__})")]) from None
     try:
@@ -361,8 +365,7 @@ class _Composer:
         position = _at(event)
         assert isinstance(frame.container, dict)
         if key in frame.container:
-            self.out.values[loc] = position
-            self.out.duplicates.append((loc, f"'{shown(key)}' is given twice; keep one"))
+            self.out.duplicates.append((*position, f"'{shown(key)}' is given twice; keep one"))
             frame.skip_value = True
             return
         self.out.keys[loc] = position
@@ -383,7 +386,8 @@ class _Composer:
         if event.anchor is not None:
             self.refuse(event, f"anchors ('&{shown(event.anchor)}') are not allowed; write each value out in full")
         if event.tag not in (None, "!") and event.tag not in allowed:
-            self.refuse(event, f"the tag '{shown(event.tag)}' is not allowed; write a plain value")
+            tag = str(event.tag).replace(_TAG, "!!", 1)
+            self.refuse(event, f"the tag '{shown(tag)}' is not allowed; write a plain value")
             return False
         return True
 
