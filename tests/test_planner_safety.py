@@ -119,7 +119,8 @@ def tampered(change: str) -> SessionScript:
     elif change == "a leg over its dose":
         legs = [leg_with(first, second, seconds=181), right]
     elif change == "two different legs":
-        legs = [left, right.model_copy(update={"spots": [first], "reserve": [second, *right.reserve], "seconds": 120})]
+        shorter = second.model_copy(update={"hold_seconds": 59})
+        legs = [left, right.model_copy(update={"spots": [first, shorter], "seconds": 179})]
     elif change == "a step of two inches":
         legs = [leg_with(first, second.model_copy(update={"from_knee_cm": first.from_knee_cm - 5.08})), right]
     else:

@@ -418,7 +418,10 @@ def rules_broken(technique: Technique, script: SessionScript, length_cm: float) 
             return "a hold is longer than the first spot's"
         if leg.seconds != sum(s.hold_seconds for s in leg.spots) or leg.seconds > budget:
             return f"the {leg.name} side's time is more than its dose"
-    if any(leg.spots != script.legs[0].spots or leg.seconds != script.legs[0].seconds for leg in script.legs):
+    def where_and_how_long(leg: ScriptLeg) -> list[tuple[float, int]]:
+        return [(s.from_knee_cm, s.hold_seconds) for s in (*leg.spots, *leg.reserve)]
+
+    if any(where_and_how_long(leg) != where_and_how_long(script.legs[0]) for leg in script.legs):
         return "the sides differ"
     clock = 0
     for segment in script.segments:
