@@ -171,30 +171,43 @@ def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> li
     placed.sort(key=lambda item: item[0])
 
     problems: list[Problem] = []
-    for (line, column), loc, error in placed:
-        # Past the problems shown, the message is only counted: skip the hint (the costly part).
-        message = _message(error, loc, unknown, hint=len(problems) <= MAX_PROBLEMS)
+    last_shown = (0, 0)
+    for position, loc, error in placed:
+        if len(problems) > MAX_PROBLEMS and position > last_shown:
+            # Past the problems shown, a problem is only counted: no need to put it in words.
+            if not _misspelt_twice(error, loc, unknown):
+                problems.append(Problem(file, *position, _UNSHOWN))
+            continue
+        message = _message(error, loc, unknown)
         if message is not None:
-            problems.append(Problem(file, line, column, message))
+            problems.append(Problem(file, *position, message))
+            last_shown = position
     return problems
 
 
-def _message(error: Any, loc: Loc, unknown: dict[Loc, list[str]], *, hint: bool = True) -> str | None:
+_UNSHOWN = "(a further problem, counted but not shown)"
+
+
+def _misspelt_twice(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> bool:
+    """A missing key whose misspelling is in the same mapping: it is said once, as an unknown key."""
+    if error["type"] != "missing" or not loc:
+        return False
+    candidates = unknown.get(loc[:-1], [])[:_MAX_CANDIDATES]
+    return bool(difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.6))
+
+
+def _message(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> str | None:
     """One pydantic error in plain words, or ``None`` for a missing key that is only misspelt."""
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
     name = _describe(loc) or "the file"
     if kind == "extra_forbidden" and loc:
-        if not hint:
-            return f"unknown key '{shown(loc[-1])}'"
         valid = _fields_of(Technique, loc)
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
         tip = f"; did you mean '{close[0]}'?" if close else (f"; valid keys: {', '.join(valid)}" if valid else "")
         return f"unknown key '{shown(loc[-1])}'{tip}"
     if kind == "missing" and loc:
-        # A misspelt key shows up twice: as unknown, and its right spelling as missing. Say it once.
-        candidates = unknown.get(loc[:-1], [])[:_MAX_CANDIDATES]
-        if difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.6):
+        if _misspelt_twice(error, loc, unknown):
             return None
         return f"'{shown(loc[-1])}' is missing (needed at {name})"
     if kind in _TYPE_ERRORS:

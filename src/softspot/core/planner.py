@@ -418,6 +418,7 @@ def rules_broken(technique: Technique, script: SessionScript, length_cm: float) 
             return "a hold is longer than the first spot's"
         if leg.seconds != sum(s.hold_seconds for s in leg.spots) or leg.seconds > budget:
             return f"the {leg.name} side's time is more than its dose"
+
     def where_and_how_long(leg: ScriptLeg) -> list[tuple[float, int]]:
         return [(s.from_knee_cm, s.hold_seconds) for s in (*leg.spots, *leg.reserve)]
 

@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -63,15 +63,15 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def shown(text: object, limit: int = MAX_SHOWN) -> str:
     """Text from the file made safe to echo in a one-line message: escaped and cut short."""
     raw = str(text) if not isinstance(text, str) else text
-    cut = raw[:limit]
-    safe = "".join(_escape(c) for c in cut)
+    safe = _UNSAFE_TO_SHOW.sub(_escape, raw[:limit])
     return safe + "…" if len(raw) > limit else safe
 
 
-def _escape(char: str) -> str:
-    if _BAD_IN_VALUE.match(char) or char in "\n\t":
-        return char.encode("unicode_escape", "backslashreplace").decode("ascii")
-    return char
+_UNSAFE_TO_SHOW = re.compile(f"{_BAD_IN_VALUE.pattern}|[\n\t]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def _describe_char(char: str, where: str = "in a technique file") -> str:
@@ -196,6 +196,8 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map"}
 _NUMBER_TAGS = {f"{_TAG}int": "a whole number", f"{_TAG}float": "a number"}
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 
@@ -301,7 +303,7 @@ class _Composer:
 
     def node(self, event: Any, loc: Loc) -> Any:
         """The value starting with ``event``; a list or mapping is built without recursion."""
-        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        if not isinstance(event, _STARTS):
             return self.leaf(event, loc)
         root = self.open(event, loc)
         if root is None:
@@ -309,7 +311,7 @@ class _Composer:
         while self.stack:
             event = self.event()
             frame = self.stack[-1]
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            if isinstance(event, _ENDS):
                 self.stack.pop()
                 continue
             if isinstance(frame.container, list):
@@ -329,7 +331,7 @@ class _Composer:
         return root
 
     def child(self, event: Any, loc: Loc) -> Any:
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        if isinstance(event, _STARTS):
             return self.open(event, loc)
         return self.leaf(event, loc)
 
@@ -337,9 +339,7 @@ class _Composer:
         self.count(event)
         self.anchor_and_tag(event, _COLLECTION_TAGS)
         if len(self.stack) >= MAX_DEPTH:
-            self.refuse(event, f"nested more than {MAX_DEPTH} levels deep; a technique file needs far fewer")
-            self.skip(event)
-            return None
+            self.too_deep(event)
         self.out.values[loc] = _at(event)
         container: dict[str, Any] | list[Any] = [] if isinstance(event, yaml.SequenceStartEvent) else {}
         self.stack.append(_Frame(container, loc))
@@ -373,13 +373,20 @@ class _Composer:
 
     def skip(self, event: Any) -> None:
         """Pass over the rest of a value that is refused (its start is ``event``), without building it."""
-        depth = 1 if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) else 0
+        depth = 1 if isinstance(event, _STARTS) else 0
         while depth:
             event = self.event()
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if isinstance(event, _STARTS):
                 depth += 1
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                if len(self.stack) + depth > MAX_DEPTH:
+                    self.too_deep(event)
+            elif isinstance(event, _ENDS):
                 depth -= 1
+
+    def too_deep(self, event: Any) -> NoReturn:
+        """Stop at once: the parser's work grows with the square of the depth, so it must not go on."""
+        self.refuse(event, f"nested more than {MAX_DEPTH} levels deep; a technique file needs far fewer")
+        raise InputError(self.problems)
 
     def anchor_and_tag(self, event: Any, allowed: set[str]) -> bool:
         """Refuse an anchor or a tag; ``False`` when the tag is refused."""
