@@ -14,6 +14,7 @@ from softspot.core.limits import fill_template
 from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
 from softspot.core.technique import CUE_FIELDS, Technique
 from softspot.core.units import format_distance, format_duration
+from softspot.core.yaml_input import shown
 
 
 def resolve(technique: str) -> Technique:
@@ -42,9 +43,8 @@ def check(files: list[Path]) -> None:
             for problem in exc.problems:  # one line each, printed as it is (no markup, no emoji codes)
                 console.print(str(problem), markup=False, emoji=False, soft_wrap=True)
         else:
-            console.print(
-                f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})", soft_wrap=True
-            )
+            name = shown(str(path), 200)  # one line, whatever the file is called
+            console.print(f"{name}: ok ({technique.id} {technique.version})", markup=False, emoji=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 

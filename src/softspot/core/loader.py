@@ -31,7 +31,7 @@ from softspot.core.yaml_input import InputError, Loc, check_text, compose, decod
 
 MAX_PROBLEMS = 50
 """The most problems listed for one file; the last line then says how many more there are."""
-_MAX_MESSAGE = 300
+_MAX_MESSAGE = 400
 
 
 @dataclass(frozen=True, order=True)
