@@ -107,9 +107,6 @@ def contraindication_in(question_id: str, ask: str) -> str | None:
     return next((name for name, pattern in KNOWN_CONTRAINDICATIONS.items() if pattern.search(words)), None)
 
 
-# Placeholders a cue may use; filled in by the planner.
-
-
 def template_problem(text: str, fields: frozenset[str]) -> str | None:
     """What is wrong with a cue template, if anything: only ``{name}`` of a known field, nothing more.
 

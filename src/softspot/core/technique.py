@@ -123,6 +123,7 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Placeholders a cue may use; filled in by the planner.
 CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
 MAX_SAID_CHARS = 200
 
