@@ -38,6 +38,10 @@ def test_a_new_user_goes_from_the_technique_page_to_a_saved_record(page: Page, s
     expect(page.locator("#start-overlay")).to_be_visible()
     page.get_by_role("button", name="Tap to start").click()
     expect(page.locator("#start-overlay")).to_be_hidden()
+    # On 127.0.0.1 (a secure context) the screen is kept on by a wake lock and the page works offline.
+    expect(page.locator("#player")).to_have_attribute("data-keep-awake", "wake-lock")
+    expect(page.locator("#player")).to_have_attribute("data-offline", "yes")
+    expect(page.locator("#protection")).to_contain_text("Screen: kept on (wake lock).")
 
     wait_for_kind(page, "spot", 1)
     expect(page.locator("#now-text")).to_contain_text("Stay here")

@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from softspot.core.script import SessionScript
@@ -106,6 +107,7 @@ def session_data(request: HttpRequest, row: Plan, script: SessionScript, saved_k
 
 
 @require_GET
+@gzip_page  # a quarter of the size for a phone on the home network (Django pads it against BREACH)
 @owner_page
 def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
     row = owned_plan(owner, plan_id)
