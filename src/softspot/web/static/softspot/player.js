@@ -286,14 +286,14 @@ async function resumeFrom(snap) {
     if (await (await outbox).has(key)) showSaved(false); // Save was pressed just before the reload
     return;
   }
-  const wasPaused = engine.paused;
   if (point.pauseAt !== null) {
     const out = engine.pause(point.pauseAt);
-    if (out.accepted) events.push({ e: "pause", at: point.pauseAt });
+    if (out.accepted) events.push({ e: "pause", at: point.pauseAt, by: "reload" });
   }
+  const lastPause = [...events].reverse().find((ev) => ev.e === "pause");
   const where = engine.state(clock());
   $("resume-notice").textContent =
-    (wasPaused ? "Paused, as you left it." : "Paused while the page reloaded.") +
+    (lastPause && lastPause.by !== "reload" ? "Paused, as you left it." : "Paused while the page reloaded.") +
     ` Where you were: ${where.show || "the end"}.`;
   $("resume-notice").hidden = false;
   $("start-button").textContent = "Tap to carry on";
