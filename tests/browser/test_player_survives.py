@@ -60,7 +60,9 @@ def test_save_while_offline_then_a_reload_shows_saved_and_the_record_arrives_onc
         rate(page, "after-", AFTER)
         page.route("**/api/records/", lambda route: route.abort("internetdisconnected"))
         page.get_by_role("button", name="Save").click()
-        expect(page.locator("#saved-status")).to_have_text("Saved on this device. It will be sent when the network is back.")
+        expect(page.locator("#saved-status")).to_have_text(
+            "Saved on this device. It will be sent when the network is back."
+        )
         reload(page)  # the server does not have it yet: this phone says so, and offers no form
         expect(page.locator("#after-title")).to_have_text("Saved")
         expect(page.locator("#after-form")).to_be_hidden()
@@ -187,9 +189,7 @@ def background(page: Page) -> str:
 LIGHT_BG, DARK_BG = "rgb(247, 248, 250)", "rgb(16, 19, 24)"
 
 
-def test_the_theme_follows_the_system_and_the_switch_is_remembered_from_the_first_paint(
-    page: Page, site: str
-) -> None:
+def test_the_theme_follows_the_system_and_the_switch_is_remembered_from_the_first_paint(page: Page, site: str) -> None:
     page.emulate_media(color_scheme="light")
     new_session(page, site, BEFORE)
     assert background(page) == LIGHT_BG
