@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { clockText, counter, protection, readinessText } from "../../src/softspot/web/static/softspot/display.js";
+import { changeText, clockText, counter, protection, readinessText } from "../../src/softspot/web/static/softspot/display.js";
 import { Engine } from "../../src/softspot/web/static/softspot/engine.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -112,4 +112,12 @@ test("the protection summary says how the screen stays on, whether it works offl
   );
   assert.match(protection({ ...https, keepAwake: "none", active: false, offline: "pending" })[0], /cannot be kept on here/);
   assert.match(protection({ ...https, keepAwake: "none", active: false, offline: "pending", kept: false })[2], /cannot keep it/);
+});
+
+test("the line under Saved says how the tension changed, or that there were no ratings after", () => {
+  assert.equal(
+    changeText({ left: 6, right: 5, back: 4 }, { left: 3, right: 2, back: 2 }),
+    "Tension before → after: left 6 → 3, right 5 → 2, lower back 4 → 2.",
+  );
+  assert.equal(changeText({ left: 6, right: 5, back: 4 }, null), "Stopped early, without ratings after.");
 });
