@@ -134,7 +134,9 @@ function update() {
   // Wake up at the next deadline (timers may fire late, never early enough to matter).
   window.clearTimeout(deadlineTimer);
   if (!state.paused) {
-    const ms = (state.remaining * 1000) / scale;
+    // The engine's next deadline: `wake_in` where the engine gives it (a timed cue inside a step), else the step's end.
+    const due = Number.isFinite(state.wake_in) ? Math.min(state.wake_in, state.remaining) : state.remaining;
+    const ms = (due * 1000) / scale;
     deadlineTimer = window.setTimeout(update, Math.max(0, ms));
   }
   save(false);
