@@ -213,3 +213,22 @@ def test_the_theme_follows_the_system_and_the_switch_is_remembered_from_the_firs
     page.get_by_role("button", name="Light", exact=True).click()  # the header's switch: back to dark
     assert background(page) == DARK_BG
     assert page.evaluate("localStorage.getItem('softspot:theme')") == "dark"
+
+
+def test_when_the_voice_clips_cannot_be_fetched_the_player_says_so_and_the_phone_speaks_them(
+    page: Page, site: str
+) -> None:
+    page.route("**/cue/*.wav", lambda route: route.fulfill(status=503, body="espeak-ng is not installed"))
+    new_session(page, site, BEFORE)
+    expect(page.locator("#player")).to_have_attribute("data-voice", "partial")
+    clips = page.evaluate("Object.keys(JSON.parse(document.getElementById('session-data').textContent).cue_urls)")
+    expect(page.locator("#ready-line")).to_have_text(
+        f"{len(clips)} of {len(clips) + 1} voice clips could not be fetched: "
+        "the phone's own voice speaks those steps instead."
+    )
+    page.get_by_role("button", name="Tap to start").click()
+    expect(page.locator("#voice-notice")).to_be_visible()
+    page.wait_for_function("() => window.__spoken.length > 0")
+    first = page.evaluate("window.softspot.cues[0]")
+    assert first["how"] == "speech"
+    assert page.evaluate("window.__spoken[0]") == first["say"]
