@@ -90,7 +90,7 @@ def main() -> None:
         with_video = total + video
         verdict = "under" if with_video < GOAL else "OVER"
         print("keep-awake video (the tap loads one of): " + ", ".join(f"{url} {size:,} B" for url, size in videos))
-        print(f"{with_video / 1024:.1f} KB with the larger one, bodies only ({verdict} the 100 KB goal)")
+        print(f"{with_video / 1024:.1f} KB with the larger one added (its body; {verdict} the 100 KB goal)")
 
 
 if __name__ == "__main__":
