@@ -38,6 +38,8 @@ def private_folder(folder: Path) -> Path:
     """Make ``folder`` (and its parents) if missing; a folder softspot makes is readable by the owner only."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        pass  # a file of that name: said below
     except OSError as exc:
         raise FolderNotWritable(folder, exc) from exc
     if not folder.is_dir():

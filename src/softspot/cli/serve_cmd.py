@@ -138,7 +138,7 @@ def show_qr(url: str) -> None:
     import segno
 
     segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
-    console.print(f"  {escape(url)}\n")
+    console.print(f"  {escape(url)}\n", soft_wrap=True)  # never folded: it must stay one link
 
 
 def show_link(url: str, step: str = "") -> None:
