@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,12 +109,3 @@ def serving(data: Path, *args: str, time_scale: float = 1.0) -> Iterator[Served]
                 proc.kill()
                 proc.wait()
         reader.join(timeout=5)
-
-
-def wait_until(check: object, what: str, limit: float = 30.0) -> None:
-    """Poll ``check()`` until true (a state, not a duration); fail naming ``what`` after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while not check():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
