@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SPEECH_STUB
 from tests.browser.flow import new_session, rate
+from tests.browser.test_accessibility import violations
 from tests.running import Served, serving
 
 pytestmark = pytest.mark.browser
@@ -188,3 +189,21 @@ def test_over_https_the_player_starts_offline_from_the_service_worker(phone: Pho
         assert page.evaluate("window.__wakeLocks.some((c) => c.state === 'held')")
     finally:
         page.context.set_offline(False)
+
+
+def test_the_trust_page_reads_on_a_phone_over_plain_http_and_https_with_no_axe_violation(
+    phone: Phone, axe_source: str
+) -> None:
+    page = open_page(phone)
+    trust = phone.served.trust_url
+    assert trust.startswith(f"http://{phone.address}:")
+    for url in (trust, f"{phone.base}/trust/"):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Trust softspot on this phone")
+        expect(page.get_by_role("heading", name="Android (Chrome)")).to_be_visible()
+        expect(page.get_by_role("heading", name="iPhone and iPad (Safari)")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{url} scrolls sideways"
+        assert violations(page, axe_source) == [], url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download softspot’s certificate").click()
+    assert download.value.suggested_filename == "softspot-ca.crt"
