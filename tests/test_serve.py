@@ -217,9 +217,13 @@ def test_the_plain_http_port_offers_the_trust_page_and_the_certificate_and_sends
     assert "Encryption &amp; credentials" in page and "CA certificate" in page
     assert " style=" not in page and "<style" not in page and "<script" not in page  # the CSP allows none
 
-    download = urllib.request.urlopen(f"{plain}/trust/ca.crt", timeout=30)
-    assert download.headers["Content-Type"] == "application/x-x509-ca-cert"
-    assert x509.load_der_x509_certificate(download.read()) == authority
+    for_ios = urllib.request.urlopen(f"{plain}/trust/ca.crt", timeout=30)
+    assert for_ios.headers["Content-Type"] == "application/x-x509-ca-cert"  # Safari offers it as a profile
+    assert x509.load_der_x509_certificate(for_ios.read()) == authority
+    for_android = urllib.request.urlopen(f"{plain}/trust/softspot-ca.crt", timeout=30)
+    assert for_android.headers["Content-Type"] == "application/pkix-cert"  # saved, for Settings to install
+    assert for_android.headers["Content-Disposition"] == 'attachment; filename="softspot-ca.crt"'
+    assert x509.load_der_x509_certificate(for_android.read()) == authority
 
     away = fetch(f"{plain}/history/?week=2")
     assert (away.status, away.headers["Location"]) == (307, f"{served.base}/history/?week=2")
@@ -265,6 +269,6 @@ def test_signing_in_over_https_gives_secure_cookies(https_server: tuple[Served, 
 
 @override_settings(LAN=True, LOCAL_OWNER=False, HTTPS_PORT=None)
 def test_without_https_the_trust_page_says_how_to_turn_it_on(db: None) -> None:
-    for url in ("/trust/", "/trust/ca.crt"):
+    for url in ("/trust/", "/trust/ca.crt", "/trust/softspot-ca.crt"):
         response = Client().get(url)
         assert response.status_code == 404, url

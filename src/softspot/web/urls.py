@@ -25,4 +25,5 @@ urlpatterns = [
     path("sw.js", worker.service_worker, name="service-worker"),
     path("trust/", trust.trust_page, name="trust"),
     path("trust/ca.crt", trust.ca_certificate, name="trust-ca"),
+    path("trust/softspot-ca.crt", trust.ca_certificate_file, name="trust-ca-file"),
 ]

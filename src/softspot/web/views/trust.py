@@ -20,6 +20,7 @@ from softspot import tls
 
 CA_FILE_NAME = "softspot-ca.crt"
 CA_MIME_TYPE = "application/x-x509-ca-cert"
+CA_FILE_MIME_TYPE = "application/pkix-cert"
 
 
 def _authority() -> x509.Certificate:
@@ -44,10 +45,23 @@ def trust_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ca_certificate(request: HttpRequest) -> HttpResponse:
-    """The authority's certificate, DER-encoded as ``application/x-x509-ca-cert``: what Android's installer
-    documents and what iOS Safari turns into a profile to install."""
+    """The authority's certificate, DER, as ``application/x-x509-ca-cert``: iOS Safari turns it into a
+    profile to install (the iPhone and iPad steps)."""
+    return _certificate(CA_MIME_TYPE, "inline")
+
+
+@require_GET
+def ca_certificate_file(request: HttpRequest) -> HttpResponse:
+    """The same certificate as a file to save (the Android steps). Chrome on Android hands
+    ``application/x-x509-ca-cert`` to the system installer, which Android 11 and later refuse ("install CA
+    certificates in Settings") without keeping the file; ``application/pkix-cert`` (RFC 2585) as an attachment
+    is saved to Downloads, where Settings › Install a certificate › CA certificate finds it."""
+    return _certificate(CA_FILE_MIME_TYPE, "attachment")
+
+
+def _certificate(mime_type: str, disposition: str) -> HttpResponse:
     cert = _authority()
-    response = HttpResponse(cert.public_bytes(Encoding.DER), content_type=CA_MIME_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{CA_FILE_NAME}"'
+    response = HttpResponse(cert.public_bytes(Encoding.DER), content_type=mime_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{CA_FILE_NAME}"'
     response["Cache-Control"] = "no-cache"
     return response
