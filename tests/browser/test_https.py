@@ -141,8 +141,8 @@ def test_over_https_the_phone_gets_a_secure_page_and_a_whole_session_is_stored_o
     page.get_by_role("button", name="Tap to start").click()
     expect(page.locator("#start-overlay")).to_be_hidden()
     page.wait_for_function("() => window.__wakeLocks.some((c) => c.type === 'screen' && c.state === 'held')")
-    keep_awake = page.get_attribute("#player", "data-keep-awake")
-    assert keep_awake in (None, "wake-lock")  # the player's own account, where it gives one
+    # The player's own account of it, where it gives one, must agree (window.player is the #player element).
+    page.wait_for_function("() => [undefined, 'wake-lock'].includes(window.player.dataset.keepAwake)")
 
     # No tap: every step runs to its deadline, 60 times faster, to the end.
     expect(page.locator("#after")).to_be_visible(timeout=120_000)
@@ -180,6 +180,7 @@ def test_over_https_the_player_starts_offline_from_the_service_worker(phone: Pho
             && kept.some((p) => p.startsWith("/cue/")) && kept.includes("/chime.wav");
         }"""
     )
+    page.wait_for_function("() => [undefined, 'yes'].includes(window.player.dataset.offline)")
     page.context.set_offline(True)
     try:
         page.goto(play_url)
