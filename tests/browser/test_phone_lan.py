@@ -9,13 +9,9 @@ keep-awake video and the sound start from the tap, as on a phone.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
-import sys
-import tempfile
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,12 +20,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Playwright, expect
 from tests.browser.conftest import CHROMIUM, SPEECH_STUB
-from tests.browser.flow import CHROMIUM_ARGS, NO_TO_ALL, answer_check, free_port, go_to_player, make_plan, rate
+from tests.browser.flow import CHROMIUM_ARGS, NO_TO_ALL, answer_check, go_to_player, make_plan, rate
+from tests.running import serving
 
 pytestmark = pytest.mark.browser
 
 TIME_SCALE = 40.0
-LINK = re.compile(r"http://\S+/signin/\?token=([A-Za-z0-9_-]+)")
 
 
 def home_address() -> str | None:
@@ -49,48 +45,15 @@ class LanServer:
 
 
 @pytest.fixture
-def lan_server() -> Iterator[LanServer]:
+def lan_server(tmp_path: Path) -> Iterator[LanServer]:
+    """``softspot serve --lan`` on this machine's address, a free port and a fresh data folder."""
     address = home_address()
     if address is None:
         pytest.skip("this machine has no IPv4 address besides loopback (hostname -I)")
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="softspot-lan-") as data:
-        env = {
-            **os.environ,
-            "SOFTSPOT_DATA_DIR": data,
-            "SOFTSPOT_TIME_SCALE": str(TIME_SCALE),
-            "SOFTSPOT_ALLOWED_HOSTS": address,  # in case the server names another address of this machine
-            "COLUMNS": "200",  # the printed link on one line
-        }
-        env.pop("SOFTSPOT_DATABASE_URL", None)
-        softspot = Path(sys.executable).with_name("softspot")
-        proc = subprocess.Popen(
-            [str(softspot), "serve", "--lan", "--port", str(port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        found = threading.Event()
-        lines: list[str] = []
-
-        def read() -> None:  # keeps the pipe drained for as long as the server runs
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                lines.append(line)
-                if LINK.search(line):
-                    found.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        try:
-            if not found.wait(60):
-                pytest.fail("softspot serve --lan printed no sign-in link:\n" + "".join(lines[-20:]))
-            token = next(m.group(1) for line in lines if (m := LINK.search(line)))
-            base = f"http://{address}:{port}"
-            yield LanServer(base, f"{base}/signin/?token={token}", Path(data) / "softspot.sqlite3")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    data = tmp_path / "data"
+    with serving(data, "--lan", "--host", address, "--port", "0", time_scale=TIME_SCALE) as served:
+        assert served.base.startswith(f"http://{address}:")
+        yield LanServer(served.base, served.sign_in_link, data / "softspot.sqlite3")
 
 
 def stored_records(database: Path) -> list[tuple[str, str | None, int]]:
