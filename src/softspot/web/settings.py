@@ -170,6 +170,10 @@ HTTPS_PORT = envint("SOFTSPOT_HTTPS_PORT", 0) or None
 if HTTPS_PORT and not PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+elif LAN:
+    # Plain HTTP to a home-network address is not a trustworthy origin: Chrome ignores
+    # Cross-Origin-Opener-Policy there and logs an error on every page, so it is not sent.
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = None
 
 # Content-Security-Policy (django-csp 4): nothing inline, everything from this origin.
 CONTENT_SECURITY_POLICY = {
