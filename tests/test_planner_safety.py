@@ -10,9 +10,10 @@ from tests.helpers import ALL_NO, hamstring, make_plan
 
 from softspot.core import planner
 from softspot.core.limits import safety_problems
-from softspot.core.planner import MAX_SPOTS, PlanOptions, UnsafeTechniqueError, plan, safe_spots
+from softspot.core.planner import MAX_SPOTS, PlanError, PlanOptions, UnsafeTechniqueError, plan, safe_spots
 from softspot.core.script import ScriptLeg, ScriptSpot, SessionScript
 from softspot.core.technique import Answer, Technique
+from softspot.core.units import parse_length
 
 
 def changed(**parts: dict[str, Any]) -> Technique:
@@ -145,6 +146,21 @@ def tampered(change: str) -> SessionScript:
 def test_the_last_check_finds_each_broken_rule_in_a_finished_plan(change: str, rule: str) -> None:
     assert planner.rules_broken(hamstring(), make_plan("38 cm", 3), 38.0) is None
     assert planner.rules_broken(hamstring(), tampered(change), 38.0) == rule
+
+
+@pytest.mark.parametrize(
+    ("person", "message"),
+    [
+        ({"thigh": "9" * 400 + " cm"}, "--thigh: that length is outside the thigh lengths softspot plans for"),
+        ({"height": parse_length("9" * 400 + " in")}, "--height: that height is outside 120 to 220 cm"),
+        ({"minutes": float("nan")}, "--minutes-per-leg: nan is outside 2 to 10 minutes per leg"),
+        ({"minutes": float("inf")}, "--minutes-per-leg: inf is outside 2 to 10 minutes per leg"),
+    ],
+)
+def test_a_person_or_dose_of_no_real_size_is_refused_with_a_sentence(person: dict[str, Any], message: str) -> None:
+    with pytest.raises(PlanError) as caught:
+        make_plan(**person)
+    assert str(caught.value).startswith(message)
 
 
 def test_safe_spots_are_capped_whatever_the_technique_says() -> None:

@@ -98,7 +98,7 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     if options.thigh is not None:
         cm = options.thigh.cm
         if not seg.min_length - _EPSILON <= cm <= seg.max_length + _EPSILON:
-            shown = options.thigh.show()
+            shown = options.thigh.show() if math.isfinite(cm) else "that length"
             raise PlanError(
                 "--thigh",
                 f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
@@ -108,9 +108,8 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     if options.height is not None:
         h = options.height.cm
         if not MIN_HEIGHT_CM <= h <= MAX_HEIGHT_CM:
-            raise PlanError(
-                "--height", f"{options.height.show()} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm"
-            )
+            shown = options.height.show() if math.isfinite(h) else "that height"
+            raise PlanError("--height", f"{shown} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm")
         estimate = h * seg.length_per_height
         return min(max(estimate, seg.min_length), seg.max_length), "height"
     return seg.default_length, "default"
