@@ -10,9 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from softspot.cli.output import console, errors, fail
+from softspot.core.limits import fill_template
 from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
-from softspot.core.technique import Technique
+from softspot.core.technique import CUE_FIELDS, Technique
 from softspot.core.units import format_distance, format_duration
+from softspot.core.yaml_input import shown
 
 
 def resolve(technique: str) -> Technique:
@@ -25,8 +27,8 @@ def resolve(technique: str) -> Technique:
         return built_in(technique)
     except TechniqueError as exc:
         for problem in exc.problems:
-            errors.print(escape(str(problem)), soft_wrap=True)
-        fail(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} in the technique")
+            errors.print(str(problem), markup=False, emoji=False, soft_wrap=True)
+        fail(f"{exc.count} problem{'s' if exc.count != 1 else ''} in the technique")
     except KeyError as exc:
         fail(f"--technique: {exc.args[0]}")
 
@@ -38,12 +40,11 @@ def check(files: list[Path]) -> None:
             technique = load_technique(path)
         except TechniqueError as exc:
             bad += 1
-            for problem in exc.problems:
-                console.print(escape(str(problem)), soft_wrap=True)
+            for problem in exc.problems:  # one line each, printed as it is (no markup, no emoji codes)
+                console.print(str(problem), markup=False, emoji=False, soft_wrap=True)
         else:
-            console.print(
-                f"{escape(str(path))}: ok ({escape(technique.id)} {escape(technique.version)})", soft_wrap=True
-            )
+            name = shown(str(path), 200)  # one line, whatever the file is called
+            console.print(f"{name}: ok ({technique.id} {technique.version})", markup=False, emoji=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
@@ -87,9 +88,15 @@ def show(technique_id: str, as_json: bool) -> None:
     for cue in t.setup:
         p(f"  ☐ {escape(cue.show)}")
     p("\n[bold]Each leg[/]")
+    words = {
+        **{name: name for name in CUE_FIELDS},
+        "side": "chosen",
+        "joint": t.segment.joint,
+        "segment": t.segment.name,
+    }
     for n, step in enumerate(t.preparation, 1):
         p(
-            f"  {n}. {escape(step.cue.show.format_map(_Side()))}"
+            f"  {n}. {escape(fill_template(step.cue.show, words))}"
             + (f" [dim]{escape(step.detail)}[/]" if step.detail else "")
         )
     sp, joint, n = t.spots, t.segment.joint, len(t.preparation)
@@ -117,11 +124,6 @@ def show(technique_id: str, as_json: bool) -> None:
     p(f"\n[bold]Practice:[/] {escape(t.guidance.practice)}")
     if t.demo:
         p(f"[bold]Demonstration:[/] {escape(t.demo.description)}" + (f" {t.demo.url}" if t.demo.url else ""))
-
-
-class _Side(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "chosen" if key == "side" else key
 
 
 def schema() -> None:

@@ -1,10 +1,17 @@
 """Load technique files and report every problem as ``FILE:LINE:COLUMN: message``.
 
-YAML is composed into nodes first so each value keeps its position; the plain
-data is then validated by :class:`~softspot.core.technique.Technique`, and each
-pydantic error is mapped back to the line and column of the value it concerns.
-Cross-references (a surface named by a screening answer, a step named by a
-position...) are checked last, each at the line of the reference.
+A technique file is untrusted input: :mod:`softspot.core.yaml_input` reads it with
+every step bounded (size, kind of file, encoding, characters, and a YAML composer
+that refuses anchors, aliases, tags and deep nesting) into plain data where each
+value keeps its position. The data is then validated by
+:class:`~softspot.core.technique.Technique`, and each pydantic error is mapped back
+to the line and column of the value it concerns. Cross-references (a surface named
+by a screening answer, a step named by a position...) and the safety rules that join
+several values (:func:`~softspot.core.limits.safety_problems`) are checked last,
+each at the line of the value at fault.
+
+Each message is one line: text from the file is escaped and cut short, and at most
+:data:`MAX_PROBLEMS` problems are listed, then how many more there are.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from softspot.core.limits import safety_problems
 from softspot.core.technique import Technique
+from softspot.core.yaml_input import InputError, Loc, check_text, compose, decode, read_bounded, shown
 
-Loc = tuple[str | int, ...]
+MAX_PROBLEMS = 50
+"""The most problems listed for one file; the last line then says how many more there are."""
+_MAX_MESSAGE = 400
 
 
 @dataclass(frozen=True, order=True)
@@ -33,24 +43,46 @@ class Problem:
     column: int
     message: str
 
+    def __post_init__(self) -> None:
+        # One line, whatever the file name or the message echoes: escaped, and never very long.
+        object.__setattr__(self, "file", shown(self.file, 200))
+        object.__setattr__(self, "message", shown(self.message, _MAX_MESSAGE))
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
 class TechniqueError(Exception):
-    """A technique file that cannot be used; ``problems`` says every reason."""
+    """A technique file that cannot be used.
+
+    ``problems`` lists the first :data:`MAX_PROBLEMS` in file order, and then, if there are more,
+    one more line saying how many (at the first one left out); ``count`` is how many there are in all.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        ordered = sorted(problems)
+        self.count = len(ordered)
+        self.problems = ordered[:MAX_PROBLEMS]
+        if len(ordered) > MAX_PROBLEMS:
+            first_left_out = ordered[MAX_PROBLEMS]
+            more = len(ordered) - MAX_PROBLEMS
+            self.problems.append(
+                Problem(
+                    first_left_out.file,
+                    first_left_out.line,
+                    first_left_out.column,
+                    f"and {more} more problem{'s' if more != 1 else ''} from here on; fix these first",
+                )
+            )
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class _Positions:
     """Where each value and each key sits in the file, by path from the root."""
 
-    def __init__(self) -> None:
-        self.values: dict[Loc, tuple[int, int]] = {}
-        self.keys: dict[Loc, tuple[int, int]] = {}
+    def __init__(self, values: dict[Loc, tuple[int, int]], keys: dict[Loc, tuple[int, int]]) -> None:
+        self.values = values
+        self.keys = keys
 
     def of_value(self, loc: Loc) -> tuple[int, int]:
         # The nearest enclosing value that has a position (a missing key has none).
@@ -61,45 +93,6 @@ class _Positions:
 
     def of_key(self, loc: Loc) -> tuple[int, int]:
         return self.keys.get(loc) or self.of_value(loc)
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _construct(node: yaml.Node, loc: Loc, where: _Positions, problems: list[tuple[Loc, str]]) -> Any:
-    where.values[loc] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            where.keys[(*loc, key)] = _mark(key_node)
-            if key in result:
-                where.values[(*loc, key)] = _mark(key_node)
-                problems.append(((*loc, key), f"'{key}' is given twice; keep one"))
-                continue
-            result[key] = _construct(value_node, (*loc, key), where, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), where, problems) for i, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node, deep=True)
-
-
-# Turns one scalar node into its Python value with YAML's safe rules (1 -> int, yes -> True...).
-_SCALARS = yaml.SafeLoader("")
-
-
-def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = exc.problem or "this is not valid YAML"
-    if "\t" in problem or "'\\t'" in problem:
-        message = "a tab character; YAML indents with spaces only"
-    else:
-        message = f"not valid YAML: {problem}"
-        if exc.context:
-            message += f" ({exc.context})"
-    return Problem(file, line, column, message)
 
 
 def _fields_of(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -130,7 +123,8 @@ def _model_in(annotation: Any) -> Any:
 
 
 def _describe(loc: Loc) -> str:
-    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+    text = ".".join(shown(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+    return shown(text, 120)
 
 
 def _loc(error: Any) -> Loc:
@@ -138,60 +132,90 @@ def _loc(error: Any) -> Loc:
     return tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p and "]" in p))
 
 
-def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> Iterator[Problem]:
-    errors = exc.errors(include_url=False)
-    # A misspelt key shows up twice: as unknown, and its right spelling as missing. Say it once.
-    misspelt: set[Loc] = set()
-    for error in errors:
-        if error["type"] == "extra_forbidden":
-            loc = _loc(error)
-            close = difflib.get_close_matches(str(loc[-1]), _fields_of(Technique, loc), n=1, cutoff=0.6)
-            misspelt.update((*loc[:-1], c) for c in close)
-    for error in errors:
+_TYPE_ERRORS = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "tuple_type",
+    "list_type",
+    "model_type",
+    "dict_type",
+    "model_attributes_type",
+    "int_from_float",
+}
+_TYPE_NAMES = {
+    "dict": "a mapping",
+    "list": "a list",
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "NoneType": "nothing",
+}
+# Close matches are looked for among at most this many unknown keys of one mapping.
+_MAX_CANDIDATES = 50
+
+
+def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> list[Problem]:
+    """Each pydantic error at its line; hints (close matches) are worked out for the problems shown only."""
+    placed: list[tuple[tuple[int, int], Loc, Any]] = []
+    unknown: dict[Loc, list[str]] = {}
+    for error in exc.errors(include_url=False):
         loc = _loc(error)
-        kind = error["type"]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        name = _describe(loc) or "the file"
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            line, column = where.of_key(loc)
-            valid = _fields_of(Technique, loc)
-            close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else (f"; valid keys: {', '.join(valid)}" if valid else "")
-            yield Problem(file, line, column, f"unknown key '{key}'{hint}")
-            continue
-        if kind == "missing" and loc in misspelt:
-            continue
-        line, column = where.of_value(loc)
-        if kind == "missing":
-            yield Problem(file, line, column, f"'{loc[-1]}' is missing (needed at {name})")
-        elif kind in {
-            "string_type",
-            "int_type",
-            "float_type",
-            "bool_type",
-            "tuple_type",
-            "list_type",
-            "model_type",
-            "dict_type",
-            "model_attributes_type",
-            "int_from_float",
-        }:
-            got = type(error.get("input")).__name__
-            got = {
-                "dict": "a mapping",
-                "list": "a list",
-                "str": "text",
-                "int": "a number",
-                "float": "a number",
-                "bool": "true/false",
-                "NoneType": "nothing",
-            }.get(got, got)
-            yield Problem(file, line, column, f"{name}: wrong type: {message.lower()}, got {got}")
-        elif kind == "literal_error":
-            yield Problem(file, line, column, f"{name}: {message}, got {error.get('input')!r}")
+        if error["type"] == "extra_forbidden" and loc:
+            placed.append((where.of_key(loc), loc, error))
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
         else:
-            yield Problem(file, line, column, f"{name}: {message}")
+            placed.append((where.of_value(loc), loc, error))
+    placed.sort(key=lambda item: item[0])
+
+    problems: list[Problem] = []
+    last_shown = (0, 0)
+    for position, loc, error in placed:
+        if len(problems) > MAX_PROBLEMS and position > last_shown:
+            # Past the problems shown, a problem is only counted: no need to put it in words.
+            if not _misspelt_twice(error, loc, unknown):
+                problems.append(Problem(file, *position, _UNSHOWN))
+            continue
+        message = _message(error, loc, unknown)
+        if message is not None:
+            problems.append(Problem(file, *position, message))
+            last_shown = position
+    return problems
+
+
+_UNSHOWN = "(a further problem, counted but not shown)"
+
+
+def _misspelt_twice(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> bool:
+    """A missing key whose misspelling is in the same mapping: it is said once, as an unknown key."""
+    if error["type"] != "missing" or not loc:
+        return False
+    candidates = unknown.get(loc[:-1], [])[:_MAX_CANDIDATES]
+    return bool(difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.6))
+
+
+def _message(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> str | None:
+    """One pydantic error in plain words, or ``None`` for a missing key that is only misspelt."""
+    kind = error["type"]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    name = _describe(loc) or "the file"
+    if kind == "extra_forbidden" and loc:
+        valid = _fields_of(Technique, loc)
+        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
+        tip = f"; did you mean '{close[0]}'?" if close else (f"; valid keys: {', '.join(valid)}" if valid else "")
+        return f"unknown key '{shown(loc[-1])}'{tip}"
+    if kind == "missing" and loc:
+        if _misspelt_twice(error, loc, unknown):
+            return None
+        return f"'{shown(loc[-1])}' is missing (needed at {name})"
+    if kind in _TYPE_ERRORS:
+        got = type(error.get("input")).__name__
+        return f"{name}: wrong type: {message.lower()}, got {_TYPE_NAMES.get(got, got)}"
+    if kind == "literal_error":
+        return f"{name}: {message}, got '{shown(error.get('input'))}'"
+    return f"{name}: {message}"
 
 
 def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator[Problem]:
@@ -258,21 +282,16 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
 
 def parse_technique(text: str, file: str = "<technique>") -> Technique:
     """Validate technique YAML text; raise :class:`TechniqueError` with every problem found."""
-    where = _Positions()
-    duplicates: list[tuple[Loc, str]] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise TechniqueError([_yaml_problem(file, exc)]) from None
-    except yaml.YAMLError as exc:
-        raise TechniqueError([Problem(file, 1, 1, f"not valid YAML: {exc}")]) from None
-    if node is None:
+        check_text(text)
+        composed = compose(text)
+    except InputError as exc:
+        raise TechniqueError([Problem(file, *problem) for problem in exc.problems]) from None
+    where = _Positions(composed.values, composed.keys)
+    problems = [Problem(file, *duplicate) for duplicate in composed.duplicates]
+    data = composed.data
+    if data is None:
         raise TechniqueError([Problem(file, 1, 1, "the file is empty; a technique starts with 'id:'")])
-    try:
-        data = _construct(node, (), where, duplicates)
-    except yaml.MarkedYAMLError as exc:
-        raise TechniqueError([_yaml_problem(file, exc)]) from None
-    problems = [Problem(file, *where.of_value(loc), message) for loc, message in duplicates]
     if not isinstance(data, dict):
         line, column = where.of_value(())
         raise TechniqueError(
@@ -284,23 +303,24 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
         problems.extend(_pydantic_problems(file, exc, where))
         raise TechniqueError(problems) from None
     problems.extend(_cross_check(file, technique, where))
+    problems.extend(Problem(file, *where.of_value(loc), message) for loc, message in safety_problems(technique))
     if problems:
         raise TechniqueError(problems)
     return technique
 
 
+def parse_technique_bytes(data: bytes, file: str = "<technique>") -> Technique:
+    """Validate the bytes of a technique file (UTF-8); raise :class:`TechniqueError` with every problem."""
+    return parse_technique(decode(data), file)
+
+
 def load_technique(path: str | Path) -> Technique:
-    """Read and validate one technique file."""
-    path = Path(path)
+    """Read and validate one technique file: a regular file of at most 256 KB, never blocking."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TechniqueError([Problem(str(path), 1, 1, "no such file")]) from None
-    except IsADirectoryError:
-        raise TechniqueError([Problem(str(path), 1, 1, "this is a folder, not a technique file")]) from None
-    except UnicodeDecodeError as exc:
-        raise TechniqueError([Problem(str(path), 1, exc.start + 1, "not UTF-8 text")]) from None
-    return parse_technique(text, str(path))
+        data = read_bounded(path)
+    except InputError as exc:
+        raise TechniqueError([Problem(str(path), *problem) for problem in exc.problems]) from None
+    return parse_technique_bytes(data, str(path))
 
 
 _BUILT_IN = "techniques"

@@ -12,16 +12,23 @@ Choices made where the source is vague (documented in docs/technique-format.md):
 * A spot is safe when the near edge of the giver's seat (``seat_length``, centred
   on the spot) keeps ``clearance`` from the joint.
 * Both legs get the same spots and the same time.
+
+Defence in depth: a technique that breaks a safety limit (``limits.safety_problems``)
+is refused before anything is planned, however it was built, and a finished plan is
+checked against the safety rules once more before it is returned. Every loop is
+bounded by construction (at most :data:`MAX_SPOTS` spots a side).
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
 from softspot.core.screening import Screening, screen
 from softspot.core.script import (
     Choice,
@@ -42,6 +49,8 @@ from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distan
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
+MAX_SPOTS = 100
+"""The most spots a side can have (a valid technique gives at most about 50)."""
 _EPSILON = 1e-6
 
 
@@ -51,6 +60,13 @@ class PlanError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+
+class UnsafeTechniqueError(PlanError):
+    """The technique, or the plan made from it, breaks a safety rule: no plan is made."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("technique", message)
 
 
 class StopError(Exception):
@@ -82,7 +98,7 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     if options.thigh is not None:
         cm = options.thigh.cm
         if not seg.min_length - _EPSILON <= cm <= seg.max_length + _EPSILON:
-            shown = options.thigh.show()
+            shown = options.thigh.show() if math.isfinite(cm) else "that length"
             raise PlanError(
                 "--thigh",
                 f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
@@ -92,9 +108,8 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     if options.height is not None:
         h = options.height.cm
         if not MIN_HEIGHT_CM <= h <= MAX_HEIGHT_CM:
-            raise PlanError(
-                "--height", f"{options.height.show()} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm"
-            )
+            shown = options.height.show() if math.isfinite(h) else "that height"
+            raise PlanError("--height", f"{shown} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm")
         estimate = h * seg.length_per_height
         return min(max(estimate, seg.min_length), seg.max_length), "height"
     return seg.default_length, "default"
@@ -103,9 +118,7 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
 def offered_add_ons(technique: Technique, screening: Screening, comfortable_sessions: int) -> list[AddOn]:
     """The add-ons the pair may choose today: unlocked by experience and not left out by screening."""
     return [
-        a
-        for a in technique.add_ons
-        if comfortable_sessions >= a.unlock_after and a.id not in screening.omitted_add_ons
+        a for a in technique.add_ons if comfortable_sessions >= a.unlock_after and a.id not in screening.omitted_add_ons
     ]
 
 
@@ -122,13 +135,14 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None) -> int:
 
 
 def safe_spots(technique: Technique, length_cm: float) -> list[float]:
-    """Every spot's distance from the joint (seat centre), first to last."""
+    """Every spot's distance from the joint (seat centre), first to last: at most :data:`MAX_SPOTS`."""
     spots = technique.spots
     first = length_cm / 2 + spots.first_above_centre
     nearest = spots.clearance + spots.seat_length / 2
-    if first - nearest < -_EPSILON:
+    room = (first - nearest) / spots.step if spots.step > 0 else math.inf
+    if not math.isfinite(room) or room < -_EPSILON:
         return []
-    count = math.floor((first - nearest) / spots.step + _EPSILON) + 1
+    count = min(math.floor(min(room, MAX_SPOTS) + _EPSILON) + 1, MAX_SPOTS)
     return [round(first - k * spots.step, 3) for k in range(count)]
 
 
@@ -168,11 +182,7 @@ class _Words:
 
 
 def _format(template: str, values: dict[str, object]) -> str:
-    class Blank(dict[str, object]):
-        def __missing__(self, key: str) -> str:
-            return ""
-
-    return template.format_map(Blank(values))
+    return fill_template(template, {name: str(value) for name, value in values.items()})
 
 
 def _spoken_time(seconds: float) -> str:
@@ -190,6 +200,10 @@ def _spoken_time(seconds: float) -> str:
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     """Compile a session script, or raise :class:`StopError` / :class:`PlanError`."""
+    unsafe = safety_problems(technique)
+    if unsafe:
+        more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
+        raise UnsafeTechniqueError(f"it breaks a safety limit, so no plan is made: {unsafe[0][1]}{more}")
     screening = screen(technique, options.answers)
     if screening.verdict == "stop":
         raise StopError(screening)
@@ -370,7 +384,53 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         ),
         explanation=[],
     )
+    broken = rules_broken(technique, script, length_cm)
+    if broken:
+        raise UnsafeTechniqueError(f"the plan would break a safety rule, so it is not made: {broken}")
     return script.model_copy(update={"explanation": explain(technique, script)})
+
+
+def rules_broken(technique: Technique, script: SessionScript, length_cm: float) -> str | None:
+    """The first safety rule a finished plan breaks, or ``None``: the last check before a plan is given out."""
+    spots, joint = technique.spots, technique.segment.joint
+    clearance = max(spots.clearance, CLEARANCE.low)
+    half_seat = spots.seat_length / 2
+    first_hold = script.rules.first_hold_max_seconds
+    if not HOLD.low <= first_hold <= HOLD.high:
+        return f"the first hold, {first_hold} s, is outside {HOLD.low:g} to {HOLD.high:g} s"
+    budget = script.dose.seconds_per_leg
+    if not 0 < budget <= min(DOSE.high, technique.dose.maximum) + _EPSILON:
+        return f"{budget} s per side is outside the technique's dose"
+    for leg in script.legs:
+        every = [*leg.spots, *leg.reserve]
+        if not every or len(every) > MAX_SPOTS:
+            return f"{len(every)} spots on the {leg.name} side"
+        for spot in every:
+            if spot.from_knee_cm - half_seat < clearance - 0.01 or spot.seat_edge_from_knee_cm < clearance - 0.01:
+                return f"spot {spot.index}'s seat comes within {clearance:g} cm of the {joint}"
+            if spot.from_knee_cm + half_seat > length_cm + 0.01:
+                return f"spot {spot.index}'s seat reaches past the end of the {technique.segment.name}"
+        for far, near in itertools.pairwise(every):
+            if not 0 < far.from_knee_cm - near.from_knee_cm <= spots.step + 0.01:
+                return f"spot {near.index} does not move toward the {joint} by at most one step"
+        if any(not 0 < s.hold_seconds <= first_hold for s in leg.spots):
+            return "a hold is longer than the first spot's"
+        if leg.seconds != sum(s.hold_seconds for s in leg.spots) or leg.seconds > budget:
+            return f"the {leg.name} side's time is more than its dose"
+
+    def where_and_how_long(leg: ScriptLeg) -> list[tuple[float, int]]:
+        return [(s.from_knee_cm, s.hold_seconds) for s in (*leg.spots, *leg.reserve)]
+
+    if any(where_and_how_long(leg) != where_and_how_long(script.legs[0]) for leg in script.legs):
+        return "the sides differ"
+    clock = 0
+    for segment in script.segments:
+        if segment.starts_at != clock:
+            return "the timeline has a gap"
+        clock += segment.seconds
+    if clock != script.total_seconds:
+        return "the timeline's length is not the session's"
+    return None
 
 
 def explain(technique: Technique, script: SessionScript) -> list[str]:

@@ -8,7 +8,7 @@ a valid technique is. Times and distances are written with units (``2 min``,
 
 from __future__ import annotations
 
-import string
+import math
 from typing import Annotated, Literal, Protocol, TypeVar
 
 from pydantic import (
@@ -19,10 +19,34 @@ from pydantic import (
     HttpUrl,
     StrictBool,
     StrictInt,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
+from softspot.core.limits import (
+    ADD_ON_TIME,
+    CLEARANCE,
+    CONTRAINDICATION_ACTIONS,
+    DOSE,
+    EXTEND_BY,
+    FIRST_ABOVE_CENTRE,
+    GROW_BY,
+    HOLD,
+    MAX_ITEMS,
+    MAX_NAME_CHARS,
+    MAX_QUESTIONS,
+    NO_CONTRAINDICATION,
+    SEAT,
+    SEGMENT_LENGTH,
+    START_FINISH_TIME,
+    STEP,
+    STEP_TIME,
+    SWITCH_TIME,
+    contraindication_in,
+    template_problem,
+)
 from softspot.core.units import UnitError, parse_length, parse_seconds
 
 # A cue should be spoken in a few seconds: at ~150 words a minute, 18 words is ~7 s.
@@ -32,22 +56,43 @@ MAX_SHOWN_CHARS = 90
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
 
 
+# The longest time or distance written in a file, and the largest any may be (before each field's own limits).
+_MAX_QUANTITY_CHARS = 30
+_MAX_SECONDS = 24 * 60 * 60.0
+_MAX_CM = 1000.0
+
+
+def _quantity(value: object, kind: str, example: str, largest: float) -> str | int | float:
+    """A time or distance as written, refused early if it could not be a sane one."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected a {kind} such as {example}")
+    if isinstance(value, str) and len(value) > _MAX_QUANTITY_CHARS:
+        raise ValueError(f"'{value[:12]}…' is too long to be a {kind}; write e.g. {example}")
+    if isinstance(value, (int, float)) and not (math.isfinite(value) and abs(value) <= largest):
+        raise ValueError(f"{value:.3g} is not a {kind}; write e.g. {example}")
+    return value
+
+
 def _seconds(value: object) -> float:
-    if isinstance(value, (str, int, float)):
-        try:
-            return parse_seconds(value)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError("expected a time such as '90 s' or '2 min'")
+    written = _quantity(value, "time", "'90 s' or '2 min'", _MAX_SECONDS)
+    try:
+        seconds = parse_seconds(written)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    if not math.isfinite(seconds) or seconds > _MAX_SECONDS:
+        raise ValueError(f"'{written}' is far too long a time; write e.g. '90 s' or '2 min'")
+    return seconds
 
 
 def _centimetres(value: object) -> float:
-    if isinstance(value, (str, int, float)):
-        try:
-            return parse_length(value).cm
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError("expected a distance such as '2 in' or '5 cm'")
+    written = _quantity(value, "distance", "'2 in' or '5 cm'", _MAX_CM)
+    try:
+        cm = parse_length(written).cm
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    if not math.isfinite(cm) or cm > _MAX_CM:
+        raise ValueError(f"'{written}' is far too long a distance; write e.g. '2 in' or '5 cm'")
+    return cm
 
 
 Seconds = Annotated[
@@ -80,27 +125,31 @@ class Spec(BaseModel):
 
 # Placeholders a cue may use; filled in by the planner.
 CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
+MAX_SAID_CHARS = 200
 
 
 class Cue(Spec):
     """One transition, as shown on screen and as spoken."""
 
     show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
-    say: str = Field(min_length=1, description="Spoken text: a few seconds at most.")
+    say: str = Field(min_length=1, max_length=MAX_SAID_CHARS, description="Spoken text: a few seconds at most.")
 
     @model_validator(mode="after")
-    def _short_and_known_fields(self) -> Cue:
+    def _short(self) -> Cue:
         words = len(self.say.split())
         if words > MAX_SPOKEN_WORDS:
             raise ValueError(
                 f"the spoken cue has {words} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
             )
-        for text in (self.show, self.say):
-            for _, name, _, _ in string.Formatter().parse(text):
-                if name is not None and name not in CUE_FIELDS:
-                    known = ", ".join(sorted(CUE_FIELDS))
-                    raise ValueError(f"the cue uses '{{{name}}}', which is not a cue field (known: {known})")
         return self
+
+    @field_validator("show", "say")
+    @classmethod
+    def _known_fields_only(cls, text: str) -> str:
+        problem = template_problem(text, CUE_FIELDS)
+        if problem:
+            raise ValueError(problem)
+        return text
 
 
 class Demo(Spec):
@@ -116,7 +165,7 @@ class Answer(Spec):
     instead: str | None = Field(default=None, description="What to do instead (for a stop).")
     use_surface: Identifier | None = None
     use_position: Identifier | None = None
-    omit_add_ons: tuple[Identifier, ...] = ()
+    omit_add_ons: tuple[Identifier, ...] = Field(default=(), max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _adaptation_changes_something(self) -> Answer:
@@ -134,6 +183,17 @@ class Question(Spec):
     about: Literal["receiver", "giver", "either"] = "receiver"
     if_yes: Answer
 
+    @field_validator("if_yes")
+    @classmethod
+    def _contraindications_are_not_adapted(cls, answer: Answer, info: ValidationInfo) -> Answer:
+        about = contraindication_in(str(info.data.get("id", "")), str(info.data.get("ask", "")))
+        if about and answer.action not in CONTRAINDICATION_ACTIONS:
+            raise ValueError(
+                f"this question asks about {about}, a contraindication; "
+                f"its answer must be 'stop' or 'ask_first', not '{answer.action}'"
+            )
+        return answer
+
 
 class Surface(Spec):
     id: Identifier
@@ -149,6 +209,7 @@ class Position(Spec):
     main: StrictBool = False
     steps: dict[Identifier, Cue] = Field(
         default_factory=dict,
+        max_length=MAX_ITEMS,
         description="Preparation steps this position words differently, by step id.",
     )
 
@@ -159,18 +220,32 @@ class Step(Spec):
     time: Seconds = Field(gt=0, le=600, description="How long the player gives this step.")
     detail: str | None = None
 
+    @field_validator("time")
+    @classmethod
+    def _time_in_range(cls, value: float) -> float:
+        return STEP_TIME.check(value)
+
 
 class Segment(Spec):
     """The body segment the spots walk along, e.g. the thigh from hip to knee."""
 
-    name: str
-    from_end: str = Field(description="The end where the spots start, e.g. 'hip'.")
-    joint: str = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
+    name: str = Field(max_length=MAX_NAME_CHARS)
+    from_end: str = Field(max_length=MAX_NAME_CHARS, description="The end where the spots start, e.g. 'hip'.")
+    joint: str = Field(
+        max_length=MAX_NAME_CHARS, description="The joint the spots walk toward and must keep clear of, e.g. 'knee'."
+    )
     measure: str = Field(description="How to measure its length.")
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
     max_length: Centimetres = Field(gt=0)
-    length_per_height: float = Field(gt=0, lt=1, description="Length as a share of body height, to estimate it.")
+    length_per_height: float = Field(
+        gt=0, lt=1, allow_inf_nan=False, description="Length as a share of body height, to estimate it."
+    )
+
+    @field_validator("default_length", "min_length", "max_length")
+    @classmethod
+    def _lengths_in_range(cls, value: float) -> float:
+        return SEGMENT_LENGTH.check(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Segment:
@@ -182,6 +257,11 @@ class Segment(Spec):
 class Hold(Spec):
     max: Seconds = Field(gt=0)
     ends_on: Literal["softened"] = "softened"
+
+    @field_validator("max")
+    @classmethod
+    def _hold_in_range(cls, value: float) -> float:
+        return HOLD.check(value)
 
 
 class Spots(Spec):
@@ -196,6 +276,12 @@ class Spots(Spec):
     first_hold: Hold
     later_holds: Literal["same_as_first"] = "same_as_first"
 
+    @field_validator("first_above_centre", "step", "clearance", "seat_length")
+    @classmethod
+    def _distances_in_range(cls, value: float, info: ValidationInfo) -> float:
+        limit = {"first_above_centre": FIRST_ABOVE_CENTRE, "step": STEP, "clearance": CLEARANCE}
+        return limit.get(info.field_name or "", SEAT).check(value)
+
 
 class Dose(Spec):
     """Time per side, for beginners and as the pair grows comfortable."""
@@ -206,6 +292,11 @@ class Dose(Spec):
     grow_by: Seconds = Field(gt=0)
     grow_after: StrictInt = Field(ge=1, description="Comfortable sessions in a row before the dose grows.")
     maximum: Seconds = Field(gt=0)
+
+    @field_validator("beginner_min", "beginner_max", "start", "maximum", "grow_by")
+    @classmethod
+    def _times_in_range(cls, value: float, info: ValidationInfo) -> float:
+        return (GROW_BY if info.field_name == "grow_by" else DOSE).check(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Dose:
@@ -223,6 +314,11 @@ class AddOn(Spec):
     cue: Cue
     unlock_after: StrictInt = Field(ge=0, description="Comfortable sessions before it is offered.")
 
+    @field_validator("time")
+    @classmethod
+    def _time_in_range(cls, value: float | None) -> float | None:
+        return None if value is None else ADD_ON_TIME.check(value)
+
     @model_validator(mode="after")
     def _timed_when_after(self) -> AddOn:
         if self.placement == "after_side" and self.time is None:
@@ -234,7 +330,7 @@ class AddOn(Spec):
 
 class Side(Spec):
     id: Identifier
-    name: str
+    name: str = Field(max_length=MAX_NAME_CHARS)
 
 
 class Cues(Spec):
@@ -258,8 +354,8 @@ class Guidance(Spec):
     purpose: str
     attire: str
     practice: str
-    good_for: tuple[str, ...] = Field(min_length=1)
-    notes: tuple[str, ...] = ()
+    good_for: tuple[str, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    notes: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class Technique(Spec):
@@ -277,21 +373,35 @@ class Technique(Spec):
     licence: str
     demo: Demo | None = None
     guidance: Guidance
-    questions: tuple[Question, ...]
-    surfaces: tuple[Surface, ...] = Field(min_length=1)
-    positions: tuple[Position, ...] = Field(min_length=1)
-    setup: tuple[Cue, ...] = Field(description="The checklist before anyone sits.")
+    questions: tuple[Question, ...] = Field(max_length=MAX_QUESTIONS)
+    surfaces: tuple[Surface, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    positions: tuple[Position, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    setup: tuple[Cue, ...] = Field(max_length=MAX_ITEMS, description="The checklist before anyone sits.")
     sides: tuple[Side, ...] = Field(min_length=1, max_length=2)
     segment: Segment
-    preparation: tuple[Step, ...] = Field(description="Each side starts with these steps.")
+    preparation: tuple[Step, ...] = Field(max_length=MAX_ITEMS, description="Each side starts with these steps.")
     spots: Spots
     dose: Dose
-    add_ons: tuple[AddOn, ...] = ()
+    add_ons: tuple[AddOn, ...] = Field(default=(), max_length=MAX_ITEMS)
     cues: Cues
     extend_by: Seconds = Field(default=30.0, gt=0, description="What 'a little longer' adds to a spot.")
     switch_time: Seconds = Field(default=20.0, gt=0, description="Time to move to the other side.")
     start_time: Seconds = Field(default=6.0, gt=0, description="The opening cue's segment.")
     finish_time: Seconds = Field(default=10.0, gt=0, description="The closing cue's segment.")
+
+    @field_validator("questions")
+    @classmethod
+    def _a_contraindication_is_asked(cls, questions: tuple[Question, ...]) -> tuple[Question, ...]:
+        if not any(q.if_yes.action in CONTRAINDICATION_ACTIONS for q in questions):
+            raise ValueError(NO_CONTRAINDICATION)
+        return questions
+
+    @field_validator("extend_by", "switch_time", "start_time", "finish_time")
+    @classmethod
+    def _times_in_range(cls, value: float, info: ValidationInfo) -> float:
+        return {"extend_by": EXTEND_BY, "switch_time": SWITCH_TIME}.get(info.field_name or "", START_FINISH_TIME).check(
+            value
+        )
 
     def surface(self, surface_id: str) -> Surface:
         return _by_id(self.surfaces, surface_id, "surface")

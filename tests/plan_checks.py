@@ -1,0 +1,64 @@
+"""The safety rules every plan keeps, checked from the outside (not with the planner's own check).
+
+Shared by the property test and the fuzz test: ``rules_broken`` lists every rule a plan breaks.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from softspot.core.script import SessionScript
+from softspot.core.technique import Technique
+
+INCH = 2.54
+# Plans round distances to 0.001 cm and the thigh to 0.1 cm.
+SLACK = 0.06
+
+
+def rules_broken(technique: Technique, script: SessionScript) -> list[str]:
+    """Every safety rule ``script`` breaks; empty for a safe plan."""
+    broken: list[str] = []
+    spots, dose = technique.spots, technique.dose
+    half_seat = spots.seat_length / 2
+    thigh = script.person.thigh_cm
+    budget = script.dose.seconds_per_leg
+    first_hold = script.rules.first_hold_max_seconds
+
+    if not technique.segment.min_length - SLACK <= thigh <= technique.segment.max_length + SLACK:
+        broken.append(f"a thigh of {thigh} cm is outside the technique's lengths")
+    if not dose.beginner_min - 1 <= budget <= dose.maximum + 1:
+        broken.append(f"{budget} s a leg is outside the technique's dose")
+    if not 10 <= first_hold <= 300 or first_hold != round(min(spots.first_hold.max, budget)):
+        broken.append(f"the first hold is {first_hold} s")
+    for leg in script.legs:
+        every = [*leg.spots, *leg.reserve]
+        if not leg.spots:
+            broken.append(f"no spot on the {leg.name} leg")
+        for spot in every:
+            edge = spot.from_knee_cm - half_seat
+            if edge < spots.clearance - SLACK or edge < INCH - SLACK:
+                broken.append(f"spot {spot.index}'s seat is {edge:.2f} cm from the joint")
+            if spot.from_knee_cm + half_seat > thigh + SLACK:
+                broken.append(f"spot {spot.index}'s seat reaches past the end of a {thigh} cm thigh")
+        for far, near in itertools.pairwise(every):
+            if not 0 < far.from_knee_cm - near.from_knee_cm <= spots.step + 0.002:
+                broken.append(f"spot {near.index} is not one step closer to the joint than spot {far.index}")
+        if leg.spots and leg.spots[0].hold_seconds != first_hold:
+            broken.append(f"the first spot holds {leg.spots[0].hold_seconds} s, not {first_hold} s")
+        if any(not 0 < s.hold_seconds <= first_hold for s in leg.spots):
+            broken.append("a hold is longer than the first or not positive")
+        if leg.seconds != sum(s.hold_seconds for s in leg.spots) or leg.seconds > budget:
+            broken.append(f"the {leg.name} leg takes {leg.seconds} s of a {budget} s dose")
+    first = script.legs[0]
+    for leg in script.legs[1:]:
+        if [s.from_knee_cm for s in leg.spots] != [s.from_knee_cm for s in first.spots] or leg.seconds != first.seconds:
+            broken.append("the legs differ")
+    clock = 0
+    for segment in script.segments:
+        if segment.starts_at != clock or segment.seconds < 0:
+            broken.append(f"the timeline has a gap at {clock} s")
+            break
+        clock += segment.seconds
+    if clock != script.total_seconds:
+        broken.append("the timeline's length is not the total")
+    return broken
