@@ -9,19 +9,25 @@ a valid technique is. Times and distances are written with units (``2 min``,
 from __future__ import annotations
 
 import string
-from typing import Annotated, Literal, Protocol, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     HttpUrl,
     StrictBool,
     StrictInt,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from softspot.core.units import UnitError, parse_length, parse_seconds
 
@@ -78,11 +84,96 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# -- where each statement comes from ------------------------------------------------------------------
+
+Source = Literal["article", "softspot"]
+"""``article``: the therapist's text the file is written from; ``softspot``: added by softspot (or the editor)."""
+SOURCES: tuple[Source, ...] = ("article", "softspot")
+
+
+class Text(str):
+    """Prose in a technique file: a plain string, or ``{text: ..., source: softspot}`` to give its own source.
+
+    A ``Text`` is a ``str`` (so it prints and compares as its words) with a ``source`` (None: the source of
+    whatever holds it, up to the file's ``source``). See :func:`source_of`.
+    """
+
+    source: Source | None
+
+    def __new__(cls, text: str, source: Source | None = None) -> Text:
+        made = super().__new__(cls, text)
+        made.source = source
+        return made
+
+    @classmethod
+    def _validate(cls, value: object) -> Text:
+        if isinstance(value, Text):
+            return value
+        source: Source | None = None
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, dict):
+            unknown = sorted(str(k) for k in set(value) - {"text", "source"})
+            if unknown:
+                raise ValueError(f"unknown key '{unknown[0]}' in a text; a text has 'text' and 'source'")
+            words, given = value.get("text"), value.get("source")
+            if not isinstance(words, str):
+                raise ValueError("a text written as a mapping needs 'text:' with the words")
+            if given == "article" or given == "softspot":
+                source = given
+            else:
+                raise ValueError(f"'source' is {given!r}; use article or softspot")
+            text = words
+        else:
+            raise ValueError("expected text, or a mapping with 'text' and 'source'")
+        if not text.strip():
+            raise ValueError("the text is empty")
+        return cls(text, source)
+
+    def _dump(self) -> str | dict[str, str]:
+        return str(self) if self.source is None else {"text": str(self), "source": self.source}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v._dump()),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1},
+                        "source": {"enum": list(SOURCES)},
+                    },
+                    "required": ["text", "source"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+
+
+class Sourced(Spec):
+    """A part of a technique that says something: ``source`` marks where it comes from (default: what holds it)."""
+
+    source: Source | None = Field(
+        default=None,
+        description="article (the therapist's text) or softspot (softspot's addition); default: as what holds it.",
+    )
+
+
 # Placeholders a cue may use; filled in by the planner.
 CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
 
 
-class Cue(Spec):
+class Cue(Sourced):
     """One transition, as shown on screen and as spoken."""
 
     show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
@@ -103,17 +194,37 @@ class Cue(Spec):
         return self
 
 
-class Demo(Spec):
-    description: str
+class Shown(Sourced):
+    """Words only shown on screen, never spoken (e.g. the hold text the engine fills in)."""
+
+    show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Shown:
+        for _, name, _, _ in string.Formatter().parse(self.show):
+            if name is not None and name not in CUE_FIELDS:
+                known = ", ".join(sorted(CUE_FIELDS))
+                raise ValueError(f"the text uses '{{{name}}}', which is not a cue field (known: {known})")
+        return self
+
+
+class Demo(Sourced):
+    description: Text
     url: HttpUrl | None = None
 
 
-class Answer(Spec):
+AnswerAction = Literal["stop", "ask_first", "adapt"]
+"""``stop``: no session; ``ask_first``: no session until a doctor or therapist has said this technique is fine
+for the receiver (``--cleared``); ``adapt``: the session changes."""
+CONTRAINDICATION_ACTIONS: frozenset[str] = frozenset({"stop", "ask_first"})
+
+
+class Answer(Sourced):
     """What a "yes" to a screening question does."""
 
-    action: Literal["stop", "adapt"]
-    reason: str = Field(min_length=1, description="Shown to the pair, in plain words.")
-    instead: str | None = Field(default=None, description="What to do instead (for a stop).")
+    action: AnswerAction
+    reason: Text = Field(description="Shown to the pair, in plain words.")
+    instead: Text | None = Field(default=None, description="What to do instead (for a stop or ask_first).")
     use_surface: Identifier | None = None
     use_position: Identifier | None = None
     omit_add_ons: tuple[Identifier, ...] = ()
@@ -123,29 +234,29 @@ class Answer(Spec):
         changes = self.use_surface or self.use_position or self.omit_add_ons
         if self.action == "adapt" and not changes:
             raise ValueError("an 'adapt' answer must set use_surface, use_position or omit_add_ons")
-        if self.action == "stop" and changes:
-            raise ValueError("a 'stop' answer ends the session; it cannot also adapt it")
+        if self.action in CONTRAINDICATION_ACTIONS and changes:
+            raise ValueError(f"a '{self.action}' answer holds the session back; it cannot also adapt it")
         return self
 
 
-class Question(Spec):
+class Question(Sourced):
     id: Identifier
-    ask: str = Field(min_length=1)
+    ask: Text
     about: Literal["receiver", "giver", "either"] = "receiver"
     if_yes: Answer
 
 
-class Surface(Spec):
+class Surface(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     default: StrictBool = False
 
 
-class Position(Spec):
+class Position(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     main: StrictBool = False
     steps: dict[Identifier, Cue] = Field(
         default_factory=dict,
@@ -153,20 +264,20 @@ class Position(Spec):
     )
 
 
-class Step(Spec):
+class Step(Sourced):
     id: Identifier
     cue: Cue
     time: Seconds = Field(gt=0, le=600, description="How long the player gives this step.")
-    detail: str | None = None
+    detail: Text | None = None
 
 
-class Segment(Spec):
+class Segment(Sourced):
     """The body segment the spots walk along, e.g. the thigh from hip to knee."""
 
     name: str
     from_end: str = Field(description="The end where the spots start, e.g. 'hip'.")
     joint: str = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
-    measure: str = Field(description="How to measure its length.")
+    measure: Text = Field(description="How to measure its length.")
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
     max_length: Centimetres = Field(gt=0)
@@ -184,7 +295,7 @@ class Hold(Spec):
     ends_on: Literal["softened"] = "softened"
 
 
-class Spots(Spec):
+class Spots(Sourced):
     """How spots are placed along the segment and how long each is held."""
 
     first_above_centre: Centimetres = Field(
@@ -195,9 +306,35 @@ class Spots(Spec):
     seat_length: Centimetres = Field(gt=0, description="Length of segment the giver's seat covers.")
     first_hold: Hold
     later_holds: Literal["same_as_first"] = "same_as_first"
+    min_hold: Seconds = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "The shortest hold a 'softened' press ends without a second press to confirm it; "
+            "later spots never hold less because the first was short."
+        ),
+    )
+    check_in_after: Seconds = Field(
+        default=15.0,
+        gt=0,
+        description="When the check-in cue is said: this much time on a leg's spots (in its first spot).",
+    )
+
+    @model_validator(mode="after")
+    def _holds_in_order(self) -> Spots:
+        if self.min_hold > self.first_hold.max:
+            raise ValueError(
+                f"min_hold ({self.min_hold:g} s) is longer than first_hold.max ({self.first_hold.max:g} s)"
+            )
+        if self.check_in_after >= self.first_hold.max:
+            raise ValueError(
+                f"check_in_after ({self.check_in_after:g} s) must come before first_hold.max "
+                f"({self.first_hold.max:g} s), so the check-in falls in the first spot"
+            )
+        return self
 
 
-class Dose(Spec):
+class Dose(Sourced):
     """Time per side, for beginners and as the pair grows comfortable."""
 
     beginner_min: Seconds = Field(gt=0)
@@ -214,10 +351,10 @@ class Dose(Spec):
         return self
 
 
-class AddOn(Spec):
+class AddOn(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     placement: Literal["during_spots", "after_side"]
     time: Seconds | None = Field(default=None, description="For 'after_side': how long it lasts.")
     cue: Cue
@@ -237,7 +374,7 @@ class Side(Spec):
     name: str
 
 
-class Cues(Spec):
+class Cues(Sourced):
     """The words for each transition of a session."""
 
     session_start: Cue
@@ -249,30 +386,46 @@ class Cues(Spec):
     paused: Cue
     resumed: Cue
     extended: Cue
-    stopped: Cue
+    stopped: Cue = Field(description="Said the moment Stop is pressed; the session waits for why, or Carry on.")
+    pain_rule: Cue = Field(
+        description="Said at the session's start and before each later side: say at once if anything hurts."
+    )
+    check_in: Cue = Field(description="Said once per side, during its first spot: is the pressure all right?")
+    hold: Shown = Field(description="Shown once the giver has moved onto a spot; {time} is the spot's hold, M:SS.")
+    switch_side_after_add_on: Cue | None = Field(
+        default=None,
+        description="Instead of switch_side when an after-side add-on comes first (the giver is off the leg).",
+    )
+    session_done_after_add_on: Cue | None = Field(
+        default=None, description="Instead of session_done when an after-side add-on comes first."
+    )
 
 
-class Guidance(Spec):
+class Guidance(Sourced):
     """Written guidance shown before the session."""
 
-    purpose: str
-    attire: str
-    practice: str
-    good_for: tuple[str, ...] = Field(min_length=1)
-    notes: tuple[str, ...] = ()
+    purpose: Text
+    attire: Text
+    practice: Text
+    good_for: tuple[Text, ...] = Field(min_length=1)
+    notes: tuple[Text, ...] = ()
 
 
 class Technique(Spec):
     format: Literal[1] = 1
+    source: Source = Field(
+        default="article",
+        description="Where the file's statements come from unless a part says otherwise (source: softspot).",
+    )
     id: Identifier
     version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(
         pattern=r"^\d+(\.\d+){0,2}$"
     )
     title: str
-    summary: str
+    summary: Text
     kind: Literal["partner", "self"]
     hands_free: StrictBool
-    origin: str
+    origin: Text
     author: str
     licence: str
     demo: Demo | None = None
@@ -313,6 +466,19 @@ class Technique(Spec):
     def main_position(self) -> Position:
         return next((p for p in self.positions if p.main), self.positions[0])
 
+    @model_validator(mode="after")
+    def _shortest_segment_has_a_safe_spot(self) -> Technique:
+        # The first spot of the shortest segment must keep the seat clear of the joint, so every receiver
+        # softspot plans for has at least one safe spot (and a dose the segment can fill).
+        spots, seg = self.spots, self.segment
+        first = seg.min_length / 2 + spots.first_above_centre
+        if first < spots.clearance + spots.seat_length / 2 - 1e-6:
+            raise ValueError(
+                f"on the shortest {seg.name} ({seg.min_length:g} cm) the first spot would put the seat within "
+                f"spots.clearance of the {seg.joint}; raise segment.min_length or shorten seat_length or clearance"
+            )
+        return self
+
 
 class _HasId(Protocol):
     @property
@@ -328,3 +494,55 @@ def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
             return item
     known = ", ".join(item.id for item in items)
     raise KeyError(f"no {what} '{wanted}' (known: {known})")
+
+
+# -- statements and their sources ---------------------------------------------------------------------
+
+
+def source_of(technique: Technique, *parts: object) -> Source:
+    """The source of the innermost part: its own ``source``, else the nearest enclosing part's, else the file's.
+
+    ``parts`` run from the outermost to the innermost, e.g. ``source_of(t, question, question.if_yes,
+    question.if_yes.instead)``.
+    """
+    for part in reversed(parts):
+        found = getattr(part, "source", None)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return technique.source
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing a technique file says to people, with where it comes from."""
+
+    path: str
+    """Where it is in the file, e.g. ``questions[blood_clots].ask`` or ``cues.pain_rule``."""
+    text: str
+    source: Source
+
+
+def statements(technique: Technique) -> Iterator[Statement]:
+    """Every statement in the file (prose and cues), in file order, each with its resolved source."""
+
+    def walk(value: object, path: str, inherited: Source) -> Iterator[Statement]:
+        if isinstance(value, Text):
+            yield Statement(path, str(value), value.source or inherited)
+        elif isinstance(value, Cue):
+            yield Statement(path, value.say, value.source or inherited)
+        elif isinstance(value, Shown):
+            yield Statement(path, value.show, value.source or inherited)
+        elif isinstance(value, BaseModel):
+            here = getattr(value, "source", None) or inherited
+            for name in type(value).model_fields:
+                if name != "source":
+                    yield from walk(getattr(value, name), f"{path}.{name}" if path else name, here)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                key = getattr(item, "id", None) or i
+                yield from walk(item, f"{path}[{key}]", inherited)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{path}.{key}", inherited)
+
+    yield from walk(technique, "", technique.source)
