@@ -170,7 +170,7 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
     if not math.isfinite(per_leg) or not (in_range or in_room):
         raise PlanError(
             "--minutes-per-leg",
-            f"{minutes_per_leg:g} is outside {floor / 60:g} to {dose.maximum / 60:g} minutes per leg",
+            f"{minutes_per_leg:.4g} is outside {floor / 60:.4g} to {dose.maximum / 60:.4g} minutes per leg",
         )
     if fits is not None and per_leg > fits.seconds + _EPSILON:
         raise PlanError(
