@@ -546,8 +546,8 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
             % reached
             + " "
             + ngettext(
-                "If it softens early, %(m)d more spot may follow, %(last)s from the %(joint)s.",
-                "If spots soften early, up to %(m)d more may follow, as close as %(last)s.",
+                "Spots that soften early leave time for %(m)d more spot, %(last)s from the %(joint)s.",
+                "Spots that soften early leave time for up to %(m)d more, as close as %(last)s.",
                 len(reserve),
             )
             % reached

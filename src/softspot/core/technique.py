@@ -125,7 +125,9 @@ class Text(str):
                 raise ValueError(f"'source' is {given!r}; use article or softspot")
             text = words
         else:
-            raise ValueError("expected text, or a mapping with 'text' and 'source'")
+            got = {"list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
+            kind = "nothing" if value is None else got.get(type(value).__name__, type(value).__name__)
+            raise ValueError(f"wrong type: input should be a valid string, got {kind}")
         if not text.strip():
             raise ValueError("the text is empty")
         return cls(text, source)
@@ -234,8 +236,10 @@ class Answer(Sourced):
         changes = self.use_surface or self.use_position or self.omit_add_ons
         if self.action == "adapt" and not changes:
             raise ValueError("an 'adapt' answer must set use_surface, use_position or omit_add_ons")
-        if self.action in CONTRAINDICATION_ACTIONS and changes:
-            raise ValueError(f"a '{self.action}' answer holds the session back; it cannot also adapt it")
+        if self.action == "stop" and changes:
+            raise ValueError("a 'stop' answer ends the session; it cannot also adapt it")
+        if self.action == "ask_first" and changes:
+            raise ValueError("an 'ask_first' answer waits for a professional's go-ahead; it cannot also adapt it")
         return self
 
 
