@@ -208,6 +208,14 @@ class LiveSession:
 
     # -- events --------------------------------------------------------------
 
+    def start(self, now: float) -> None:
+        """Begin the session at ``now`` (the clock's)."""
+        self._play(self.engine.start(now), now)
+
+    def tick(self, now: float) -> None:
+        """Catch up with the clock: play whatever became due."""
+        self._play(self.engine.tick(now), now)
+
     def _play(self, outcome: Outcome, now: float) -> None:
         # Cues of one moment (a spot, its add-on, the check-in) are said as one utterance, so none is dropped.
         said: list[Cue] = []
@@ -237,7 +245,7 @@ class LiveSession:
                 self.notice = ""
                 self._play(engine.stop(now, STOP_WHY[key]), now)
             elif key == CARRY_ON_KEY:
-                self.notice = ""
+                self.notice = "Carrying on."
                 self._play(engine.resume(now), now)
             else:
                 self.notice = "Still stopped: press c to carry on, or d, o or x to say why."
@@ -245,6 +253,8 @@ class LiveSession:
         self.notice = ""
         if key in NEXT_KEYS:
             self._play(engine.softened(now), now)
+            if engine.state(now).confirm_left is not None:
+                self.notice = ""  # the screen asks for the second press itself, while it counts
         elif key == "p":
             self._play(engine.resume(now) if engine.paused else engine.pause(now), now)
         elif key == "e":
@@ -272,12 +282,11 @@ class LiveSession:
 
     def run(self) -> Engine:
         engine = self.engine
-        now = self.clock()
-        self._play(engine.start(now), now)
+        self.start(self.clock())
         with keyboard(self.interactive) as keys, self._display() as show:
             while not engine.finished:
                 now = self.clock()
-                self._play(engine.tick(now), now)
+                self.tick(now)
                 if engine.finished:
                     break
                 state = engine.state(now)
@@ -287,7 +296,7 @@ class LiveSession:
                 key = keys.read(min(wait, 0.25) if self.interactive else wait)
                 if key is not None:
                     now = self.clock()
-                    self._play(engine.tick(now), now)
+                    self.tick(now)
                     if not engine.finished:
                         self.handle(key, now)
             last = engine.cues[-1] if engine.cues else None
@@ -349,7 +358,7 @@ class LiveSession:
             parts.append(Text(f"Next: {state.next.show}", style="cyan"))
         if state.halted:
             parts.append(Text(WHY_PROMPT, style="bold black on yellow"))
-        elif state.confirm_left is not None:
+        if state.confirm_left is not None:
             left = max(1, math.ceil(state.confirm_left))
             parts.append(
                 Text(f"Softened already? Press space again within {left} s to confirm.", style="bold black on yellow")
