@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -368,6 +369,21 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
     assert engine["pauses"][0]["seconds"] > 1.0
     assert [leg["ended_by"] for leg in engine["legs"]][:1] == ["skipped"]
     assert record["after"] == {"left": 4, "right": 4, "back": 3}
+
+
+def test_on_a_terminal_guide_asks_for_the_go_ahead_after_an_ask_first_answer(tmp_path: Path) -> None:
+    env = {**os.environ, "SOFTSPOT_DATA_DIR": str(tmp_path), "COLUMNS": "100", "LINES": "40", "TERM": "xterm"}
+    declined = Terminal(["guide", *answers("bones"), "--thigh", "40 cm", "--no-voice"], env)
+    declined.wait_for("Has a doctor or therapist said this technique is fine for the receiver?")
+    declined.type("n\r")
+    assert declined.exit_code() == 4
+    cleared = Terminal(["guide", *answers("bones"), "--thigh", "40 cm", "--no-voice"], env)
+    cleared.wait_for("Has a doctor or therapist said this technique is fine for the receiver?")
+    cleared.type("y\r")
+    cleared.wait_for("GO, cleared")
+    cleared.wait_for("Press Enter when you are set up")
+    os.kill(cleared.pid, signal.SIGTERM)
+    cleared.exit_code()
 
 
 def test_keys_that_arrive_together_are_all_kept_in_order() -> None:

@@ -154,6 +154,19 @@ def test_setup_errors_are_named_per_field_and_nothing_is_saved(
     assert Plan.objects.count() == 0
 
 
+def test_the_set_up_refuses_a_dose_the_thigh_cannot_fill_on_the_minutes_field(client: Client) -> None:
+    checked(client)
+    response = client.post(f"{T}/setup/", {**SETUP, "thigh": "25", "minutes": "10"})
+    assert response.status_code == 400
+    assert errors_of(response) == {
+        "minutes": [
+            "10 min is too long for this receiver (your thigh has room for 2 spots: 4 min per leg is the most "
+            "this technique gives); choose 4 or less"
+        ]
+    }
+    assert Plan.objects.count() == 0
+
+
 def test_a_bed_is_refused_when_the_check_did_not_ask_for_it_only_by_choice(client: Client) -> None:
     checked(client, floor_difficulty=True)
     response = client.post(f"{T}/setup/", {**SETUP, "surface": "floor"})

@@ -129,11 +129,13 @@ def guide(options: GuideOptions) -> None:
     console.print("[bold]1. Safety check[/] (asked every time: health can change)")
     answers = gather_answers(technique, options.answers)
     result = screen(technique, answers, cleared=options.cleared)
-    if result.verdict == "ask_first" and interactive:
-        show_screening(result, technique)
-        if typer.confirm("  Has a doctor or therapist said this technique is fine for the receiver?", default=False):
-            result = screen(technique, answers, cleared=True)
     show_screening(result, technique)
+    if result.verdict == "ask_first" and interactive:
+        go_ahead = "  Has a doctor or therapist said this technique is fine for the receiver?"
+        if not typer.confirm(go_ahead, default=False):
+            raise typer.Exit(ASK_FIRST)
+        result = screen(technique, answers, cleared=True)
+        show_screening(result, technique)
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 
