@@ -5,7 +5,9 @@ page in a fresh Chromium context (empty cache, no service worker yet) and adds
 up what the network carried (Chrome DevTools ``encodedDataLength``: headers and
 body) until the page is idle, leaving out audio (cue clips, chime, the whole
 session WAV). Also shows what the same files weigh gzipped, as a production
-server (``collectstatic`` with whitenoise's compressed storage) sends them.
+server (``collectstatic`` with whitenoise's compressed storage) sends them, and
+the keep-awake video that the first tap loads where there is no wake lock
+(plain HTTP on the home network): the larger of its two formats is added.
 
     .venv/bin/python bench/page_weight.py
 """
@@ -57,6 +59,10 @@ def main() -> None:
         page.on("response", lambda r: bodies.__setitem__(r.url, r.body()) if r.ok else None)
         page.goto(play_url, wait_until="networkidle")
         page.wait_for_timeout(500)
+        videos = [
+            (src.removeprefix(base), len(page.request.get(src).body()))
+            for src in page.eval_on_selector_all("#keep-awake source", "els => els.map((e) => e.src)")
+        ]
         browser_rows = []
         for rid, size in done.items():
             response = responses.get(rid)
@@ -79,6 +85,12 @@ def main() -> None:
     print(f"{'total (before audio)':<{width}}  {total:>11,}  {'':>6}  {gz:>7,}")
     verdict = "under" if total < GOAL else "OVER"
     print(f"{total / 1024:.1f} KB transferred as served here ({verdict} the 100 KB goal); {gz / 1024:.1f} KB gzipped")
+    if videos:
+        video = max(size for _, size in videos)
+        with_video = total + video
+        verdict = "under" if with_video < GOAL else "OVER"
+        print("keep-awake video (the tap loads one of): " + ", ".join(f"{url} {size:,} B" for url, size in videos))
+        print(f"{with_video / 1024:.1f} KB with the larger one added (its body; {verdict} the 100 KB goal)")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from softspot.web.models import CueText, Plan, SignInLink, cue_sha
 ROOT = Path(__file__).resolve().parent.parent
 T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
-PUBLIC = {"home", "technique", "signin", "signout", "service-worker"}
+PUBLIC = {"home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file"}
 """Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/)."""
 ANSWERS = {
     "heart_condition": "no",

@@ -14,7 +14,7 @@ from tests.helpers import ALL_NO
 from tests.test_store import make_payload
 
 from softspot.core.record import parse_record
-from softspot.store.records import save_record
+from softspot.store.records import as_dict, save_record
 from softspot.web import sound
 from softspot.web.models import CueText, Plan, cue_sha
 
@@ -339,3 +339,47 @@ def test_the_service_worker_is_served_from_the_root_so_it_controls_every_page(cl
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
+
+
+def island(html: str) -> dict[str, Any]:
+    found = re.search(r'<script id="session-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+@override_settings(**LAN)
+def test_a_plan_whose_record_is_stored_opens_as_saved_on_any_device_of_its_owner(alice: User, bob: User) -> None:
+    phone = signed_in(alice)
+    plan = planned(checked(phone))
+    phone.post(f"/p/{plan.id}/before/", {"left": "6", "right": "5", "back": "4"})
+    fresh = phone.get(f"/p/{plan.id}/play/").content.decode()
+    assert island(fresh)["saved"] is None
+    assert re.search(r'<section id="after"[^>]* hidden', fresh)
+
+    # Bob's record naming Alice's plan does not make her page "Saved": only her own records count.
+    save_record(bob, parse_record({**make_payload(), "plan": str(plan.id)}))
+    assert island(phone.get(f"/p/{plan.id}/play/").content.decode())["saved"] is None
+
+    sent = {**make_payload(after=(3, 2, 2)), "plan": str(plan.id)}
+    stored, _ = save_record(alice, parse_record(sent))
+    assert stored.plan == plan.id
+    tablet = signed_in(alice)  # another device: nothing in its storage, the server knows
+    html = tablet.get(f"/p/{plan.id}/play/").content.decode()
+    assert island(html)["saved"] == {"key": sent["key"]}
+    assert re.search(r'<section id="player"[^>]* hidden', html)
+    assert '<h2 id="after-title">Saved</h2>' in html
+    assert re.search(r'<div id="after-ask" hidden>', html)
+    assert "Saved. It is in your history." in html
+    assert "Tension before → after: left 6 → 3, right 5 → 2, lower back 4 → 2." in html
+    assert 'id="history-link"' in html
+
+
+def test_a_record_keeps_the_plan_it_played_and_one_from_the_terminal_has_none(alice: User) -> None:
+    plan_id = "3f0e8c1c-6c1e-4c55-9b0e-2a4b5f6d7e8f"
+    with_plan, _ = save_record(alice, parse_record({**make_payload(), "plan": plan_id}))
+    terminal, _ = save_record(alice, parse_record(make_payload(source="terminal")))
+    assert as_dict(with_plan)["plan"] == plan_id
+    assert as_dict(terminal)["plan"] is None
+    with pytest.raises(ValueError, match="plan: is not a UUID"):
+        parse_record({**make_payload(), "plan": "my plan"})

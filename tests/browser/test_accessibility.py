@@ -1,4 +1,4 @@
-"""axe-core finds no violation on any page, in each state a page can be in (issue 4)."""
+"""axe-core finds no violation on any page, in each state a page can be in, in both themes (issues 4, 7)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,12 @@ def assert_none(seen: dict[str, list[dict[str, Any]]]) -> None:
     assert not bad, json.dumps(bad, indent=1)
 
 
-def test_axe_finds_no_violation_on_any_page(page: Page, site: str, axe_source: str) -> None:
+THEMES = pytest.mark.parametrize("scheme", ["dark", "light"])
+
+
+@THEMES
+def test_axe_finds_no_violation_on_any_page(page: Page, site: str, axe_source: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     seen: dict[str, list[dict[str, Any]]] = {}
     page.goto(f"{site}/")
     check(page, axe_source, "home", seen)
@@ -92,3 +97,41 @@ def test_axe_finds_no_violation_on_a_desktop_screen(page: Page, site: str, axe_s
     page.goto(f"{site}/t/{TECHNIQUE}/")
     check(page, axe_source, "technique", seen)
     assert_none(seen)
+
+
+@THEMES
+def test_axe_finds_no_violation_on_any_player_state(page: Page, site: str, axe_source: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    seen: dict[str, list[dict[str, Any]]] = {}
+    new_session(page, site, {"left": 5, "right": 5, "back": 5})
+    page.wait_for_selector("#player[data-voice='ready']", state="attached")
+    check(page, axe_source, "tap to start, voice ready", seen)
+    page.get_by_role("button", name="Tap to start").click()
+    page.wait_for_selector("#player[data-kind='spot']", state="attached")
+    check(page, axe_source, "a spot", seen)
+    page.keyboard.press("p")
+    expect(page.locator("#paused-mark")).to_be_visible()
+    check(page, axe_source, "paused", seen)
+    page.reload()
+    expect(page.get_by_role("button", name="Tap to carry on")).to_be_visible()
+    check(page, axe_source, "reloaded: paused until the tap", seen)
+    page.get_by_role("button", name="Tap to carry on").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#stop-dialog")).to_be_visible()
+    check(page, axe_source, "stop dialog", seen)
+    page.locator("label[for='stop-discomfort']").click()
+    page.get_by_role("button", name="Stop now").click()
+    expect(page.locator("#after")).to_be_visible()
+    check(page, axe_source, "after", seen)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#after-error")).to_be_visible()
+    check(page, axe_source, "after with errors", seen)
+    rate(page, "after-", {"left": 4, "right": 4, "back": 4})
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#saved-status")).to_have_text("Saved. It is in your history.")
+    check(page, axe_source, "saved", seen)
+    page.reload()
+    expect(page.locator("#after-title")).to_have_text("Saved")
+    check(page, axe_source, "saved, after a reload", seen)
+    assert_none(seen)
+    assert len(seen) == 9

@@ -33,3 +33,57 @@ test("a throwing speech engine does not stop the cue player or the caller", () =
     delete globalThis.SpeechSynthesisUtterance;
   }
 });
+
+test("every clip is fetched and decoded before the tap, counting as it goes; a failed one is counted and spoken", async () => {
+  const fetched = [];
+  const fetchImpl = async (url) => {
+    fetched.push(url);
+    if (url === "/cue/bad.wav") return { ok: false, status: 503 };
+    return { ok: true, arrayBuffer: async () => new ArrayBuffer(8) };
+  };
+  const decodeWith = { decodeAudioData: async () => ({ duration: 0.5 }) };
+  const player = new CuePlayer({
+    cueUrls: { "Sit here.": "/cue/a.wav", "Lift and move.": "/cue/b.wav", "Paused.": "/cue/bad.wav" },
+    chimeUrl: "/chime.wav",
+    fetchImpl,
+    decodeWith,
+  });
+  const seen = [];
+  const done = await player.prepare((p) => seen.push(`${p.done}/${p.total}`));
+  assert.deepEqual(seen, ["0/4", "1/4", "2/4", "3/4", "4/4"]);
+  assert.deepEqual({ done: done.done, total: done.total, failed: done.failed }, { done: 4, total: 4, failed: 1 });
+  assert.equal(player.prepare(), player.prepare(), "it runs once");
+  await player.prepare();
+  assert.equal(fetched.length, 4);
+  assert.equal(player.ready, true);
+
+  // Played: clips where they were decoded, the phone's own voice for the one that failed.
+  const spoken = [];
+  globalThis.speechSynthesis = { speak: (u) => spoken.push(u.text), cancel() {}, getVoices: () => [] };
+  globalThis.SpeechSynthesisUtterance = function Utterance(text) {
+    this.text = text;
+  };
+  const started = [];
+  player.ctx = {
+    state: "running",
+    currentTime: 0,
+    destination: {},
+    createBufferSource: () => ({ connect: (g) => g, start: () => started.push("clip"), stop() {} }),
+    createGain: () => ({ gain: {}, connect: (d) => d }),
+  };
+  try {
+    const voiced = player.play([
+      { say: "Sit here.", chime: false },
+      { say: "Paused.", chime: false },
+    ]);
+    assert.deepEqual(voiced, [
+      { say: "Sit here.", how: "clip" },
+      { say: "Paused.", how: "speech" },
+    ]);
+    assert.deepEqual(spoken, ["Paused."]);
+    assert.deepEqual(started, ["clip"]);
+  } finally {
+    delete globalThis.speechSynthesis;
+    delete globalThis.SpeechSynthesisUtterance;
+  }
+});

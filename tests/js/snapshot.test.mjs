@@ -1,5 +1,5 @@
-// Resume snapshots: replaying the saved events gives back the same session, and the clock picks up
-// where it should after a reload (time runs on) or a long absence (paused where it was).
+// Resume snapshots: replaying the saved events gives back the same session; after a reload a running
+// session waits, paused at the moment of the reload, and one that ended before Save ends the same way.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -55,16 +55,47 @@ test("a stopped session replays as stopped, with its reason", () => {
   assert.equal(rebuilt.record().stop_reason, "discomfort");
 });
 
-test("after a reload the clock runs on by the wall time that passed, scaled", () => {
+test("after a reload a running session is paused at the saved moment; the time away counts as the pause", () => {
   const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 100, saved: 1_000_000, scale: 1 });
-  assert.deepEqual(snap.resumePoint(s, 1_000_800), { clock: 100.8, pauseAt: null, gapMs: 800 });
+  assert.deepEqual(snap.resumePoint(s, 1_000_800), { clock: 100.8, pauseAt: 100, gapMs: 800 });
   const fast = { ...s, scale: 20 };
-  assert.deepEqual(snap.resumePoint(fast, 1_000_500), { clock: 110, pauseAt: null, gapMs: 500 });
+  assert.deepEqual(snap.resumePoint(fast, 1_000_500), { clock: 110, pauseAt: 100, gapMs: 500 });
+  assert.deepEqual(snap.resumePoint(s, 1_000_000 + 3_600_000).pauseAt, 100, "however long the page was away");
 });
 
-test("after a long absence the session comes back paused at the saved moment", () => {
-  const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 100, saved: 0, scale: 1 });
-  assert.deepEqual(snap.resumePoint(s, snap.MAX_RUNNING_GAP_MS + 1), { clock: 100, pauseAt: 100, gapMs: snap.MAX_RUNNING_GAP_MS + 1 });
+test("a reloaded session replays to the same state and waits there: no cue passes unheard", () => {
+  const { engine, log } = play([["start", 0], ["softened", 17.25], ["softened", 30.5]]);
+  const before = engine.state(44);
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, log);
+  const point = snap.resumePoint(snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: log, clock: 44, saved: 0, scale: 1 }), 30_000);
+  assert.equal(rebuilt.pause(point.pauseAt).accepted, true);
+  const later = rebuilt.state(point.clock + 500); // long after: still where the reload left it
+  assert.equal(later.phase, "paused");
+  assert.deepEqual([later.kind, later.spot, later.remaining], [before.kind, before.spot, before.remaining]);
+  const out = rebuilt.resume(point.clock + 500);
+  assert.deepEqual(out.cues.map((c) => c.kind), ["resumed"]);
+  assert.equal(rebuilt.state(point.clock + 500).remaining, before.remaining);
+});
+
+test("a session that ended on time replays as ended from its tick, ready to be saved", () => {
+  const engine = new Engine(SCRIPT);
+  engine.start(0);
+  engine.tick(5000);
+  assert.equal(engine.finished, true);
+  const log = [{ e: "start", at: 0 }, { e: "tick", at: 5000 }];
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, JSON.parse(JSON.stringify(log)));
+  assert.equal(rebuilt.finished, true);
+  assert.notEqual(rebuilt.record().ended_at, null);
+  assert.deepEqual(rebuilt.record(), engine.record());
+});
+
+test("a snapshot over or saved is not paused again and its clock stays", () => {
+  for (const stage of ["after", "saved"]) {
+    const s = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: [{ e: "start", at: 0 }], clock: 900, saved: 0, scale: 1, stage, sent: stage === "saved" });
+    assert.deepEqual(snap.resumePoint(s, 60_000), { clock: 900, pauseAt: null, gapMs: 60_000 });
+  }
 });
 
 test("a session that was paused stays paused and is not paused twice", () => {
@@ -100,6 +131,11 @@ test("snapshots are kept per plan and read back; broken, foreign or stale ones a
   assert.equal(snap.readSnapshot(storage, "p1", 2000), null);
   storage.setItem(snap.storageKey("p1"), JSON.stringify({ ...s, v: 99 }));
   assert.equal(snap.readSnapshot(storage, "p1", 2000), null);
+  storage.setItem(snap.storageKey("p1"), JSON.stringify({ ...s, stage: "lost" }));
+  assert.equal(snap.readSnapshot(storage, "p1", 2000), null);
+  const saved = { ...s, stage: "saved", sent: true, form: null };
+  snap.writeSnapshot(storage, saved);
+  assert.deepEqual(snap.readSnapshot(storage, "p1", 2000), saved);
   snap.clearSnapshot(storage, "p1");
   assert.equal(storage.data.size, 0);
 });

@@ -285,15 +285,32 @@ def guide(
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; --lan: all).")] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default 8000; with --https 8443). 0: any free port.")
+    ] = None,
     lan: Annotated[
         bool, typer.Option("--lan", help="Serve to the home network: sign-in required; prints a one-time link.")
     ] = False,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https",
+            help="With --lan: HTTPS with this household's own certificate, so a phone gets the full player "
+            "(screen kept on, offline start). Each phone trusts the certificate once, at the /trust/ address shown.",
+        ),
+    ] = False,
+    http_port: Annotated[
+        int | None,
+        typer.Option(
+            help="With --https: the plain-HTTP port for the trust page (default 8000); other pages there "
+            "redirect to HTTPS."
+        ),
+    ] = None,
 ) -> None:
     """Start the web app (applies migrations first). On loopback no sign-in is asked."""
     from softspot.cli import serve_cmd
 
-    serve_cmd.serve(host, port, lan)
+    serve_cmd.serve(host, port, lan, https, http_port)
 
 
 def admin(ctx: typer.Context) -> None:

@@ -1,10 +1,12 @@
 """``softspot serve`` and ``softspot admin``: the web app on this machine or the home network.
 
-The server is Django's threaded WSGI server (``django.core.servers.basehttp``,
-the one under ``runserver`` but without the autoreloader or debug pages) with
-static files through whitenoise: enough for one household on loopback or the
-home network. A practice hosting it for many clients runs gunicorn behind a
-proxy instead (docs/deployment.md).
+The server is cheroot (``softspot.web.server``): a thread pool, a listen queue
+of 256, TLS with Python's ``ssl``, static files through whitenoise; enough for
+one household on loopback or the home network. ``--lan --https`` serves HTTPS
+with the household's own certificate authority (``softspot.tls``) and keeps a
+plain-HTTP port for ``/trust/``, where a phone gets the certificate to trust. A
+practice hosting it for many clients runs gunicorn behind a proxy instead
+(docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -13,12 +15,21 @@ import ipaddress
 import os
 import socket
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from softspot.cli.output import console, fail
 
+if TYPE_CHECKING:
+    from softspot.tls import Certificates
+    from softspot.web.server import Listener
+
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+PORT = 8000
+HTTPS_PORT = 8443
+ANY_ADDRESS = {"0.0.0.0", "::"}
 
 
 def is_loopback(host: str) -> bool:
@@ -41,33 +52,75 @@ def lan_address() -> str:
     return address
 
 
-def check_options(host: str | None, port: int, lan: bool) -> str:
-    """The address to bind; bad combinations exit 2 naming the option."""
+@dataclass(frozen=True)
+class Ports:
+    """What to bind: the address, the main port (HTTPS with ``--https``), and the plain-HTTP port for ``/trust/``."""
+
+    bind: str
+    port: int
+    http_port: int | None = None
+
+
+def _check_port(option: str, port: int) -> None:
     if not 0 <= port <= 65535:
-        fail(f"--port: {port} is not a port number (1 to 65535, or 0 for any free port)")
+        fail(f"{option}: {port} is not a port number (1 to 65535, or 0 for any free port)")
+
+
+def check_options(
+    host: str | None, port: int | None, lan: bool, https: bool = False, http_port: int | None = None
+) -> Ports:
+    """What to bind; bad combinations exit 2 naming the option."""
+    if port is not None:
+        _check_port("--port", port)
+    if http_port is not None:
+        _check_port("--http-port", http_port)
     if host is not None and not host.strip():
         fail("--host: give an address, e.g. 127.0.0.1")
+    if http_port is not None and not https:
+        fail("--http-port: only with --https (it is the plain-HTTP port that offers the certificate)")
+    if https and not lan:
+        fail("--https: only with --lan; on this computer http://127.0.0.1 is already treated as secure")
     if lan:
-        return host or "0.0.0.0"
-    host = host or "127.0.0.1"
-    if not is_loopback(host):
-        fail(f"--host: {host} would serve the network without sign-in; use --lan, which requires sign-in")
-    return host
+        bind = host or "0.0.0.0"
+    else:
+        bind = host or "127.0.0.1"
+        if not is_loopback(bind):
+            fail(f"--host: {bind} would serve the network without sign-in; use --lan, which requires sign-in")
+    if not https:
+        return Ports(bind, PORT if port is None else port)
+    main = HTTPS_PORT if port is None else port
+    plain = PORT if http_port is None else http_port
+    if main == plain != 0:
+        fail(f"--http-port: {plain} is the HTTPS port too (--port); choose two different ports")
+    return Ports(bind, main, plain)
 
 
-def _environment(lan: bool, bind: str, shown_host: str) -> None:
+def _refuse_production() -> None:
     if os.environ.get("SOFTSPOT_PRODUCTION", "").lower() in {"1", "true", "yes", "on"}:
         fail("SOFTSPOT_PRODUCTION is set: in production run gunicorn behind a proxy (see docs/deployment.md)")
+
+
+def _hosts(bind: str, shown_host: str) -> set[str]:
+    """Host names the site answers to under --lan (Django's ALLOWED_HOSTS)."""
+    hosts = {shown_host, "127.0.0.1", "localhost", "[::1]", socket.gethostname(), f"{socket.gethostname()}.local"}
+    if bind not in ANY_ADDRESS:
+        hosts.add(bind)
+    return hosts
+
+
+def _environment(lan: bool, bind: str, shown_host: str, https_port: int | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softspot.web.settings")
     if lan:
         os.environ["SOFTSPOT_LAN"] = "true"
-        hosts = {shown_host, "127.0.0.1", "localhost", "[::1]", socket.gethostname(), f"{socket.gethostname()}.local"}
-        if bind not in {"0.0.0.0", "::"}:
-            hosts.add(bind)
         extra = os.environ.get("SOFTSPOT_ALLOWED_HOSTS", "")
-        os.environ["SOFTSPOT_ALLOWED_HOSTS"] = ",".join(sorted(hosts | {h for h in extra.split(",") if h}))
+        hosts = _hosts(bind, shown_host) | {h for h in extra.split(",") if h}
+        os.environ["SOFTSPOT_ALLOWED_HOSTS"] = ",".join(sorted(hosts))
     else:
         os.environ["SOFTSPOT_LAN"] = "false"
+    if https_port:
+        os.environ["SOFTSPOT_HTTPS_PORT"] = str(https_port)
+    else:
+        os.environ.pop("SOFTSPOT_HTTPS_PORT", None)
 
 
 def sign_in_link(base_url: str) -> str:
@@ -81,36 +134,105 @@ def sign_in_link(base_url: str) -> str:
     return f"{base_url}/signin/?token={token}"
 
 
-def show_link(url: str) -> None:
+def show_qr(url: str) -> None:
     import segno
 
-    console.print("\n[bold]Sign in on the phone[/]: scan this code, or open the link (works once, for 10 minutes).")
     segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
-    console.print(f"  {escape(url)}\n")
+    console.print(f"  {escape(url)}\n", soft_wrap=True)  # never folded: it must stay one link
 
 
-def serve(host: str | None, port: int, lan: bool) -> None:
-    bind = check_options(host, port, lan)
-    shown = (lan_address() if bind in {"0.0.0.0", "::"} else bind) if lan else bind
-    _environment(lan, bind, shown)
+def show_link(url: str, step: str = "") -> None:
+    console.print(
+        f"\n[bold]{step}Sign in on the phone[/]: scan this code, or open the link (works once, for 10 minutes)."
+    )
+    show_qr(url)
 
-    from softspot.store import bootstrap
 
-    bootstrap.setup()
-    from django.core.servers.basehttp import run
-    from django.core.wsgi import get_wsgi_application
+def show_trust(trust_url: str, certificates: Certificates) -> None:
+    from softspot.tls import fingerprint_lines
 
-    def announce(bound_port: object) -> None:  # Django passes the bound port number
-        base = f"http://{'[' + shown + ']' if ':' in shown else shown}:{bound_port}"
-        console.print(f"softspot is serving at [bold]{escape(base)}/[/] (Ctrl-C to stop).")
-        if lan:
-            console.print("On the home network every page except the technique page needs sign-in.")
-            show_link(sign_in_link(base))
+    if certificates.made_authority:
+        console.print(
+            "\nsoftspot made its own certificate authority for this household "
+            f"(in {escape(str(certificates.folder))}). Each phone trusts it once."
+        )
+    console.print(
+        "\n[bold]1. Once per phone, trust softspot's certificate[/]: scan this code, or open the address, "
+        "and follow the steps."
+    )
+    show_qr(trust_url)
+    console.print("  The page shows this fingerprint (SHA-256) of the certificate; check that they match:")
+    for line in fingerprint_lines(certificates.fingerprint):
+        console.print(f"    {line}")
+
+
+def _url(scheme: str, host: str, port: int) -> str:
+    return f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
+
+
+def _certificates(shown: str) -> Certificates:
+    from softspot import tls
+
+    hostname = socket.gethostname()
+    try:
+        return tls.ensure(tls.folder(), tls.server_names(shown, hostname), tls.now_utc(), hostname)
+    except OSError as exc:
+        fail(f"--https: {exc}; softspot keeps its certificates there (set SOFTSPOT_DATA_DIR to use another folder)")
+
+
+def _bind(ports: Ports) -> list[Listener]:
+    from softspot.web.server import ListenError, close, listen
+
+    listeners: list[Listener] = []
+    try:
+        listeners.append(listen("--port", ports.bind, ports.port))
+        if ports.http_port is not None:
+            listeners.append(listen("--http-port", ports.bind, ports.http_port))
+    except ListenError as exc:
+        close(listeners)
+        fail(str(exc))
+    return listeners
+
+
+def serve(host: str | None, port: int | None, lan: bool, https: bool = False, http_port: int | None = None) -> None:
+    ports = check_options(host, port, lan, https, http_port)
+    _refuse_production()
+    shown = (lan_address() if ports.bind in ANY_ADDRESS else ports.bind) if lan else ports.bind
+    listeners = _bind(ports)  # first: a taken or forbidden port is said before anything is written
+
+    from softspot.web.server import close, https_redirect, serve_forever
 
     try:
-        run(bind, port, get_wsgi_application(), ipv6=":" in bind, threading=True, on_bind=announce)
-    except OSError as exc:
-        fail(f"--port: cannot serve on {bind}:{port}: {exc.strerror or exc}")
+        certificates = _certificates(shown) if https else None
+        main = listeners[0]
+        _environment(lan, ports.bind, shown, main.port if https else None)
+        try:
+            from softspot.store import bootstrap
+
+            bootstrap.setup()
+        except OSError as exc:
+            fail(str(exc))
+        from django.core.wsgi import get_wsgi_application
+
+        app = get_wsgi_application()
+        known = {h.strip("[]").lower() for h in _hosts(ports.bind, shown)}
+        if certificates is not None:
+            main.use_tls(str(certificates.server_cert), str(certificates.server_key), known, shown)
+            listeners[1].use(https_redirect(app, main.port, known, shown))
+        main.use(app)
+        base = _url(main.scheme, shown, main.port)
+    except BaseException:
+        close(listeners)
+        raise
+
+    console.print(f"softspot is serving at [bold]{escape(base)}/[/] (Ctrl-C to stop).")
+    if lan:
+        console.print("On the home network every page except the technique page needs sign-in.")
+        if certificates is not None:
+            show_trust(f"{_url('http', shown, listeners[1].port)}/trust/", certificates)
+        show_link(sign_in_link(base), step="2. " if https else "")
+    try:
+        serve_forever(listeners)
     except KeyboardInterrupt:
         console.print("stopped.")
 

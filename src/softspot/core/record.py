@@ -130,6 +130,9 @@ class RecordIn(_In):
     """A finished (or stopped) session, as sent to the store."""
 
     key: uuid.UUID = Field(description="Idempotency key made by the player: the same session is stored once.")
+    plan: uuid.UUID | None = Field(
+        default=None, description="The web plan this session played, so its play page shows it as saved."
+    )
     source: Source
     script: SessionScript
     engine: EngineRecord

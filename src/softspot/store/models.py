@@ -26,6 +26,9 @@ class SessionRecord(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records")
     key = models.UUIDField(help_text="Idempotency key made by the player; each key is stored once.")
+    plan = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="The web plan this session played (none from the terminal)."
+    )
     technique_id = models.CharField(max_length=60)
     technique_version = models.CharField(max_length=20)
     answers = models.JSONField(default=dict, help_text="Screening answers: question id -> yes (true) / no.")

@@ -67,6 +67,7 @@ def _insert(owner: User, payload: RecordIn) -> SessionRecord:
     record = SessionRecord.objects.create(
         owner=owner,
         key=payload.key,
+        plan=payload.plan,
         technique_id=script.technique.id,
         technique_version=script.technique.version,
         answers=dict(script.screening.answers),
@@ -113,6 +114,11 @@ def record_for(owner: User, key: uuid.UUID | str) -> SessionRecord | None:
     except ValueError:
         return None
     return SessionRecord.objects.filter(owner=owner, key=wanted).first()
+
+
+def record_of_plan(owner: User, plan: uuid.UUID) -> SessionRecord | None:
+    """The owner's record of the session that played this web plan, if it was saved."""
+    return SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created").first()
 
 
 def history(owner: User, technique_id: str | None = None) -> QuerySet[SessionRecord]:
@@ -169,6 +175,7 @@ def as_dict(record: SessionRecord) -> dict[str, Any]:
     """The record in the shape it was sent (docs/contracts.md), plus when it was stored."""
     return {
         "key": str(record.key),
+        "plan": str(record.plan) if record.plan else None,
         "source": record.source,
         "script": record.script,
         "engine": record.engine,

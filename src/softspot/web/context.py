@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+THEME_COOKIE = "softspot-theme"
+THEMES = ("light", "dark")
+
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """``sign_in_needed``: true under ``--lan`` and in production, where the header offers sign-out."""
-    return {"sign_in_needed": not settings.LOCAL_OWNER}
+    """``sign_in_needed``: true under ``--lan`` and in production, where the header offers sign-out.
+
+    ``theme``: the light/dark choice made with the switch (``static/softspot/theme.js`` keeps it in
+    a cookie), written into ``<html data-theme>`` so the page is right from its first paint; empty
+    when none was made (the page follows the system's ``prefers-color-scheme``).
+    """
+    theme = request.COOKIES.get(THEME_COOKIE, "")
+    return {"sign_in_needed": not settings.LOCAL_OWNER, "theme": theme if theme in THEMES else ""}

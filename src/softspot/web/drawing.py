@@ -25,18 +25,25 @@ def _text(x: float, y: float, words: str, cls: str, anchor: str = "middle") -> s
     return f'<text x="{_n(x)}" y="{_n(y)}" class="{cls}" text-anchor="{anchor}">{escape(words)}</text>'
 
 
-def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeString:
+def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map", live: bool = False) -> SafeString:
     """The back of the thigh from hip (left) to knee (right) with every spot and the no-sit zone.
 
     Each spot is a ``<g class="spot" data-spot="k">`` (``planned`` or ``reserve``)
     holding a seat band and a marker, so the player can mark the current one by
     adding the class ``current``.
+
+    ``live`` draws it for the player on a phone on the floor: the spot numbers
+    stand above and below the thigh, in turn, so they can be large (``site.css``
+    makes them at least 24 px on a 390 px screen) without running into each other.
     """
     leg = script.legs[0]
     length = script.person.thigh_cm
     unit = script.person.unit
     rules = script.rules
-    left, right, top, height = 30.0, 570.0, 50.0, 96.0
+    if live:
+        left, right, top, height, view_h = 30.0, 570.0, 64.0, 72.0, 250.0
+    else:
+        left, right, top, height, view_h = 30.0, 570.0, 50.0, 96.0, 230.0
 
     def x(from_knee_cm: float) -> float:
         return left + (1 - from_knee_cm / length) * (right - left)
@@ -48,38 +55,55 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map") -> SafeSt
         + (f", {len(leg.reserve)} more if time allows" if leg.reserve else "")
         + f"; no sitting within {format_distance(rules.clearance_cm, unit)} of the {script.joint}."
     )
+    bottom = top + height
     parts = [
-        f'<svg id="{svg_id}" class="thigh-map" viewBox="0 0 600 230" role="img" aria-labelledby="{svg_id}-title">',
+        f'<svg id="{svg_id}" class="thigh-map{" live-map" if live else ""}" viewBox="0 0 600 {_n(view_h)}" '
+        f'role="img" aria-labelledby="{svg_id}-title">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',
         f'<rect class="thigh" x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(height)}" rx="30"/>',
         f'<rect class="no-sit" x="{_n(zone_x)}" y="{_n(top)}" width="{_n(right - zone_x)}" height="{_n(height)}"/>',
-        _text(left, top - 14, "hip", "label", "start"),
-        _text(right, top - 14, script.joint, "label", "end"),
-        _text((zone_x + right) / 2, top + height + 30, "no sitting", "label warn"),
     ]
+    if live:
+        parts += [
+            _text(left, view_h - 8, "hip", "label", "start"),
+            _text(right, view_h - 8, f"no sitting near the {script.joint}", "label warn", "end"),
+        ]
+    else:
+        parts += [
+            _text(left, top - 14, "hip", "label", "start"),
+            _text(right, top - 14, script.joint, "label", "end"),
+            _text((zone_x + right) / 2, top + height + 30, "no sitting", "label warn"),
+        ]
     half_seat = rules.seat_length_cm / 2
-    for spot, kind in spots:
+    for n, (spot, kind) in enumerate(spots):
         cx = x(spot.from_knee_cm)
         seat_left, seat_right = x(spot.from_knee_cm + half_seat), x(spot.seat_edge_from_knee_cm)
         where = format_distance(spot.from_knee_cm, unit)
+        if live:
+            marker = f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="11"/>'
+            num_y = top - 12 if n % 2 == 0 else bottom + 44
+        else:
+            marker = f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="16"/>'
+            num_y = top + height / 2 + 7
         parts.append(
             f'<g class="spot {kind}" data-spot="{spot.index}" data-from-knee-cm="{_n(spot.from_knee_cm)}">'
             f"<title>Spot {spot.index}: {escape(where)} from the {escape(script.joint)}"
             f"{'' if kind == 'planned' else ', if time allows'}</title>"
             f'<rect class="seat" x="{_n(seat_left)}" y="{_n(top + 6)}" width="{_n(seat_right - seat_left)}" '
             f'height="{_n(height - 12)}" rx="8"/>'
-            f'<circle class="marker" cx="{_n(cx)}" cy="{_n(top + height / 2)}" r="16"/>'
-            f'<text class="num" x="{_n(cx)}" y="{_n(top + height / 2 + 7)}" text-anchor="middle">{spot.index}</text>'
+            f"{marker}"
+            f'<text class="num" x="{_n(cx)}" y="{_n(num_y)}" text-anchor="middle">{spot.index}</text>'
             "</g>"
         )
-    parts.append(
-        _text(
-            (left + right) / 2,
-            top + height + 64,
-            f"thigh {format_distance(length, unit)} · spots {format_distance(rules.step_cm, unit)} apart",
-            "label small",
+    if not live:
+        parts.append(
+            _text(
+                (left + right) / 2,
+                top + height + 64,
+                f"thigh {format_distance(length, unit)} · spots {format_distance(rules.step_cm, unit)} apart",
+                "label small",
+            )
         )
-    )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from softspot.keys import installation_secret_key
 from softspot.paths import data_dir
 
 
@@ -59,7 +60,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("SOFTSPOT_DATABASE_URL must be set in production (e.g. postgres://...)")
     DEBUG = False
 else:
-    SECRET_KEY = os.environ.get("SOFTSPOT_SECRET_KEY") or "softspot-local-only-not-secret-0123456789abcdef"
+    # Secret key (w1-serve): SOFTSPOT_SECRET_KEY, else this installation's own key, made once in the data
+    # folder (<data dir>/secret_key, mode 0600). A folder that cannot be written raises
+    # softspot.keys.FolderNotWritable (an OSError) naming the file: the caller says it and exits.
+    SECRET_KEY = os.environ.get("SOFTSPOT_SECRET_KEY") or installation_secret_key(data_dir())
     ALLOWED_HOSTS = envlist("SOFTSPOT_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
     DEBUG = envbool("SOFTSPOT_DEBUG")
 
@@ -159,6 +163,17 @@ elif LAN:
     # Plain HTTP on the home network: cookies cannot be Secure, but they are
     # HttpOnly, SameSite and short-lived.
     SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# softspot serve --lan --https (w1-serve): the HTTPS port, set by serve once it has bound it. The plain-HTTP
+# port then only offers /trust/ (softspot's certificate) and redirects the rest, so cookies are HTTPS-only.
+HTTPS_PORT = envint("SOFTSPOT_HTTPS_PORT", 0) or None
+if HTTPS_PORT and not PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+elif LAN:
+    # Plain HTTP to a home-network address is not a trustworthy origin: Chrome ignores
+    # Cross-Origin-Opener-Policy there and logs an error on every page, so it is not sent.
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = None
 
 # Content-Security-Policy (django-csp 4): nothing inline, everything from this origin.
 CONTENT_SECURITY_POLICY = {

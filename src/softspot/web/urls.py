@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from softspot.web.views import history, session, signin, technique, worker
+from softspot.web.views import history, session, signin, technique, trust, worker
 
 urlpatterns = [
     path("", include("softspot.store.urls")),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("signin/", signin.signin, name="signin"),
     path("signout/", signin.signout, name="signout"),
     path("sw.js", worker.service_worker, name="service-worker"),
+    path("trust/", trust.trust_page, name="trust"),
+    path("trust/ca.crt", trust.ca_certificate, name="trust-ca"),
+    path("trust/softspot-ca.crt", trust.ca_certificate_file, name="trust-ca-file"),
 ]

@@ -11,10 +11,12 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
+from softspot.store.records import record_of_plan
 from softspot.web import sound
 from softspot.web.access import Owner, owner_page, owner_resource
 from softspot.web.drawing import thigh_map_svg
@@ -82,7 +84,7 @@ def before(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpRespon
     )
 
 
-def session_data(request: HttpRequest, row: Plan, script: SessionScript) -> dict[str, object]:
+def session_data(request: HttpRequest, row: Plan, script: SessionScript, saved_key: str | None) -> dict[str, object]:
     """The player's one JSON island (documented in docs/web.md)."""
     shas = CueText.register(spoken_texts(script))
     return {
@@ -100,24 +102,29 @@ def session_data(request: HttpRequest, row: Plan, script: SessionScript) -> dict
         "plan_url": reverse("plan", kwargs={"plan_id": row.id}),
         "technique_url": reverse("technique", kwargs={"technique_id": row.technique_id}),
         "sw_url": reverse("service-worker"),
+        "saved": {"key": saved_key} if saved_key else None,
     }
 
 
 @require_GET
+@gzip_page  # a quarter of the size for a phone on the home network (Django pads it against BREACH)
 @owner_page
 def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
     row = owned_plan(owner, plan_id)
     if row.before is None:
         return redirect("before", plan_id=row.id)
     script = row.session_script
+    # Saved already (on this device or another): the page says so instead of offering the form again.
+    saved = record_of_plan(owner, row.id)
     return render(
         request,
         "softspot/player.html",
         {
             "plan": row,
             "script": script,
-            "session_data": session_data(request, row, script),
-            "thigh_map": thigh_map_svg(script, svg_id="live-map"),
+            "saved": saved,
+            "session_data": session_data(request, row, script, str(saved.key) if saved else None),
+            "thigh_map": thigh_map_svg(script, svg_id="live-map", live=True),
             "after_form": RatingsForm(prefix="after"),
             "ratings": RATINGS,
         },

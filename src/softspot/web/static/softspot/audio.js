@@ -1,26 +1,64 @@
 // Cue sound: a chime before each move, then the server-rendered speech clip,
 // played with Web Audio; speechSynthesis speaks when a clip is missing.
+// Every clip is fetched and decoded before the session starts (prepare(), no
+// tap needed), so the network may go away mid-session without a silent cue.
 // Nothing plays before unlock(), which must run inside the first tap.
 
 const CHIME_GAP = 0.15; // seconds of silence between the chime and the words
+export const CHIME = "\u0000chime";
+
+function decoder() {
+  const Offline = globalThis.OfflineAudioContext || globalThis.webkitOfflineAudioContext;
+  if (!Offline) return null;
+  try {
+    return new Offline(1, 1, 44100); // decodes without a tap; the buffers play in any context
+  } catch {
+    return null;
+  }
+}
+
+/** decodeAudioData as a promise, also where it only takes callbacks (older Safari). */
+function decode(ctx, data) {
+  return new Promise((resolve, reject) => {
+    const promise = ctx.decodeAudioData(data, resolve, reject);
+    if (promise && typeof promise.then === "function") promise.then(resolve, reject);
+  });
+}
 
 export class CuePlayer {
-  constructor({ cueUrls = {}, chimeUrl = null, fetchImpl = globalThis.fetch?.bind(globalThis) } = {}) {
+  constructor({ cueUrls = {}, chimeUrl = null, fetchImpl = globalThis.fetch?.bind(globalThis), decodeWith = null } = {}) {
     this.cueUrls = cueUrls;
     this.chimeUrl = chimeUrl;
     this.fetch = fetchImpl;
+    this.decodeWith = decodeWith;
     this.ctx = null;
     this.buffers = new Map();
     this.sources = [];
     this.muted = false;
     this.failed = false;
+    this.loading = null;
+    const total = Object.keys(cueUrls).length + (chimeUrl ? 1 : 0);
+    this.progress = { done: 0, total, failed: 0, speech: Boolean(globalThis.speechSynthesis) };
   }
 
   get unlocked() {
     return this.ctx !== null;
   }
 
-  /** Call from the first tap: opens the audio output and loads the clips in the background. */
+  get ready() {
+    return this.progress.done >= this.progress.total;
+  }
+
+  /**
+   * Fetch and decode every clip now (no tap needed); `onProgress(progress)` after each one.
+   * Resolves to the progress: {done, total, failed, speech}. Runs once.
+   */
+  prepare(onProgress = () => {}) {
+    if (!this.loading) this.loading = this.loadAll(onProgress);
+    return this.loading;
+  }
+
+  /** Call from the first tap: opens the audio output (and loads the clips if prepare() was not called). */
   unlock() {
     const Ctx = globalThis.AudioContext || globalThis.webkitAudioContext;
     if (!this.ctx && Ctx) {
@@ -37,61 +75,80 @@ export class CuePlayer {
     }
     if (this.ctx && this.ctx.state === "suspended") this.ctx.resume().catch(() => {});
     if (globalThis.speechSynthesis) globalThis.speechSynthesis.getVoices(); // voices load late: ask early
-    this.loading = this.loadAll();
-    return this.loading;
+    return this.prepare();
   }
 
-  async loadAll() {
-    if (!this.ctx || !this.fetch) return;
-    const jobs = Object.entries(this.cueUrls).map(([text, url]) => this.load(text, url));
-    if (this.chimeUrl) jobs.push(this.load("\u0000chime", this.chimeUrl));
-    await Promise.allSettled(jobs);
+  async loadAll(onProgress) {
+    const ctx = this.decodeWith || decoder();
+    const jobs = Object.entries(this.cueUrls);
+    if (this.chimeUrl) jobs.push([CHIME, this.chimeUrl]);
+    onProgress({ ...this.progress });
+    await Promise.all(
+      jobs.map(async ([name, url]) => {
+        try {
+          await this.load(ctx, name, url);
+        } catch {
+          this.progress.failed += 1;
+        }
+        this.progress.done += 1;
+        onProgress({ ...this.progress });
+      }),
+    );
+    return { ...this.progress };
   }
 
-  async load(name, url) {
+  async load(ctx, name, url) {
+    if (!ctx || !this.fetch) throw new Error("this browser cannot decode audio");
     const response = await this.fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const data = await response.arrayBuffer();
-    this.buffers.set(name, await this.ctx.decodeAudioData(data));
+    this.buffers.set(name, await decode(ctx, data));
   }
 
   /**
    * Play the cues one event made, in order: the newest event cuts off anything still sounding.
    * Sound is never allowed to stop the session: a failure is logged once and the cue stays on screen.
+   * Returns how each cue was voiced: [{say, how: "clip" | "speech" | "none"}].
    */
   play(cues) {
     try {
-      this.playNow(cues);
+      return this.playNow(cues);
     } catch (error) {
       if (!this.failed) console.warn("softspot: a cue could not be played; carrying on with text", error);
       this.failed = true;
+      return cues.map((c) => ({ say: c.say, how: "none" }));
     }
   }
 
   playNow(cues) {
-    if (this.muted || !cues.length || (!this.ctx && !globalThis.speechSynthesis)) return;
+    if (!cues.length) return [];
+    if (this.muted || (!this.ctx && !globalThis.speechSynthesis)) return cues.map((c) => ({ say: c.say, how: "none" }));
     this.cancel();
     const ctx = this.ctx;
     if (ctx && ctx.state === "suspended") ctx.resume().catch(() => {});
     let at = ctx ? ctx.currentTime + 0.01 : 0;
     const spoken = [];
+    const voiced = [];
     if (cues.some((c) => c.chime)) at = this.chime(at);
     for (const cue of cues) {
       const clip = this.buffers.get(cue.say);
       if (ctx && clip) {
         this.startBuffer(clip, at, 1);
         at += clip.duration + 0.1;
+        voiced.push({ say: cue.say, how: "clip" });
       } else {
         spoken.push(cue.say);
+        voiced.push({ say: cue.say, how: globalThis.speechSynthesis ? "speech" : "none" });
       }
     }
     if (spoken.length) this.speak(spoken.join(" "));
+    return voiced;
   }
 
   chime(at) {
     const ctx = this.ctx;
     if (!ctx) return at;
-    const clip = this.buffers.get("\u0000chime");
+    const clip = this.buffers.get(CHIME);
     if (clip) {
       this.startBuffer(clip, at, 0.8);
       return at + clip.duration + CHIME_GAP;

@@ -28,6 +28,11 @@ export class Outbox {
     return item;
   }
 
+  /** True while the record with this key waits here. */
+  async has(key) {
+    return (await this.store.all()).some((item) => item.key === key);
+  }
+
   async pending() {
     return (await this.store.all()).length;
   }

@@ -8,6 +8,7 @@
 
 import { Engine } from "./engine.js";
 import { CuePlayer } from "./audio.js";
+import { changeText, clockText, counter, protection, readinessText } from "./display.js";
 import { BackgroundSound, ScreenKeeper, mediaButtons } from "./keepalive.js";
 import { newKey } from "./keys.js";
 import { Outbox, csrfToken, fetchSender, idbStore, memoryStore } from "./outbox.js";
@@ -23,9 +24,9 @@ const storage = safeStorage();
 const DISPLAY_MS = 200;
 const RETRY_MS = 30000;
 
-const legNames = Object.fromEntries(script.legs.map((leg) => [leg.leg, leg.name]));
+const secure = window.isSecureContext === true;
 const cues = new CuePlayer({ cueUrls: data.cue_urls || {}, chimeUrl: data.chime_url });
-const keeper = new ScreenKeeper({ notice: $("wake-notice") });
+const keeper = new ScreenKeeper({ video: $("keep-awake"), notice: $("wake-notice"), onChange: showProtection });
 const background = new BackgroundSound();
 const setMedia = mediaButtons(navigator, {
   pause: () => act("pause"),
@@ -33,8 +34,15 @@ const setMedia = mediaButtons(navigator, {
   next: () => act("softened"),
 });
 
-// Exposed for the browser tests and benches: cue lateness, measured in the page.
-const debug = { lateness: [], cues: [], state: () => ({ ...engine.state(clock()), wall: Date.now(), stage }) };
+// Exposed for the browser tests and benches: cue lateness measured in the page, every cue as it was
+// voiced ("clip", "speech" or "none"), and every cue the engine emitted (replayed ones included).
+const debug = {
+  lateness: [],
+  cues: [],
+  state: () => ({ ...engine.state(clock()), wall: Date.now(), stage }),
+  emitted: () => engine.cues.map((c) => ({ kind: c.kind, at: c.at, say: c.say })),
+  voice: () => ({ ...cues.progress }),
+};
 window.softspot = debug;
 
 let engine = new Engine(script);
@@ -49,6 +57,9 @@ let deadlineTimer = 0;
 let displayTimer = 0;
 let lastSaved = 0;
 let shown = {};
+let sent = false; // the server has the saved record
+let summary = null; // the line under "Saved"
+let offline = { state: "pending", why: "" };
 
 function safeStorage() {
   try {
@@ -88,12 +99,13 @@ function act(name, reason) {
 function heard(emitted, eventAt = null) {
   if (!emitted || !emitted.length) return;
   const now = performance.now();
-  for (const cue of emitted) {
+  const voiced = cues.play(emitted);
+  emitted.forEach((cue, i) => {
     const onDeadline = eventAt === null || cue.at < eventAt - 1e-6;
     if (onDeadline) debug.lateness.push(now - (perfZero + (cue.at * 1000) / scale));
-    debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show, deadline: onDeadline });
-  }
-  cues.play(emitted);
+    const how = voiced[i] ? voiced[i].how : "none";
+    debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show, say: cue.say, deadline: onDeadline, how });
+  });
 }
 
 function say(text) {
@@ -108,17 +120,23 @@ function say(text) {
 
 function update() {
   if (stage !== "playing") return;
-  heard(engine.tick(clock()).cues);
-  const state = engine.state(clock());
+  const at = clock();
+  const wasOver = engine.finished;
+  heard(engine.tick(at).cues);
+  const state = engine.state(at);
   render(state);
   if (state.finished) {
+    // The end came with the clock: note when, so a reload replays the same ending.
+    if (!wasOver) events.push({ e: "tick", at });
     finish();
     return;
   }
   // Wake up at the next deadline (timers may fire late, never early enough to matter).
   window.clearTimeout(deadlineTimer);
   if (!state.paused) {
-    const ms = (state.remaining * 1000) / scale;
+    // The engine's next deadline: `wake_in` where the engine gives it (a timed cue inside a step), else the step's end.
+    const due = Number.isFinite(state.wake_in) ? Math.min(state.wake_in, state.remaining) : state.remaining;
+    const ms = (due * 1000) / scale;
     deadlineTimer = window.setTimeout(update, Math.max(0, ms));
   }
   save(false);
@@ -142,17 +160,7 @@ function text(id, value) {
   }
 }
 
-function clockText(seconds) {
-  const s = Math.max(0, Math.ceil(seconds - 1e-6));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-function capital(s) {
-  return s ? s.charAt(0).toUpperCase() + s.slice(1) : "";
-}
-
 function render(state) {
-  const leg = state.leg || (state.next && state.next.leg);
   root.dataset.phase = state.phase;
   root.dataset.kind = state.kind || "";
   root.dataset.leg = state.leg || "";
@@ -160,10 +168,15 @@ function render(state) {
   root.dataset.elapsed = state.elapsed.toFixed(3);
   if (stage === "playing" && tapped) root.dataset.state = state.phase;
   text("now-text", state.show || (state.finished ? script.cues.finish.show : ""));
-  $("where").hidden = !leg;
-  if (leg) text("leg-name", capital(legNames[leg] || leg));
-  text("spot-k", state.spot || "–");
-  text("spot-count", state.spot_count || "–");
+  const where = counter(script, state, engine.spots);
+  $("where").hidden = !where;
+  if (where) {
+    text("leg-name", where.legName.charAt(0).toUpperCase() + where.legName.slice(1));
+    text("spot-k", where.k);
+    text("spot-count", where.K);
+    root.dataset.reserve = String(where.reserve);
+  }
+  $("paused-mark").hidden = !state.paused;
   text("countdown", clockText(state.remaining));
   text("next-text", state.next ? state.next.show : "The ratings after");
   const legBar = $("leg-progress");
@@ -172,8 +185,8 @@ function render(state) {
   const all = $("session-progress");
   all.max = Math.max(1, state.expected_total);
   all.value = Math.min(state.elapsed, all.max);
-  if (shown.spotMark !== `${state.kind}:${state.spot}`) {
-    shown.spotMark = `${state.kind}:${state.spot}`;
+  if (shown.spotMark !== `${state.kind}:${state.leg}:${state.spot}`) {
+    shown.spotMark = `${state.kind}:${state.leg}:${state.spot}`;
     for (const g of document.querySelectorAll("#live-map [data-spot]")) {
       const n = Number(g.dataset.spot);
       g.classList.toggle("current", state.kind === "spot" && n === state.spot);
@@ -185,12 +198,40 @@ function render(state) {
     shown.paused = state.paused;
     pause.setAttribute("aria-pressed", String(state.paused));
     pause.textContent = state.paused ? "Resume" : "Pause";
+    pause.classList.toggle("primary", state.paused);
     setMedia(state.show, state.paused, script.technique.title);
   }
   if (shown.mediaTitle !== state.show) {
     shown.mediaTitle = state.show;
     setMedia(state.show, state.paused, script.technique.title);
   }
+}
+
+/** The small print: what keeps this session safe (docs/web.md), on the overlay and under the player. */
+function showProtection() {
+  root.dataset.keepAwake = keeper.mode;
+  root.dataset.offline = offline.state === "yes" ? "yes" : "no";
+  const kept = Boolean(storage) || "indexedDB" in window;
+  const lines = protection({ keepAwake: keeper.mode, active: keeper.active, offline: offline.state, secure, offlineWhy: offline.why, kept });
+  for (const id of ["protection", "overlay-protection"]) {
+    const list = $(id);
+    if (!list || shown[id] === lines.join("|")) continue;
+    shown[id] = lines.join("|");
+    list.replaceChildren(...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
+  }
+}
+
+function setOffline(state, why = "") {
+  offline = { state, why };
+  showProtection();
+}
+
+function showReadiness(progress) {
+  const line = readinessText(progress);
+  text("ready-line", line);
+  root.dataset.voice = progress.done < progress.total ? "loading" : progress.failed ? "partial" : "ready";
+  if (progress.done >= progress.total && progress.failed) text("voice-notice", line);
+  $("voice-notice").hidden = !(progress.done >= progress.total && progress.failed);
 }
 
 // -- snapshots -----------------------------------------------------------------
@@ -204,8 +245,11 @@ function snapshot() {
     clock: stage === "playing" ? clock() : engine.state(clock()).elapsed,
     saved: Date.now(),
     scale,
-    stage: stage === "playing" ? "playing" : "after",
+    stage: stage === "playing" ? "playing" : stage === "saved" ? "saved" : "after",
     endedAt,
+    form: stage === "after" ? formValues() : null,
+    sent,
+    summary,
   });
 }
 
@@ -217,40 +261,54 @@ function save(now) {
   snapshots.writeSnapshot(storage, snapshot());
 }
 
-function resumeFrom(snap) {
+/** Rebuild the session a reload interrupted; a running one waits, paused at the moment of the reload. */
+async function resumeFrom(snap) {
   key = snap.key;
   startedAt = snap.started_at;
   endedAt = snap.ended_at || 0;
   events = snap.events.slice();
+  sent = Boolean(snap.sent);
+  if (snap.stage === "saved") {
+    summary = snap.summary || null;
+    showSaved(sent, summary);
+    return;
+  }
   engine = new Engine(script);
   snapshots.replay(engine, events);
+  if (!engine.finished) {
+    engine.tick(snap.clock); // it may have ended on time just before the page went
+    if (engine.finished) events.push({ e: "tick", at: snap.clock });
+  }
   const point = snapshots.resumePoint(snap, Date.now());
   perfZero = snapshots.perfZeroFor(point.clock, performance.now(), scale);
+  stage = "playing";
+  if (engine.finished) {
+    finish(true);
+    restoreForm(snap.form);
+    if (await (await outbox).has(key)) showSaved(false); // Save was pressed just before the reload
+    return;
+  }
   if (point.pauseAt !== null) {
     const out = engine.pause(point.pauseAt);
-    if (out.accepted) events.push({ e: "pause", at: point.pauseAt });
+    if (out.accepted) events.push({ e: "pause", at: point.pauseAt, by: "reload" });
   }
+  const lastPause = [...events].reverse().find((ev) => ev.e === "pause");
   const where = engine.state(clock());
   $("resume-notice").textContent =
-    snap.stage === "playing"
-      ? `Picked up where you were: ${where.show || "the end"}.` +
-        (point.pauseAt !== null ? " Paused while the page was closed." : "")
-      : "The session is over: say how it feels now.";
+    (lastPause && lastPause.by !== "reload" ? "Paused, as you left it." : "Paused while the page reloaded.") +
+    ` Where you were: ${where.show || "the end"}.`;
   $("resume-notice").hidden = false;
-  if (snap.stage === "playing" && !engine.finished) {
-    $("start-button").textContent = "Tap to carry on";
-    stage = "playing";
-    displayLoop();
-  } else {
-    stage = "playing";
-    finish(true);
-  }
+  $("start-button").textContent = "Tap to carry on";
+  save(true);
+  displayLoop();
 }
 
 // -- starting ------------------------------------------------------------------
 
 function begin() {
+  if (tapped) return;
   tapped = true;
+  keeper.acquire(); // first: a video may only start inside the tap
   cues.unlock();
   $("start-overlay").hidden = true;
   if (!engine.started) {
@@ -262,12 +320,10 @@ function begin() {
     events = [{ e: "start", at: 0 }];
     save(true);
     heard(out.cues, 0);
-  } else {
-    const state = engine.state(clock());
-    cues.play([{ say: state.say, chime: false }]);
+  } else if (engine.paused) {
+    act("resume"); // "Carry on."; the screen shows where
   }
   root.dataset.state = engine.state(clock()).phase;
-  keeper.acquire();
   if ($("background-sound").checked) background.start();
   $("softened").focus();
   displayLoop();
@@ -276,6 +332,7 @@ function begin() {
 // -- the end -------------------------------------------------------------------
 
 function finish(resumed = false) {
+  if (stage !== "playing") return;
   window.clearTimeout(deadlineTimer);
   window.clearTimeout(displayTimer);
   stage = "after";
@@ -298,6 +355,44 @@ function finish(resumed = false) {
   title.focus({ preventScroll: true });
 }
 
+function formValues() {
+  const values = Object.fromEntries(new FormData($("after-form")).entries());
+  delete values.csrfmiddlewaretoken;
+  return values;
+}
+
+function restoreForm(values) {
+  if (!values) return;
+  for (const [name, value] of Object.entries(values)) {
+    if (name === "note") $("note").value = String(value).slice(0, 2000);
+    else {
+      const radio = $("after-form").querySelector(`input[type=radio][name="${CSS.escape(name)}"][value="${CSS.escape(String(value))}"]`);
+      if (radio) radio.checked = true;
+    }
+  }
+}
+
+/** The after section once the record is saved: no form, where the record is, the way to history. */
+function showSaved(isSent, summary = null) {
+  stage = "saved";
+  sent = isSent;
+  window.clearTimeout(deadlineTimer);
+  window.clearTimeout(displayTimer);
+  keeper.release();
+  background.stop();
+  root.hidden = true;
+  root.dataset.state = "saved";
+  $("start-overlay").hidden = true;
+  $("after").hidden = false;
+  $("after-ask").hidden = true;
+  text("after-title", "Saved");
+  text("saved-status", isSent ? "Saved. It is in your history." : "Saved on this device. It will be sent when the network is back.");
+  if (summary) text("saved-summary", summary);
+  $("saved-summary").hidden = !$("saved-summary").textContent;
+  $("again-link").hidden = false;
+  root.dataset.record = isSent ? "sent" : "waiting";
+}
+
 async function submitAfter(withRatings) {
   if (stage !== "after") return;
   const error = $("after-error");
@@ -314,6 +409,7 @@ async function submitAfter(withRatings) {
   error.hidden = true;
   const record = buildRecord({
     key,
+    plan: data.plan_id,
     script,
     engine: engine.record(),
     before: data.before,
@@ -322,18 +418,20 @@ async function submitAfter(withRatings) {
     startedAt,
     endedAt,
   });
-  stage = "saved";
+  stage = "saving";
   $("after-submit").disabled = true;
   $("after-skip").disabled = true;
   const box = await outbox;
   await box.add({ key, url: data.record_url, body: record, csrf: data.csrf_token });
-  if (storage) snapshots.clearSnapshot(storage, data.plan_id);
-  $("saved-status").textContent = "Saved on this device. Sending…";
+  summary = changeText(data.before, after);
+  showSaved(false, summary);
+  text("saved-status", "Saved on this device. Sending…");
+  save(true); // a reload from here on shows "Saved", never the form again
   const result = await box.flush();
-  $("saved-status").textContent = result.sent.includes(key)
-    ? "Saved. It is in your history."
-    : "Saved on this device. It will be sent when the network is back.";
-  root.dataset.record = result.sent.includes(key) ? "sent" : "waiting";
+  if (result.sent.includes(key)) {
+    showSaved(true, summary);
+    save(true);
+  } else text("saved-status", "Saved on this device. It will be sent when the network is back.");
   requestBackgroundSync();
 }
 
@@ -358,8 +456,10 @@ const outbox = (async () => {
 async function flushOutbox() {
   const box = await outbox;
   const result = await box.flush();
-  if (key && result.sent.includes(key)) {
-    $("saved-status").textContent = "Sent. It is in your history.";
+  if (key && stage === "saved" && result.sent.includes(key)) {
+    sent = true;
+    save(true);
+    text("saved-status", "Sent. It is in your history.");
     root.dataset.record = "sent";
   }
   return result;
@@ -374,20 +474,29 @@ function requestBackgroundSync() {
 // -- offline: the service worker -------------------------------------------------
 
 function registerServiceWorker() {
-  if (!("serviceWorker" in navigator) || !data.sw_url) return;
+  if (!("serviceWorker" in navigator) || !data.sw_url) {
+    setOffline("no", "this browser keeps no offline copy");
+    return;
+  }
+  setOffline("pending");
   navigator.serviceWorker
     .register(data.sw_url, { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
     .then((reg) => {
       const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
-      const modules = ["player.js", "engine.js", "audio.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "site.css"];
+      const modules = ["player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "theme.js", "site.css"];
       const urls = [location.pathname, ...modules.map(here), ...Object.values(data.cue_urls || {})];
       if (data.chime_url) urls.push(data.chime_url);
-      reg.active?.postMessage({ type: "cache", urls });
+      const reply = new MessageChannel();
+      reply.port1.onmessage = (event) => {
+        const missing = (event.data && event.data.missing) || [];
+        const needed = [location.pathname, ...modules.map(here)];
+        if (needed.some((u) => missing.includes(u))) setOffline("no", "the offline copy could not be made");
+        else setOffline("yes");
+      };
+      reg.active.postMessage({ type: "cache", urls }, [reply.port2]);
     })
-    .catch(() => {
-      /* no offline copy: everything else still works */
-    });
+    .catch(() => setOffline("no", "the offline copy could not be made"));
 }
 
 // -- wiring ----------------------------------------------------------------------
@@ -473,6 +582,8 @@ function wire() {
     submitAfter(true);
   });
   $("after-skip").addEventListener("click", () => submitAfter(false));
+  $("after-form").addEventListener("change", () => save(true));
+  $("note").addEventListener("input", () => save(false));
   document.addEventListener("keydown", onKey);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") update();
@@ -482,10 +593,18 @@ function wire() {
   window.setInterval(flushOutbox, RETRY_MS);
 }
 
+/** Which saved session, if any, this page opens on: the server's word, else this phone's snapshot. */
 function main() {
   wire();
+  showProtection();
+  cues.prepare(showReadiness);
   const snap = storage ? snapshots.readSnapshot(storage, data.plan_id, Date.now()) : null;
-  if (snap) resumeFrom(snap);
+  const onServer = data.saved && (!snap || snap.key === data.saved.key || snap.stage === "saved");
+  if (onServer) {
+    key = data.saved.key;
+    if (storage) snapshots.clearSnapshot(storage, data.plan_id);
+    showSaved(true);
+  } else if (snap) resumeFrom(snap);
   else render(engine.state(0));
   root.dataset.ready = "true";
   flushOutbox();

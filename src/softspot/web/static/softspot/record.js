@@ -20,11 +20,13 @@ export function ratingsFrom(entries, prefix = "after-") {
   return missing.length ? { missing } : { ratings };
 }
 
-export function buildRecord({ key, script, engine, before, after, note, startedAt, endedAt }) {
+/** The record of docs/contracts.md; `plan` (the web plan's id) lets the play page show it as saved. */
+export function buildRecord({ key, plan = null, script, engine, before, after, note, startedAt, endedAt }) {
   if (engine.ended_at === null || engine.ended_at === undefined) throw new Error("the session has not ended");
   if (after === null && !engine.ended_early) throw new Error("after: ratings are needed when the session ran to the end");
   return {
     key,
+    ...(plan ? { plan } : {}),
     source: "web",
     script,
     engine,

@@ -3,13 +3,17 @@
 // A snapshot holds the events so far (each at its session-clock time) and the
 // session clock when it was saved, anchored to the wall clock (Date.now()).
 // Rebuilding replays the events into a fresh engine: the engine is
-// deterministic, so the same events give the same state. Time that passed
-// while the page was gone counts as session time when the gap is short (the
-// pair went on); after a long gap the session comes back paused where it was.
+// deterministic, so the same events give the same state. A session that was
+// running comes back paused at the saved moment (the moment of the reload), so
+// no cue passes unheard while the page was away; the tap carries on.
+//
+// stage: "playing", "after" (over, ratings not saved yet: `form` keeps what was
+// filled in) or "saved" (the record is in the outbox, or on the server when
+// `sent`; `summary` is the line shown under "Saved").
 
 export const VERSION = 1;
 export const MAX_AGE_MS = 12 * 60 * 60 * 1000;
-export const MAX_RUNNING_GAP_MS = 60 * 1000;
+export const STAGES = Object.freeze(["playing", "after", "saved"]);
 const PREFIX = "softspot:snapshot:";
 
 /** Session seconds at performance.now() `perfNow`, for a clock that read 0 at `perfZero`. */
@@ -27,8 +31,21 @@ export function msUntil(clock, perfNow, perfZero, scale) {
   return perfZero + (clock * 1000) / scale - perfNow;
 }
 
-export function makeSnapshot({ plan, key, startedAt, events, clock, saved, scale, stage = "playing", endedAt = null }) {
-  return { v: VERSION, plan, key, started_at: startedAt, events, clock, saved, scale, stage, ended_at: endedAt };
+export function makeSnapshot({
+  plan,
+  key,
+  startedAt,
+  events,
+  clock,
+  saved,
+  scale,
+  stage = "playing",
+  endedAt = null,
+  form = null,
+  sent = false,
+  summary = null,
+}) {
+  return { v: VERSION, plan, key, started_at: startedAt, events, clock, saved, scale, stage, ended_at: endedAt, form, sent, summary };
 }
 
 function valid(snap, plan) {
@@ -40,6 +57,7 @@ function valid(snap, plan) {
     Array.isArray(snap.events) &&
     snap.events.length > 0 &&
     snap.events[0].e === "start" &&
+    STAGES.includes(snap.stage) &&
     Number.isFinite(snap.clock) &&
     Number.isFinite(snap.saved) &&
     Number.isFinite(snap.scale) &&
@@ -48,17 +66,17 @@ function valid(snap, plan) {
 }
 
 /**
- * Where a resumed session stands at wall time `wallNow`: its session clock,
- * and whether it must be paused at the saved moment (the page was gone long).
+ * Where a resumed session stands at wall time `wallNow`: its session clock (the
+ * time the page was away counts, as it does for any pause), and where it must be
+ * paused: at the saved moment when it was running, null when it was already
+ * paused or is over.
  */
-export function resumePoint(snap, wallNow, maxGapMs = MAX_RUNNING_GAP_MS) {
+export function resumePoint(snap, wallNow) {
   const gap = Math.max(0, wallNow - snap.saved);
-  const paused = isPaused(snap.events);
-  if (snap.stage !== "playing" || paused) {
-    return { clock: snap.clock + (paused ? (gap / 1000) * snap.scale : 0), pauseAt: null, gapMs: gap };
-  }
-  if (gap > maxGapMs) return { clock: snap.clock, pauseAt: snap.clock, gapMs: gap };
-  return { clock: snap.clock + (gap / 1000) * snap.scale, pauseAt: null, gapMs: gap };
+  const over = snap.stage !== "playing";
+  const clock = snap.clock + (over ? 0 : (gap / 1000) * snap.scale);
+  const pauseAt = over || isPaused(snap.events) ? null : snap.clock;
+  return { clock, pauseAt, gapMs: gap };
 }
 
 /** True when the last pause/resume event is a pause. */
@@ -70,7 +88,8 @@ export function isPaused(events) {
   return false;
 }
 
-const METHODS = new Set(["start", "softened", "pause", "resume", "extend", "skip", "stop"]);
+// "tick" marks the moment the player saw the session end on time, so a replay ends it too.
+const METHODS = new Set(["start", "tick", "softened", "pause", "resume", "extend", "skip", "stop"]);
 
 /** Feed recorded events into a fresh engine; returns the cues they made (already played once). */
 export function replay(engine, events) {

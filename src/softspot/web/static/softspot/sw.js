@@ -22,20 +22,30 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The page may pass a port: it is told which URLs could not be kept ({type: "cached", missing}).
 self.addEventListener("message", (event) => {
   const msg = event.data || {};
-  if (msg.type === "cache" && Array.isArray(msg.urls)) event.waitUntil(keep(msg.urls));
+  if (msg.type !== "cache" || !Array.isArray(msg.urls)) return;
+  const port = event.ports && event.ports[0];
+  event.waitUntil(keep(msg.urls).then((missing) => port && port.postMessage({ type: "cached", missing })));
 });
 
 async function keep(urls) {
   const cache = await caches.open(CACHE);
   const same = urls.map((u) => new URL(u, self.location.origin)).filter((u) => u.origin === self.location.origin);
-  await Promise.allSettled(
+  const missing = [];
+  await Promise.all(
     same.map(async (url) => {
-      const response = await fetch(url, { credentials: "same-origin" });
-      if (response.ok) await cache.put(url, response);
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        await cache.put(url, response);
+      } catch {
+        missing.push(url.pathname);
+      }
     }),
   );
+  return missing;
 }
 
 // Cue clips are named by their content: a kept clip is never out of date.
