@@ -111,3 +111,21 @@ test("a halted session waits: only Carry on (resume) goes on, and a second halt 
   assert.equal(engine.state(500).phase, "running");
   assert.equal(engine.state(500).remaining, 110);
 });
+
+test("a replay rebuilds a confirmed early softening only when the refused first press is replayed too", () => {
+  const trace = JSON.parse(readFileSync(join(TRACES, "whole-session-ticks.json"), "utf8"));
+  const live = new Engine(trace.script);
+  const pressed = [["start", 0], ["tick", 50], ["softened", 53], ["softened", 54]];
+  const outcomes = pressed.map(([name, at]) => live[name](at));
+  assert.deepEqual(outcomes.map((o) => o.accepted), [true, true, false, true]);
+  assert.equal(live.state(60).spot, 2);
+
+  const everything = new Engine(trace.script);
+  for (const [name, at] of pressed) everything[name](at);
+  assert.deepEqual(everything.state(60), live.state(60));
+
+  // Players that keep only accepted events lose the window the first press opened (docs/engine.md, rule 9).
+  const acceptedOnly = new Engine(trace.script);
+  pressed.filter((_, i) => outcomes[i].accepted).forEach(([name, at]) => acceptedOnly[name](at));
+  assert.equal(acceptedOnly.state(60).spot, 1);
+});
