@@ -167,6 +167,14 @@ def test_the_set_up_refuses_a_dose_the_thigh_cannot_fill_on_the_minutes_field(cl
     assert Plan.objects.count() == 0
 
 
+def test_an_ask_first_answer_never_gets_a_plan_without_a_go_ahead(client: Client) -> None:
+    response = client.post(f"{T}/check/", answers(nerves=True))
+    assert response.status_code in (200, 302)
+    setup = client.post(f"{T}/setup/", SETUP)
+    assert setup.status_code in (302, 400)
+    assert Plan.objects.count() == 0
+
+
 def test_a_bed_is_refused_when_the_check_did_not_ask_for_it_only_by_choice(client: Client) -> None:
     checked(client, floor_difficulty=True)
     response = client.post(f"{T}/setup/", {**SETUP, "surface": "floor"})
