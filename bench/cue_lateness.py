@@ -25,7 +25,7 @@ from softspot.core.loader import built_in
 from softspot.core.planner import PlanOptions, plan
 from softspot.core.units import parse_length
 
-ANSWERS = {"heart_condition": False, "varicose_veins": False, "pregnant": False, "floor_difficulty": False}
+ANSWERS = {q.id: False for q in built_in("hands-free-hamstring").questions}
 
 
 def percentile(values: list[float], q: float) -> float:

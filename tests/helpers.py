@@ -8,7 +8,18 @@ from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
 from softspot.core.units import parse_length
 
-ALL_NO = {"heart_condition": False, "varicose_veins": False, "pregnant": False, "floor_difficulty": False}
+ALL_NO = {
+    "heart_condition": False,
+    "varicose_veins": False,
+    "pregnant": False,
+    "floor_difficulty": False,
+    "blood_clots": False,
+    "skin": False,
+    "recent_injury": False,
+    "bones": False,
+    "joint_replacement": False,
+    "nerves": False,
+}
 NO_ANSWERS = [f"--answer={q}=no" for q in ALL_NO]
 
 

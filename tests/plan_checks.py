@@ -26,8 +26,10 @@ def rules_broken(technique: Technique, script: SessionScript) -> list[str]:
 
     if not technique.segment.min_length - SLACK <= thigh <= technique.segment.max_length + SLACK:
         broken.append(f"a thigh of {thigh} cm is outside the technique's lengths")
-    if not dose.beginner_min - 1 <= budget <= dose.maximum + 1:
-        broken.append(f"{budget} s a leg is outside the technique's dose")
+    # No dose outgrows the thigh: a leg can hold at most (its safe spots x the first hold).
+    most = min(dose.maximum, len([*script.legs[0].spots, *script.legs[0].reserve]) * round(spots.first_hold.max))
+    if not min(dose.beginner_min, most) - 1 <= budget <= most + 1:
+        broken.append(f"{budget} s a leg is outside the technique's dose or more than the thigh can fill")
     if not 10 <= first_hold <= 300 or first_hold != round(min(spots.first_hold.max, budget)):
         broken.append(f"the first hold is {first_hold} s")
     for leg in script.legs:

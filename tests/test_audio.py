@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import struct
 import subprocess
 import threading
+import time
 import wave
 from array import array
 from collections.abc import Sequence
@@ -111,15 +113,19 @@ def window(samples: array[int], start: float, end: float) -> array[int]:
 
 
 def tiny_script() -> SessionScript:
-    """The real plan's first segments squeezed into 15 seconds: start, prepare, a spot with an extra cue, a switch."""
+    """The real plan's first segments squeezed into 21 seconds: start (with the pain rule), prepare, a spot with
+    an extra cue and the check-in 4 s in, a switch (with the pain rule again)."""
     script = make_plan(minutes=2, add_ons=["calf"], comfortable_sessions=3)
     start, prepare, _, spot = script.segments[:4]
     switch = next(s for s in script.segments if s.kind == "switch")
     assert spot.kind == "spot"
     assert spot.extra
-    timing = [(start, 0, 4), (prepare, 4, 3), (spot, 7, 5), (switch, 12, 3)]
+    assert [t.kind for t in start.timed] == [t.kind for t in switch.timed] == ["pain_rule"]
+    check_in = [spot.timed[0].model_copy(update={"after": 4})]
+    spot = spot.model_copy(update={"timed": check_in})
+    timing = [(start, 0, 6), (prepare, 6, 3), (spot, 9, 7), (switch, 16, 5)]
     segments = [seg.model_copy(update={"starts_at": at, "seconds": secs}) for seg, at, secs in timing]
-    return script.model_copy(update={"segments": segments, "total_seconds": 15})
+    return script.model_copy(update={"segments": segments, "total_seconds": 21})
 
 
 # --- the chime -------------------------------------------------------------------------------------------------
@@ -255,14 +261,18 @@ class FakePlayer:
         self.most_at_once = 0
         self._lock = threading.Lock()
 
-    def __call__(self, argv: Sequence[str], timeout: float) -> None:
+    def __call__(self, argv: Sequence[str], timeout: float, cancel: threading.Event) -> None:
         with self._lock:
             self.playing += 1
             self.most_at_once = max(self.most_at_once, self.playing)
             self.files.append(Path(argv[-1]))
         self.started.release()
         if self.hold:
-            assert self.release.acquire(timeout=5), "the test never let the cue finish"
+            deadline = time.monotonic() + 5
+            while not self.release.acquire(timeout=0.01):  # plays until released, or cut off by hush()
+                if cancel.is_set():
+                    break
+                assert time.monotonic() < deadline, "the test never let the cue finish"
         with self._lock:
             self.playing -= 1
 
@@ -294,6 +304,41 @@ def test_say_returns_at_once_and_piled_up_cues_give_way_to_the_newest(tmp_path: 
     assert (player.played, player.dropped, runner.most_at_once) == (2, 2, 1)
     assert reports == []
     player.close()
+
+
+def test_hush_drops_waiting_cues_and_cuts_the_one_playing_so_stop_is_heard_at_once(tmp_path: Path) -> None:
+    runner = FakePlayer()
+    player, _ = make_player(tmp_path, runner)
+    player.say("Sit here and relax into it.")
+    runner.wait_started()
+    player.say("If you like, press the calf.")  # waiting behind the first
+    player.hush()  # Stop pressed: nothing more of either
+    player.say("Stopping here. Lift off gently.")
+    runner.wait_started()  # the stop cue starts without the test releasing the first one
+    runner.release.release()
+    assert player.wait_idle(timeout=5)
+    player.close()
+    assert player.heard == [("Stopping here. Lift off gently.",)]
+    assert (player.cut, player.dropped, player.played) == (1, 1, 1)
+
+
+def test_the_player_program_is_killed_when_a_cue_is_cut_off(tmp_path: Path) -> None:
+    from softspot.audio.player import run_player
+
+    pid_file = tmp_path / "pid"
+    cancel = threading.Event()
+
+    def stop_once_playing() -> None:
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            time.sleep(0.01)
+        cancel.set()
+
+    watcher = threading.Thread(target=stop_once_playing, daemon=True)
+    watcher.start()
+    # A "cue" that would play for ten minutes; hush() sets the event and it must end now.
+    run_player(["sh", "-c", f"echo $$ > {pid_file}; exec sleep 600"], 900.0, cancel)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)  # killed and reaped, not left playing
 
 
 def test_cues_from_many_threads_never_overlap(tmp_path: Path) -> None:
@@ -375,7 +420,7 @@ def test_without_any_player_program_it_tells_once_and_stays_silent(tmp_path: Pat
 def test_a_failing_player_is_reported_once() -> None:
     reports: list[str] = []
 
-    def broken(argv: Sequence[str], timeout: float) -> None:
+    def broken(argv: Sequence[str], timeout: float, cancel: threading.Event) -> None:
         raise OSError("device busy")
 
     player = CuePlayer(speech=False, command=["aplay"], runner=broken, report=reports.append)
@@ -432,11 +477,37 @@ def test_the_session_file_lasts_exactly_as_planned_with_each_cue_at_its_time(tmp
             assert is_silent(window(samples, at - 0.5, at)), f"silence before {at} s"
         starts_with_chime = window(samples, at, at + len(bell) / SAMPLE_RATE) == bell
         assert starts_with_chime == wants_chime(seg.kind), seg.kind
-    spot = script.segments[2]  # chime, gap, voice, gap, the calf add-on's extra cue
+    spot = script.segments[2]  # chime, gap, voice, gap, the calf add-on's extra cue; the check-in 4 s in
     voice_at = spot.starts_at + len(bell) / SAMPLE_RATE + GAP_AFTER_CHIME
     expected = voice_at + (len(spot.cue.say) + len(spot.extra[0].say)) * SECONDS_PER_CHAR + 0.4
     assert not is_silent(window(samples, expected - 0.1, expected))
-    assert is_silent(window(samples, expected + 0.05, spot.starts_at + spot.seconds))
+    check_in = spot.starts_at + spot.timed[0].after
+    assert is_silent(window(samples, expected + 0.05, check_in))
+    check_in_ends = check_in + len(spot.timed[0].cue.say) * SECONDS_PER_CHAR
+    assert not is_silent(window(samples, check_in, check_in + 0.1))
+    assert not is_silent(window(samples, check_in_ends - 0.1, check_in_ends))
+    assert is_silent(window(samples, check_in_ends + 0.05, spot.starts_at + spot.seconds))
+    timed = [p.timed for p in result.placements]
+    assert timed == [(("pain_rule", 0.0),), (), (("check_in", 13.0),), (("pain_rule", 16.0),)]
+    assert result.notes == []
+
+
+def test_the_pain_rule_follows_the_opening_cue_and_the_check_in_comes_where_the_plan_says(tmp_path: Path) -> None:
+    script = make_plan(minutes=2)
+    fake = FakeEspeak()
+    result = render_session(script, tmp_path / "session.wav", cache=fake_cache(tmp_path, fake))
+    _, samples = read_wav(tmp_path / "session.wav")
+    placed = [t for p in result.placements for t in p.timed]
+    planned = [(t.kind, float(s.starts_at + t.after)) for s in script.segments for t in s.timed]
+    assert placed == planned == [("pain_rule", 0.0), ("check_in", 65.0), ("pain_rule", 170.0), ("check_in", 240.0)]
+    pain_rule = script.cues.pain_rule
+    assert pain_rule is not None and fake.said.count(pain_rule.say) == 1  # rendered once, placed twice
+    opening = (len(script.segments[0].cue.say) + len(pain_rule.say)) * SECONDS_PER_CHAR + 0.4
+    assert not is_silent(window(samples, opening - 0.1, opening))  # the pain rule right after the opening cue
+    assert is_silent(window(samples, opening + 0.05, script.segments[1].starts_at))
+    for _, at in placed[1::2]:  # each check-in starts on its second, after silence
+        assert is_silent(window(samples, at - 0.5, at))
+        assert not is_silent(window(samples, at, at + 0.1))
     assert result.notes == []
 
 
@@ -448,15 +519,15 @@ def test_each_segment_is_a_chapter_titled_with_its_on_screen_text(tmp_path: Path
     assert blocks[0] == "WEBVTT"
     chapters = [b.splitlines() for b in blocks[1:] if b.strip()]
     assert chapters == [
-        ["1", "00:00:00.000 --> 00:00:04.000", script.segments[0].cue.show],
-        ["2", "00:00:04.000 --> 00:00:07.000", script.segments[1].cue.show],
-        ["3", "00:00:07.000 --> 00:00:12.000", script.segments[2].cue.show],
-        ["4", "00:00:12.000 --> 00:00:15.000", script.segments[3].cue.show],
+        ["1", "00:00:00.000 --> 00:00:06.000", script.segments[0].cue.show],
+        ["2", "00:00:06.000 --> 00:00:09.000", script.segments[1].cue.show],
+        ["3", "00:00:09.000 --> 00:00:16.000", script.segments[2].cue.show],
+        ["4", "00:00:16.000 --> 00:00:21.000", script.segments[3].cue.show],
     ]
     meta = result.ffmetadata.read_text()
     assert meta.startswith(";FFMETADATA1\n")
     assert meta.count("[CHAPTER]") == 4
-    assert "START=7000\nEND=12000\n" in meta
+    assert "START=9000\nEND=16000\n" in meta
 
 
 def test_a_cue_longer_than_its_segment_is_cut_at_the_next_segment(tmp_path: Path) -> None:
@@ -464,16 +535,17 @@ def test_a_cue_longer_than_its_segment_is_cut_at_the_next_segment(tmp_path: Path
     segments = list(script.segments)
     long_say = "x" * 200  # 4 s of fake speech in a 3-second segment
     segments[1] = segments[1].model_copy(update={"cue": SpokenCue(show="Long", say=long_say)})
-    segments[0] = segments[0].model_copy(update={"extra": [SpokenCue(show="More", say="y" * 150)]})  # 3 s: no room
+    segments[0] = segments[0].model_copy(update={"extra": [SpokenCue(show="More", say="y" * 250)]})  # 5 s: no room
     script = script.model_copy(update={"segments": segments})
     result = render_session(script, tmp_path / "session.wav", cache=fake_cache(tmp_path))
     _, samples = read_wav(tmp_path / "session.wav")
-    assert len(samples) == 15 * SAMPLE_RATE
-    assert not is_silent(window(samples, 6.5, 6.9))
-    assert is_silent(window(samples, 6.999, 7.0)), "faded out just before the next segment"
-    assert window(samples, 7, 7 + len(chime()) / SAMPLE_RATE) == chime().samples, "the next cue is on time"
+    assert len(samples) == 21 * SAMPLE_RATE
+    assert not is_silent(window(samples, 8.5, 8.9))
+    assert is_silent(window(samples, 8.999, 9.0)), "faded out just before the next segment"
+    assert window(samples, 9, 9 + len(chime()) / SAMPLE_RATE) == chime().samples, "the next cue is on time"
     assert result.placements[1].cut_seconds == pytest.approx(1.0, abs=0.05)
-    assert result.placements[0].left_out == ("y" * 150,)
+    assert result.placements[0].left_out == ("y" * 250,)
+    assert result.placements[0].timed == (("pain_rule", 0.0),), "the pain rule still fits after the opening cue"
     assert len(result.notes) == 2
     assert "cut at the next segment's start" in result.notes[1]
 

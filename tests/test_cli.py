@@ -35,7 +35,30 @@ def test_plan_shows_the_explained_plan_the_thigh_map_and_the_timeline() -> None:
     assert code == 0
     assert "2 spots per leg, 1.0 in apart, from 9.0 in to 8.0 in above the knee" in out
     assert "hip " in out and " knee" in out and "▒" in out
-    assert "Stay here · up to 2 minutes" in out
+    assert "Sit here · relax into it" in out
+    flat = " ".join(out.split())
+    assert "Pain rule: softspot adds: Receiver: firm pressure is fine. Say at once if you feel sharp pain" in flat
+    assert "↳ Receiver: is the pressure all right?" in flat  # the check-in in the timeline, where it is said
+    assert "Your thigh has room for 5 spots: 10 min per leg is the most this technique gives." in flat
+
+
+def test_plan_refuses_a_dose_the_thigh_cannot_fill_naming_the_option(tmp_path: Path) -> None:
+    code, out, err = run("plan", *NO_ANSWERS, "--thigh", "25 cm", "--minutes-per-leg", "10")
+    assert code == 2
+    assert " ".join(err.split()) == (
+        "softspot: --minutes-per-leg: 10 min is too long for this receiver (your thigh has room for 2 spots: "
+        "4 min per leg is the most this technique gives); choose 4 or less"
+    )
+    assert out == ""
+    assert nothing_written(tmp_path)
+
+
+def test_plan_timeline_shows_the_calf_add_on_with_each_spot() -> None:
+    code, out, _ = run("plan", *NO_ANSWERS, "--add-on", "calf", "--add-on", "lower_back", "--sessions", "3")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "[left] Sit here · relax into it + Press the calf with" in flat  # the cell wraps on a narrow screen
+    assert "Add-ons: hand compression on the calf (during every spot);" in flat
 
 
 def test_plan_json_has_the_documented_fields() -> None:
@@ -52,9 +75,11 @@ def test_plan_json_has_the_documented_fields() -> None:
 
 def test_a_stop_answer_refuses_to_plan_with_exit_3_and_every_reason() -> None:
     code, out, _ = run("plan", *answers("heart_condition", "varicose_veins"))
+    flat = " ".join(out.split())
     assert code == 3
     assert "STOP" in out
-    assert "heart condition" in out and "varicose veins" in out
+    assert "heart condition" in flat and "varicose veins" in flat
+    assert "softspot adds: Ask your doctor or therapist" in flat  # the advice is softspot's, the rule the article's
 
 
 def test_screen_says_go_adapt_or_stop_with_exit_codes() -> None:
@@ -65,6 +90,48 @@ def test_screen_says_go_adapt_or_stop_with_exit_codes() -> None:
     code, out, _ = run("screen", *answers("pregnant"))
     assert code == 3
     assert "pregnancy" in out
+
+
+@pytest.mark.parametrize(
+    ("yes", "cleared", "code", "verdict"),
+    [
+        (("recent_injury",), False, 4, "ask_first"),
+        (("bones", "nerves"), False, 4, "ask_first"),
+        (("joint_replacement",), True, 0, "go"),
+        (("nerves", "floor_difficulty"), True, 0, "adapt"),
+        (("blood_clots",), False, 3, "stop"),
+        (("skin", "bones"), True, 3, "stop"),  # a go-ahead clears ask-first questions, never a stop
+    ],
+)
+def test_screen_exits_0_go_3_stop_4_ask_first(yes: tuple[str, ...], cleared: bool, code: int, verdict: str) -> None:
+    got, out, _ = run("screen", *answers(*yes), *(["--cleared"] if cleared else []), "--json")
+    assert got == code
+    assert json.loads(out)["verdict"] == verdict
+
+
+def test_an_ask_first_answer_says_who_to_ask_and_how_to_go_on(tmp_path: Path) -> None:
+    code, out, _ = run("plan", *answers("nerves"))
+    flat = " ".join(out.split())
+    assert code == 4
+    assert "ASK FIRST — no session until a doctor or therapist has said this technique is fine" in flat
+    assert "softspot adds: The receiver may not feel when the pressure is too much" in flat
+    assert "--cleared" in flat
+    assert nothing_written(tmp_path)
+    code, out, _ = run("plan", *answers("nerves"), "--cleared", "--json")
+    assert code == 0
+    assert json.loads(out)["screening"]["cleared"] == ["nerves"]
+
+
+def test_technique_show_marks_what_softspot_adds_and_the_pain_rule() -> None:
+    code, out, _ = run("technique", "show", "hands-free-hamstring")
+    flat = " ".join(out.split())
+    assert code == 0
+    assert "• Does the receiver have a heart condition?" in flat  # the article's own: not marked
+    assert "• softspot adds: Has the receiver ever had a blood clot" in flat
+    assert "softspot adds: Receiver: firm pressure is fine. Say at once if you feel sharp pain" in flat
+    assert "☐ softspot adds: Giver: feet on the floor · receiver says how much weight is enough" in flat
+    assert "yes → only once a doctor or therapist says it is fine (--cleared)" in flat
+    assert "facing away from the receiver" in flat
 
 
 def test_missing_answers_without_a_terminal_are_listed() -> None:
@@ -112,7 +179,7 @@ def test_technique_check_reports_file_line_column_and_exits_2(tmp_path: Path) ->
     code, out, _ = run("technique", "check", str(good), str(tabbed))
 
     assert code == 2
-    assert f"{good}: ok (hands-free-hamstring 1.0)" in out
+    assert f"{good}: ok (hands-free-hamstring 1.1)" in out
     line = next(n for n, text in enumerate(tabbed.read_text().splitlines(), 1) if text.startswith("\t"))
     assert f"{tabbed}:{line}:1: a tab character; YAML indents with spaces only" in out
 

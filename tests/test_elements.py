@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import hamstring, make_plan
 
 from softspot.core.loader import built_in_text
-from softspot.core.technique import Technique
+from softspot.core.technique import Technique, source_of, statements
 from softspot.core.units import CM_PER_INCH
 
 Check = Callable[[Technique], bool]
@@ -37,7 +37,9 @@ ELEMENTS: dict[str, Check] = {
     "F7": lambda t: any(has(c.say, "hip-width", "parallel") for c in t.setup),
     "F8": lambda t: any(has(c.say, "choose", "leg") for c in t.setup),
     "F9": lambda t: t.preparation[0].id == "palpate" and has(t.preparation[0].cue.say, "centre"),
-    "F10": lambda t: t.main_position.id == "sideways" and has(t.main_position.name, "sideways", "facing away"),
+    "F10": lambda t: t.main_position.id == "sideways"
+    and has(t.main_position.name, "sideways", "facing away")
+    and has(t.main_position.description, "facing away from the receiver"),
     "F11": lambda t: 0 < t.spots.first_above_centre <= CM_PER_INCH * 1.5 and has(t.preparation[1].cue.say, "above"),
     "F12": lambda t: has(t.preparation[1].cue.say, "back straight"),
     "F13": lambda t: t.spots.first_hold.max == 120 and t.spots.first_hold.ends_on == "softened",
@@ -50,7 +52,8 @@ ELEMENTS: dict[str, Check] = {
     "F20": lambda t: {a.id for a in t.add_ons} == {"calf", "lower_back"} and all(a.unlock_after > 0 for a in t.add_ons),
     "F21": lambda t: has(t.position("straddle").name, "straddl"),
     "F22": lambda t: t.demo is not None and has(t.demo.description, "video"),
-    "F23": lambda t: has(t.guidance.practice, "a week", "record"),
+    "F23": lambda t: has(t.guidance.practice, "regularly")
+    and any(has(n, "record", "remind") for n in t.guidance.notes),
     "F24": lambda t: has(" ".join(t.guidance.good_for), "recent", "long-standing", "hamstring", "back"),
     "F25": lambda t: [q(t, i) for i in ("heart_condition", "varicose_veins", "pregnant")] == ["stop"] * 3,
 }
@@ -75,3 +78,48 @@ def test_the_elements_reach_the_plan_the_pair_follows() -> None:
     assert "toward the knee" in says  # F14
     assert "move to the right leg" in says  # F17
     assert all(s.seat_edge_from_knee_cm >= 2 * CM_PER_INCH - 0.01 for s in script.legs[0].reserve)  # F16
+
+
+def test_the_articles_three_contraindications_are_its_own_and_the_rest_are_marked_as_softspots() -> None:
+    t = hamstring()
+    by_id = {q.id: (q.if_yes.action, source_of(t, q)) for q in t.questions}
+    assert {k: v for k, v in by_id.items() if v[1] == "article"} == {
+        "heart_condition": ("stop", "article"),
+        "varicose_veins": ("stop", "article"),
+        "pregnant": ("stop", "article"),
+        "floor_difficulty": ("adapt", "article"),
+    }
+    assert {k: v for k, v in by_id.items() if v[1] == "softspot"} == {
+        "blood_clots": ("stop", "softspot"),
+        "skin": ("stop", "softspot"),
+        "recent_injury": ("ask_first", "softspot"),
+        "bones": ("ask_first", "softspot"),
+        "joint_replacement": ("ask_first", "softspot"),
+        "nerves": ("ask_first", "softspot"),
+    }
+
+
+def test_wording_the_article_does_not_support_is_gone_or_marked_as_softspots() -> None:
+    t = hamstring()
+    text = built_in_text("hands-free-hamstring")
+    for unsupported in ("looking away from the receiver's head", "does not tire", "more difference than one long one"):
+        assert unsupported not in text
+    said = {s.path: s for s in statements(t)}
+    for path in (
+        "questions[varicose_veins].if_yes.instead",
+        "add_ons[calf].description",
+        "add_ons[calf].cue",
+        "add_ons[lower_back].description",
+        "add_ons[lower_back].cue",
+        "cues.pain_rule",
+        "cues.check_in",
+        "setup[4]",  # the giver's weight
+    ):
+        assert said[path].source == "softspot", path
+    assert "softspot" not in {said[f"questions[{q}].if_yes.reason"].source for q in ("heart_condition", "pregnant")}
+
+
+def test_the_giver_keeps_their_feet_down_and_the_receiver_says_how_much_weight() -> None:
+    weight = hamstring().setup[-1]
+    assert has(weight.say, "feet on the floor", "how much weight")
+    assert weight.source == "softspot"

@@ -83,6 +83,10 @@ def test_every_required_behaviour_has_a_trace() -> None:
         "stop-half-way",
         "reserve-spots",
         "short-thigh-last-safe-spot",
+        "halt-then-carry-on",
+        "halt-then-stop-for-discomfort",
+        "halt-while-paused",
+        "min-hold-needs-a-second-press",
     } <= names
 
 
@@ -91,9 +95,10 @@ def test_states_cues_and_records_are_plain_json() -> None:
     clock = FakeClock()
     cues = engine.start(clock.now).cues
     cues += engine.tick(clock.advance(50)).cues
+    cues = tuple(c for c in cues if c.at in (0.0, 15.0, 50.0))
     text = json.dumps({"state": engine.state(clock.now).to_dict(), "record": engine.record()})
     assert json.loads(text)["state"]["kind"] == "spot"
-    assert [c.to_dict()["kind"] for c in cues] == ["start", "prepare", "prepare", "spot"]
+    assert [c.to_dict()["kind"] for c in cues] == ["start", "pain_rule", "prepare", "spot"]
 
 
 # -- whole timelines -------------------------------------------------------------------------------
@@ -101,7 +106,7 @@ def test_states_cues_and_records_are_plain_json() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"thigh": "60 cm", "minutes": 9.5}, {"thigh": "25 cm", "minutes": 5}, {"minutes": 2, "start_leg": "right"}],
+    [{}, {"thigh": "60 cm", "minutes": 9.5}, {"thigh": "25 cm", "minutes": 4}, {"minutes": 2, "start_leg": "right"}],
 )
 def test_with_nothing_softening_the_session_plays_exactly_as_planned(options: dict[str, Any]) -> None:
     script = make_plan(**options)
@@ -111,7 +116,13 @@ def test_with_nothing_softening_the_session_plays_exactly_as_planned(options: di
     engine.tick(clock.advance(script.total_seconds + 60))
     assert timeline(engine) == planned_timeline(script)
     assert engine.record()["ended_at"] == script.total_seconds
-    assert [c.at for c in engine.cues if c.kind != "extra"] == [s.starts_at for s in script.segments]
+    segment_cues = [c for c in engine.cues if c.kind not in ("extra", "pain_rule", "check_in")]
+    assert [c.at for c in segment_cues] == [s.starts_at for s in script.segments]
+    # The pain rule and the check-in come exactly where the plan (and the rendered audio) puts them.
+    timed = [(c.kind, c.at) for c in engine.cues if c.kind in ("pain_rule", "check_in")]
+    assert timed == [(t.kind, s.starts_at + t.after) for s in script.segments for t in s.timed]
+    legs = len(script.legs)
+    assert [k for k, _ in timed] == ["pain_rule", "check_in"] + ["pain_rule", "check_in"] * (legs - 1)
 
 
 def test_irregular_late_ticks_do_not_move_a_single_cue() -> None:
@@ -134,8 +145,8 @@ def test_an_early_first_spot_sets_the_length_of_every_later_spot() -> None:
     engine = Engine(make_plan("60 cm", 9.5))
     clock = FakeClock(0.0)
     engine.start(0.0)
-    engine.tick(41.0)
-    engine.softened(41.0 + 50)  # the first spot softens after 50 s
+    engine.tick(50.0)
+    engine.softened(50.0 + 50)  # the first spot softens after 50 s
     engine.tick(clock.advance(1000))
     spots = engine.record()["spots"]
     left = [(s["index"], s["planned_seconds"], s["held_seconds"]) for s in spots if s["leg"] == "left"]
@@ -147,13 +158,79 @@ def test_an_early_first_spot_sets_the_length_of_every_later_spot() -> None:
 def test_an_extension_is_refused_once_the_leg_would_pass_its_maximum() -> None:
     engine = Engine(make_plan("60 cm", 9.5))
     engine.start(0.0)
-    engine.tick(41.0)
-    assert engine.extend(50.0).accepted
-    refused = engine.extend(51.0)
+    engine.tick(50.0)
+    assert engine.extend(59.0).accepted
+    refused = engine.extend(60.0)
     assert not refused.accepted
     assert refused.reason == "the left leg is at its limit: 600 s of 600 s on spots"
     assert refused.cues == ()
-    assert engine.state(51.0).leg_budget == 600.0
+    assert engine.state(60.0).leg_budget == 600.0
+
+
+def test_a_softened_pressed_three_seconds_in_no_longer_collapses_the_leg() -> None:
+    # The reported case: "softened" 3 s into spot 1 made spots 2-4 hold 3 s each and ended the leg after 12 s.
+    engine = Engine(make_plan("38 cm", 3))
+    engine.start(0.0)
+    engine.tick(50.0)
+    first = engine.softened(53.0)
+    assert not first.accepted
+    assert first.reason == "under 20 s on the first spot: press again within 5 s if it really softened"
+    assert engine.state(53.0).confirm_left == 5.0
+    assert engine.softened(54.0).accepted  # the second press confirms it
+    engine.tick(400.0)
+    left = [(s.index, s.held_seconds, s.ended_by) for s in engine.spots if s.leg == "left"]
+    assert left == [(1, 4.0, "softened"), (2, 20.0, "time"), (3, 20.0, "time"), (4, 20.0, "time")]
+
+
+def test_a_player_that_wakes_only_on_wake_in_says_every_cue_on_time_and_shows_the_hold_text() -> None:
+    script = make_plan(add_ons=["calf", "lower_back"], comfortable_sessions=3)
+    engine = Engine(script)
+    now = 100.0
+    engine.start(now)
+    heard: list[tuple[float, str]] = []
+    shown: list[tuple[float, str]] = []
+    while not engine.finished:
+        state = engine.state(now)
+        if not shown or shown[-1][1] != state.show:
+            shown.append((round(now - 100.0, 3), state.show))
+        assert state.wake_in is not None and state.wake_in >= 0
+        now += state.wake_in
+        for cue in engine.tick(now).cues:
+            assert cue.at == pytest.approx(now - 100.0), f"{cue.kind} at {cue.at} heard at {now - 100.0}"
+            heard.append((cue.at, cue.kind))
+    assert engine.record()["ended_at"] == script.total_seconds
+    assert [k for _, k in heard if k in ("pain_rule", "check_in")] == ["check_in", "pain_rule", "check_in"]
+    first_spot = next(s for s in script.segments if s.kind == "spot")
+    assert (first_spot.starts_at + 5.0, "Stay here · up to 2:00") in shown
+
+
+def test_halt_freezes_the_clock_and_only_carry_on_resumes() -> None:
+    engine = Engine(make_plan())
+    engine.start(0.0)
+    engine.tick(60.0)
+    halted = engine.halt(60.0)
+    assert halted.accepted
+    assert [(c.kind, c.show) for c in halted.cues] == [("stopped", "Stopped · lift off gently")]
+    for outcome in (engine.softened(61.0), engine.pause(61.0), engine.extend(61.0), engine.skip(61.0)):
+        assert outcome.reason == "the session is stopped: carry on, or say why it stopped"
+    assert engine.halt(62.0).reason == "already stopped: carry on, or say why it stopped"
+    engine.tick(500.0)
+    state = engine.state(500.0)
+    assert (state.phase, state.halted, state.remaining, state.wake_in) == ("halted", True, 110.0, None)
+    assert engine.resume(500.0).accepted
+    assert engine.state(500.0).remaining == 110.0
+    assert engine.record()["pauses"] == [{"at": 60.0, "seconds": 440.0}]
+
+
+def test_a_stop_after_a_halt_ends_the_session_at_the_moment_of_the_halt() -> None:
+    engine = Engine(make_plan())
+    engine.start(0.0)
+    engine.halt(75.0)
+    stopped = engine.stop(95.0, "discomfort")
+    assert stopped.accepted and stopped.cues == ()  # "Stopped" was said at the halt
+    record = engine.record()
+    assert (record["ended_at"], record["stop_reason"], record["paused_seconds"]) == (75.0, "discomfort", 0.0)
+    assert record["spots"][0]["held_seconds"] == 25.0
 
 
 def test_events_before_the_start_and_after_the_end_are_refused_and_change_nothing() -> None:
@@ -175,7 +252,7 @@ def test_events_before_the_start_and_after_the_end_are_refused_and_change_nothin
 SCRIPTS = [
     make_plan(),
     make_plan("60 cm", 9.5),
-    make_plan("25 cm", 5),
+    make_plan("25 cm", 4),
     make_plan("45 cm", 2),
     make_plan(add_ons=["calf", "lower_back"], comfortable_sessions=3),
 ]
@@ -189,6 +266,7 @@ class EngineRules(RuleBasedStateMachine):
 
     @initialize(script=st.sampled_from(SCRIPTS), start=st.floats(0, 1e6, allow_nan=False))
     def begin(self, script: SessionScript, start: float) -> None:
+        self.halted_at = 0.0
         self.script = script
         self.engine = Engine(script)
         self.clock = FakeClock(start)
@@ -218,12 +296,28 @@ class EngineRules(RuleBasedStateMachine):
     def skip(self, seconds: float) -> None:
         self.engine.skip(self.clock.advance(seconds))
 
+    @rule(seconds=st.floats(0, 120, allow_nan=False))
+    def halt(self, seconds: float) -> None:
+        before = len(self.engine.timeline)
+        was_halted = self.engine.halted
+        outcome = self.engine.halt(self.clock.advance(seconds))
+        if outcome.accepted:
+            assert [c.kind for c in outcome.cues][-1] == "stopped"
+            assert self.engine.halted
+            self.halted_at = self.engine.state(self.clock.now).elapsed
+        elif was_halted:
+            assert outcome.reason == "already stopped: carry on, or say why it stopped"
+            assert len(self.engine.timeline) == before
+
     @precondition(lambda self: not self.engine.finished)
     @rule(seconds=st.floats(0, 200, allow_nan=False), reason=st.sampled_from(["discomfort", "out_of_time", "other"]))
     def stop(self, seconds: float, reason: str) -> None:
+        halted = self.engine.halted
         outcome = self.engine.stop(self.clock.advance(seconds), reason)
         if outcome.accepted:
             assert self.engine.record()["stop_reason"] == reason
+            if halted:  # the session ends as of the first press, not of the answer to "why?"
+                assert self.engine.record()["ended_at"] == pytest.approx(self.halted_at, abs=1e-3)
         else:  # the session reached its end before the stop
             assert outcome.reason == "the session is over"
             assert self.engine.record()["stop_reason"] is None
@@ -239,7 +333,26 @@ class EngineRules(RuleBasedStateMachine):
                 assert spot.held_seconds <= spot.planned_seconds + spot.extended_seconds + EPSILON
                 if n > 0:
                     first = spots[0]
-                    assert spot.planned_seconds <= min(first.held_seconds, first.planned_seconds) + EPSILON
+                    reference = max(min(first.held_seconds, first.planned_seconds), rules.min_hold_seconds)
+                    assert spot.planned_seconds <= reference + EPSILON
+
+    @invariant()
+    def later_spots_never_hold_less_than_the_minimum_while_the_leg_has_time(self) -> None:
+        rules = self.script.rules
+        for leg in self.script.legs:
+            spots = [s for s in self.engine.spots if s.leg == leg.leg]
+            for n, spot in enumerate(spots[1:], 1):
+                left = leg.budget_seconds + sum(s.extended_seconds for s in spots[:n]) - sum(
+                    s.held_seconds for s in spots[:n]
+                )
+                assert spot.planned_seconds >= min(rules.min_hold_seconds, left) - 1e-6
+
+    @invariant()
+    def a_halted_session_stands_still(self) -> None:
+        if self.engine.halted:
+            state = self.engine.state(self.clock.now)
+            assert state.phase == "halted" and state.wake_in is None
+            assert state.show == self.script.cues.stopped.show
 
     @invariant()
     def a_legs_spot_time_stays_within_its_budget_and_maximum(self) -> None:

@@ -24,7 +24,19 @@ def modules_loaded(*args: str) -> set[str]:
     return set(json.loads(result.stderr.strip().splitlines()[-1]))
 
 
-NO_ANSWERS = [f"--answer={q}=no" for q in ("heart_condition", "varicose_veins", "pregnant", "floor_difficulty")]
+QUESTIONS = (
+    "heart_condition",
+    "varicose_veins",
+    "pregnant",
+    "floor_difficulty",
+    "blood_clots",
+    "skin",
+    "recent_injury",
+    "bones",
+    "joint_replacement",
+    "nerves",
+)
+NO_ANSWERS = [f"--answer={q}=no" for q in QUESTIONS]
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import make_plan
+from tests.helpers import hamstring, make_plan
 
-from softspot.core.planner import PlanError, StopError
+from softspot.core.planner import AskFirstError, PlanError, StopError, room
 from softspot.core.script import SessionScript
-from softspot.core.units import CM_PER_INCH
+from softspot.core.units import CM_PER_INCH, parse_length
 
 INCH = CM_PER_INCH
 
@@ -22,19 +22,32 @@ def test_a_default_receiver_gets_two_spots_per_leg_in_three_minutes() -> None:
     script = make_plan()  # no measurements: a 38 cm thigh, the technique's start dose of 3 min
 
     assert timeline(script) == [
-        ("start", 0, 6, None, None),
-        ("prepare", 6, 20, "left", None),
-        ("prepare", 26, 15, "left", None),
-        ("spot", 41, 120, "left", 1),
-        ("spot", 161, 60, "left", 2),
-        ("switch", 221, 20, "right", None),
-        ("prepare", 241, 20, "right", None),
-        ("prepare", 261, 15, "right", None),
-        ("spot", 276, 120, "right", 1),
-        ("spot", 396, 60, "right", 2),
-        ("finish", 456, 10, None, None),
+        ("start", 0, 15, None, None),
+        ("prepare", 15, 20, "left", None),
+        ("prepare", 35, 15, "left", None),
+        ("spot", 50, 120, "left", 1),
+        ("spot", 170, 60, "left", 2),
+        ("switch", 230, 20, "right", None),
+        ("prepare", 250, 20, "right", None),
+        ("prepare", 270, 15, "right", None),
+        ("spot", 285, 120, "right", 1),
+        ("spot", 405, 60, "right", 2),
+        ("finish", 465, 10, None, None),
     ]
-    assert script.total_seconds == 466
+    assert script.total_seconds == 475
+    # The pain rule opens the session and comes again before the second leg; the check-in 15 s into each leg.
+    assert [(s.starts_at, t.kind, t.after) for s in script.segments for t in s.timed] == [
+        (0, "pain_rule", 0),
+        (50, "check_in", 15),
+        (230, "pain_rule", 0),
+        (285, "check_in", 15),
+    ]
+    assert script.cues.pain_rule is not None and script.cues.check_in is not None
+    assert script.cues.pain_rule.say == (
+        "Receiver: firm pressure is fine. Say at once if you feel sharp pain, pins and needles or numbness."
+    )
+    assert (script.rules.min_hold_seconds, script.rules.check_in_after_seconds) == (20, 15)
+    assert (script.dose.thigh_spots, script.dose.thigh_limit_seconds) == (4, 480)
     left = script.legs[0]
     assert [(s.index, s.from_knee_cm, s.hold_seconds) for s in left.spots] == [(1, 21.54, 120), (2, 19.0, 60)]
     assert [(s.index, s.from_knee_cm) for s in left.reserve] == [(3, 16.46), (4, 13.92)]
@@ -61,11 +74,11 @@ def test_a_16_inch_thigh_at_five_minutes_starting_right_in_the_straddle() -> Non
     assert script.segments[2].cue.show == "Straddle the thigh, just above its centre. Back straight."
     assert script.person.unit == "in"
     assert "3 spots per leg, 1.0 in apart, from 9.0 in to 7.0 in above the knee" in script.explanation[1]
-    assert script.total_seconds == 6 + 2 * (35 + 300) + 20 + 10
+    assert script.total_seconds == 15 + 2 * (35 + 300) + 20 + 10
 
 
-def test_a_short_thigh_on_the_bed_ends_each_leg_at_its_last_safe_spot() -> None:
-    script = make_plan("25 cm", 10, answers={"floor_difficulty": True})
+def test_a_short_thigh_on_the_bed_fills_its_two_safe_spots_at_the_most_it_can_take() -> None:
+    script = make_plan("25 cm", 4, answers={"floor_difficulty": True})
 
     assert script.surface.id == "bed"
     assert script.screening.verdict == "adapt"
@@ -75,9 +88,74 @@ def test_a_short_thigh_on_the_bed_ends_each_leg_at_its_last_safe_spot() -> None:
         (12.5, 120, True),
     ]
     assert left.reserve == []
-    assert (left.seconds, left.budget_seconds) == (240, 600)
-    assert any("All 2 safe spots fit in 4 min" in line for line in script.explanation)
+    assert (left.seconds, left.budget_seconds) == (240, 240)
+    assert "With 4 min per leg, the spots reach the last safe spot, 12.5 cm from the knee." in script.explanation
+    assert "Your thigh has room for 2 spots: 4 min per leg is the most this technique gives." in script.explanation
     assert script.segments[-2].cue.say.startswith("Lift and move once more. This is the last spot before the knee")
+
+
+@pytest.mark.parametrize(
+    ("thigh", "minutes", "sentence"),
+    [
+        (
+            "60 cm",
+            2,
+            "With 2 min per leg, the spot is 32.5 cm from the knee. "
+            "Spots that soften early leave time for up to 8 more, as close as 12.2 cm.",
+        ),
+        (
+            "38 cm",
+            5,
+            "With 5 min per leg, the spots reach 16.5 cm from the knee. "
+            "Spots that soften early leave time for 1 more spot, 13.9 cm from the knee.",
+        ),
+        ("25 cm", 4, "With 4 min per leg, the spots reach the last safe spot, 12.5 cm from the knee."),
+    ],
+)
+def test_the_explanation_counts_in_words_that_agree(thigh: str, minutes: float, sentence: str) -> None:
+    assert sentence in make_plan(thigh, minutes).explanation
+
+
+def test_the_explanation_names_the_add_ons_and_the_safety_rules() -> None:
+    lines = make_plan("38 cm", 3, add_ons=("calf", "lower_back"), comfortable_sessions=3).explanation
+    assert (
+        "Add-ons: hand compression on the calf (during every spot); "
+        "hand compression on the lower back (1 min after each leg)."
+    ) in lines
+    assert (
+        "Safety: at the start and before the second leg the receiver is told to say at once if anything hurts; "
+        "15 s into each leg they are asked whether the pressure is all right."
+    ) in lines
+    assert any("softened in under 20 s needs a second press to confirm" in line for line in lines)
+    assert make_plan("38 cm", 3, add_ons=("calf",), comfortable_sessions=3).explanation.count(
+        "Add-on: hand compression on the calf (during every spot)."
+    ) == 1
+
+
+def test_add_on_cues_come_in_an_order_a_giver_can_follow() -> None:
+    script = make_plan("38 cm", 3, add_ons=("lower_back",), comfortable_sessions=3)
+    kinds = [(s.kind, s.cue.say) for s in script.segments if s.kind in ("spot", "add_on", "switch", "finish")]
+    # Seated on the last spot -> lift off, kneel, press -> stand up and move to the next leg (to sit again).
+    add_on = kinds.index(next(k for k in kinds if k[0] == "add_on"))
+    assert kinds[add_on][1].startswith("Lift off, kneel beside the receiver, and press")
+    assert kinds[add_on + 1] == ("switch", "Stand up slowly and move over to the right leg.")
+    assert kinds[-1] == ("finish", "All done. Stand up slowly.")
+    assert "Lift off" not in kinds[add_on + 1][1]
+    without = make_plan("38 cm", 3)
+    assert next(s for s in without.segments if s.kind == "switch").cue.say.startswith("That leg is done. Lift off")
+
+
+def test_an_ask_first_answer_plans_nothing_until_the_user_confirms_a_go_ahead() -> None:
+    with pytest.raises(AskFirstError) as waiting:
+        make_plan(answers={"bones": True})
+    assert waiting.value.screening.verdict == "ask_first"
+    cleared = make_plan(answers={"bones": True, "nerves": True}, cleared=True)
+    assert cleared.screening.cleared == ["bones", "nerves"]
+    assert cleared.screening.verdict == "go"
+    assert any("doctor or therapist has said this technique is fine" in line for line in cleared.explanation)
+    with pytest.raises(StopError) as stopped:  # a stop stays a stop, cleared or not
+        make_plan(answers={"bones": True, "blood_clots": True}, cleared=True)
+    assert not isinstance(stopped.value, AskFirstError)
 
 
 def test_the_longest_thigh_at_the_shortest_dose_sits_one_spot_and_keeps_the_rest_in_reserve() -> None:
@@ -142,6 +220,11 @@ doses = st.floats(min_value=2, max_value=10, allow_nan=False)
 @given(thigh=thighs, minutes=doses, unit=st.sampled_from(["cm", "in"]))
 def test_every_plan_keeps_the_techniques_rules(thigh: float, minutes: float, unit: str) -> None:
     length = f"{thigh / INCH:.3f} in" if unit == "in" else f"{thigh:.3f} cm"
+    fits = room(hamstring(), parse_length(length).cm)
+    if minutes * 60 > fits.seconds + 1e-6:  # more than this thigh can fill: refused, naming the option
+        with pytest.raises(PlanError, match=r"^--minutes-per-leg: .* too long for this receiver"):
+            make_plan(length, minutes)
+        return
     script = make_plan(length, minutes)
     rules, length_cm = script.rules, script.person.thigh_cm
     first_hold = rules.first_hold_max_seconds
@@ -166,8 +249,7 @@ def test_every_plan_keeps_the_techniques_rules(thigh: float, minutes: float, uni
         # Holds: the first at most a couple of minutes; later ones never longer than the first.
         assert leg.spots[0].hold_seconds == min(120, budget) == first_hold
         assert all(0 < s.hold_seconds <= first_hold for s in leg.spots)
-        assert leg.seconds == sum(s.hold_seconds for s in leg.spots) <= budget
-        assert leg.seconds == budget or not leg.reserve
+        assert leg.seconds == sum(s.hold_seconds for s in leg.spots) == budget  # the spots fill the dose
 
     # Both legs get the same spots and the same time.
     assert [s.model_dump() for s in legs[0].spots] == [s.model_dump() for s in legs[1].spots]

@@ -34,7 +34,8 @@ def heart_condition_adapted() -> Technique:
 
 def only_adapting_questions() -> Technique:
     technique = hamstring()
-    return technique.model_copy(update={"questions": technique.questions[3:]})
+    adapting = tuple(q for q in technique.questions if q.if_yes.action == "adapt")
+    return technique.model_copy(update={"questions": adapting})
 
 
 def with_cue(**cue: str) -> Technique:

@@ -38,6 +38,7 @@ def session(
     after: Ratings | None = EASIER,
     stop: str | None = None,
     minutes: float = 10,
+    thigh: float | None = None,
 ) -> SessionSummary:
     return SessionSummary(
         key=f"s{day}",
@@ -48,10 +49,11 @@ def session(
         after=after,
         ended_early=stop is not None,
         stop_reason=stop,
+        thigh_cm=thigh,
     )
 
 
-def follow(outcomes: str) -> list[int]:
+def follow(outcomes: str, thigh: float | None = 60) -> list[int]:
     """Doses suggested before each session when the pair always takes the suggestion.
 
     ``c`` comfortable, ``u`` finished but tension went up, ``d`` stopped for discomfort.
@@ -67,6 +69,7 @@ def follow(outcomes: str) -> list[int]:
                 dose=dose,
                 after=Ratings(left=7, right=5, back=4) if outcome == "u" else None if outcome == "d" else EASIER,
                 stop="discomfort" if outcome == "d" else None,
+                thigh=thigh,
             )
         )
     doses.append(suggest(hamstring(), history).seconds_per_leg)
@@ -74,7 +77,20 @@ def follow(outcomes: str) -> list[int]:
 
 
 def test_the_dose_grows_a_minute_after_every_two_comfortable_sessions_up_to_ten() -> None:
-    assert follow("c" * 18) == [3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 10, 10, 10]
+    assert follow("c" * 18) == [3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 10, 10, 10]  # a 60 cm thigh
+
+
+def test_the_dose_never_grows_past_what_the_thigh_can_fill() -> None:
+    # 2 min on each safe spot: a 38 cm thigh has 4 (8 min per leg), a 25 cm thigh 2 (4 min per leg).
+    assert follow("c" * 14, thigh=38) == [3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 8, 8, 8]
+    assert follow("c" * 6, thigh=25) == [3, 3, 4, 4, 4, 4, 4]
+    assert follow("c" * 14, thigh=None) == follow("c" * 14, thigh=38)  # unknown: the typical 38 cm the planner uses
+    history = [session(n, dose=240, thigh=25) for n in range(4)]
+    capped = suggest(hamstring(), history)
+    assert (capped.seconds_per_leg, capped.limit_seconds) == (240, 240)
+    assert capped.reason == "Your thigh has room for 2 spots: 4 min per leg is the most this technique gives."
+    # A dose from before (or from a longer thigh) is brought down to what today's thigh can take.
+    assert suggest(hamstring(), [session(0, dose=600, thigh=60)], thigh_cm=25).seconds_per_leg == 240
 
 
 def test_a_session_where_tension_rose_holds_the_dose_and_restarts_the_count() -> None:
@@ -83,6 +99,47 @@ def test_a_session_where_tension_rose_holds_the_dose_and_restarts_the_count() ->
 
 def test_a_stop_for_discomfort_steps_back_but_never_below_the_beginner_minimum() -> None:
     assert follow("ccdddcc") == [3, 3, 4, 3, 2, 2, 2, 3]
+
+
+def test_two_discomfort_stops_in_a_row_say_to_check_with_a_professional() -> None:
+    once = [session(0, dose=240), session(1, dose=240, after=None, stop="discomfort")]
+    first = suggest(hamstring(), once)
+    assert (first.seconds_per_leg, first.see_a_professional) == (180, False)
+    assert first.reason == (
+        "3 min per leg, a little less: the last session stopped for discomfort. Only once the pain has gone."
+    )
+    twice = [*once, session(2, dose=180, after=None, stop="discomfort")]
+    second = suggest(hamstring(), twice)
+    assert (second.seconds_per_leg, second.see_a_professional) == (120, True)
+    assert second.reason == (
+        "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before going on. "
+        "If they say it is fine, 2 min per leg, a little less."
+    )
+    at_the_floor = suggest(hamstring(), [session(0, dose=120, after=None, stop="discomfort")])
+    assert at_the_floor.reason.startswith("2 min per leg, the shortest this technique gives")
+
+
+def test_after_a_discomfort_stop_progress_never_sounds_positive_and_says_what_to_do() -> None:
+    series = [*rated(2, 1, 3, 1, 2, 2), session(9, after=None, stop="discomfort")]
+    p = progress(hamstring(), series, (MONDAY + timedelta(days=9)).date())
+    assert p.verdict.kind == "discomfort"
+    assert p.verdict.sentence == (
+        "The last session stopped for discomfort: rest until the pain has gone; the before-and-after figures can wait."
+    )
+    assert p.changes[-1].stop_reason == "discomfort"
+    assert p.aftercare is not None
+    assert p.aftercare.lines == (
+        "Stopped because something hurt: stopping was the right thing to do.",
+        "Rest, and let the receiver lie still for a few minutes before getting up.",
+        "Do not repeat this technique until the pain has gone.",
+        "If the pain comes back, or does not go away, ask a massage therapist or a doctor before trying again.",
+    )
+    twice = progress(hamstring(), [*series, session(10, after=None, stop="discomfort")], MONDAY.date())
+    assert twice.aftercare is not None and twice.aftercare.see_a_professional
+    assert twice.aftercare.lines[-1].startswith("Two sessions in a row stopped for discomfort")
+    # One comfortable session later, the figures speak again and the aftercare is gone.
+    again = progress(hamstring(), [*series, session(11)], MONDAY.date())
+    assert (again.verdict.kind, again.aftercare) == ("better", None)
 
 
 def test_add_ons_unlock_after_three_comfortable_sessions_in_all() -> None:
@@ -112,7 +169,7 @@ def test_the_suggestion_says_why() -> None:
         "4 min per leg: 2 comfortable sessions in a row at 3 min per leg."
     )
     assert suggest(hamstring(), [session(0, stop="discomfort", after=None)]).reason == (
-        "2 min per leg: the last session stopped for discomfort, so a little less."
+        "2 min per leg, a little less: the last session stopped for discomfort. Only once the pain has gone."
     )
 
 
@@ -181,6 +238,15 @@ def test_regularity_counts_gaps_and_the_weekly_streak() -> None:
     assert (steady.streak_weeks, steady.longest_gap_days, steady.per_week) == (4, 7, 1.0)
     one = regularity([session(0)], MONDAY.date())
     assert (one.sessions, one.weeks, one.longest_gap_days, one.streak_weeks) == (1, 1, None, 1)
+
+
+def test_a_tiny_p_value_is_written_as_below_a_thousandth() -> None:
+    v = verdict(rated(*[2] * 10))
+    assert v.p_value == pytest.approx(1 / 1024)
+    assert v.sentence == (
+        "More than noise: tension is lower after sessions (lower after 10, higher after 0, unchanged after 0 "
+        "of 10 rated sessions; sign test p < 0.001)."
+    )
 
 
 def test_the_sign_test_is_exact() -> None:

@@ -27,7 +27,18 @@ T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
 PUBLIC = {"home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file"}
 """Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/)."""
-ANSWERS = {"heart_condition": "no", "varicose_veins": "no", "pregnant": "no", "floor_difficulty": "no"}
+ANSWERS = {
+    "heart_condition": "no",
+    "varicose_veins": "no",
+    "pregnant": "no",
+    "floor_difficulty": "no",
+    "blood_clots": "no",
+    "skin": "no",
+    "recent_injury": "no",
+    "bones": "no",
+    "joint_replacement": "no",
+    "nerves": "no",
+}
 SETUP = {"unit": "cm", "thigh": "40", "start_leg": "left", "surface": "floor", "position": "sideways", "minutes": "3"}
 
 

@@ -111,6 +111,12 @@ def test_a_record_is_stored_with_its_spots_and_read_back_as_sent(alice: User) ->
         "varicose_veins": False,
         "pregnant": False,
         "floor_difficulty": False,
+        "blood_clots": False,
+        "skin": False,
+        "recent_injury": False,
+        "bones": False,
+        "joint_replacement": False,
+        "nerves": False,
     }
     assert stored.active_seconds == sent["engine"]["ended_at"] - 12
     assert (stored.ended_early, stored.stop_reason, stored.source) == (False, "", "web")

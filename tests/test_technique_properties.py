@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.plan_checks import rules_broken
 
 from softspot.core.loader import TechniqueError, built_in_text, parse_technique
-from softspot.core.planner import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PlanOptions, plan
+from softspot.core.planner import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PlanOptions, plan, room, thigh_length
 from softspot.core.screening import screen
 from softspot.core.technique import CUE_FIELDS, Technique
 from softspot.core.units import parse_length
@@ -92,7 +92,10 @@ def safe_techniques(draw: st.DrawFn) -> dict[str, Any]:
         grow_by=seconds_text(draw(within(10, 300)), tu()),
         grow_after=draw(st.integers(1, 10)),
     )
-    data["spots"]["first_hold"]["max"] = seconds_text(draw(within(10, min(300, doses[3]))), tu())
+    first_hold = draw(within(10, min(300, doses[3])))
+    data["spots"]["first_hold"]["max"] = seconds_text(first_hold, tu())
+    data["spots"]["min_hold"] = seconds_text(draw(within(5, first_hold)), "s")
+    data["spots"]["check_in_after"] = seconds_text(draw(within(5, first_hold - 0.05)), "s")
     data["extend_by"] = seconds_text(draw(within(5, 120)), tu())
     data["switch_time"] = seconds_text(draw(within(5, 300)), tu())
     data["start_time"] = seconds_text(draw(within(1, 120)), tu())
@@ -104,10 +107,14 @@ def safe_techniques(draw: st.DrawFn) -> dict[str, Any]:
         if "time" in add_on:
             add_on["time"] = seconds_text(draw(within(10, 600)), tu())
     questions = data["questions"]
-    kept = draw(st.lists(st.sampled_from(range(3)), min_size=1, max_size=3, unique=True))
-    data["questions"] = [questions[i] for i in kept] + ([questions[3]] if draw(st.booleans()) else [])
-    for name in draw(st.lists(st.sampled_from(sorted(data["cues"])), max_size=4, unique=True)):
-        data["cues"][name] = {"show": draw(templates()), "say": draw(templates())}
+    stops = [q for q in questions if q["if_yes"]["action"] != "adapt"]
+    adapts = [q for q in questions if q["if_yes"]["action"] == "adapt"]
+    kept = draw(st.lists(st.sampled_from(range(len(stops))), min_size=1, max_size=len(stops), unique=True))
+    data["questions"] = [stops[i] for i in kept] + (adapts if draw(st.booleans()) else [])
+    cue_names = sorted(name for name, cue in data["cues"].items() if isinstance(cue, dict))
+    for name in draw(st.lists(st.sampled_from(cue_names), max_size=4, unique=True)):
+        said = {} if "say" not in data["cues"][name] else {"say": draw(templates())}
+        data["cues"][name] = {"show": draw(templates()), **said}
     return data
 
 
@@ -177,7 +184,11 @@ def people(draw: st.DrawFn, technique: Technique) -> PlanOptions:
     elif measure == "height":
         cm = draw(within(MIN_HEIGHT_CM, MAX_HEIGHT_CM))
         height = parse_length(f"{cm / 2.54:.4f} in" if unit == "in" else f"{cm:.4f} cm")
-    minutes = draw(st.one_of(st.none(), within(dose.beginner_min, dose.maximum).map(lambda s: s / 60)))
+    # The dose may go as high as the technique's maximum, or as far as this thigh can fill with safe spots.
+    length, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+    most = min(dose.maximum, room(technique, length).seconds)
+    least = min(dose.beginner_min, most)
+    minutes = draw(st.one_of(st.none(), within(least, most).map(lambda s: s / 60)))
     answers = {q.id: False for q in technique.questions}
     for q in technique.questions:
         if q.if_yes.action == "adapt":
@@ -272,12 +283,15 @@ def test_random_structure_anywhere_in_a_technique_never_crashes_check_or_the_pla
     for path, value in changes:
         target: Any = data
         for part in path[:-1]:
-            if not isinstance(target, (dict, list)) or (isinstance(target, list) and part >= len(target)):  # type: ignore[operator]
+            if isinstance(target, list) and not (isinstance(part, int) and part < len(target)):
+                break
+            if not isinstance(target, (dict, list)) or (isinstance(target, dict) and part not in target):
                 break
             target = target[part]  # type: ignore[index]
         else:
-            if isinstance(target, dict) or (isinstance(target, list) and path[-1] < len(target)):  # type: ignore[operator]
-                target[path[-1]] = value  # type: ignore[index]
+            last = path[-1]
+            if isinstance(target, dict) or (isinstance(target, list) and isinstance(last, int) and last < len(target)):
+                target[last] = value  # type: ignore[index]
     try:
         technique = parse_technique(dump(data), "random.yaml")
     except TechniqueError as error:

@@ -68,12 +68,12 @@ def test_the_technique_page_shows_every_element_of_the_technique(client: Client)
         "Feel the back of the",  # F9
         "Sideways, facing away (main)",  # F10
         "Straddling the leg (alternative)",  # F21
-        "not for use during pregnancy",  # F25
+        "rules this technique out during pregnancy",  # F25
         "varicose veins",
         "heart condition",
         "2 min to 5 min per leg",  # F18
         "Hand compression on the calf",  # F20
-        "Little and often",  # F23
+        "Practise regularly",  # F23
         "short video",  # F22
     ):
         assert words in html, words
@@ -99,9 +99,9 @@ def test_it_refuses_a_plan_for_a_pregnant_receiver_and_gives_every_reason(client
     html = response.content.decode()
     assert response.status_code == 200
     assert "No session today" in html
-    assert "not for use during pregnancy" in html
+    assert "rules this technique out during pregnancy" in html
     assert "Ask your midwife" in html
-    assert "not for anyone with a heart condition" in html
+    assert "rules this technique out for anyone with a heart condition" in html
     assert Plan.objects.count() == 0
     assert client.get(f"{T}/setup/")["Location"] == f"{T}/check/"
     assert client.post(f"{T}/setup/", SETUP).status_code == 302
@@ -151,6 +151,27 @@ def test_setup_errors_are_named_per_field_and_nothing_is_saved(
     assert set(errors) >= {next(iter(expected))}
     assert set(errors) <= expected
     assert "Nothing was saved" in response.content.decode()
+    assert Plan.objects.count() == 0
+
+
+def test_the_set_up_refuses_a_dose_the_thigh_cannot_fill_on_the_minutes_field(client: Client) -> None:
+    checked(client)
+    response = client.post(f"{T}/setup/", {**SETUP, "thigh": "25", "minutes": "10"})
+    assert response.status_code == 400
+    assert errors_of(response) == {
+        "minutes": [
+            "10 min is too long for this receiver (your thigh has room for 2 spots: 4 min per leg is the most "
+            "this technique gives); choose 4 or less"
+        ]
+    }
+    assert Plan.objects.count() == 0
+
+
+def test_an_ask_first_answer_never_gets_a_plan_without_a_go_ahead(client: Client) -> None:
+    response = client.post(f"{T}/check/", answers(nerves=True))
+    assert response.status_code in (200, 302)
+    setup = client.post(f"{T}/setup/", SETUP)
+    assert setup.status_code in (302, 400)
     assert Plan.objects.count() == 0
 
 

@@ -16,7 +16,18 @@ from typing import Any
 from playwright.sync_api import Page
 
 TECHNIQUE = "hands-free-hamstring"
-NO_TO_ALL = {"heart_condition": "no", "varicose_veins": "no", "pregnant": "no", "floor_difficulty": "no"}
+NO_TO_ALL = {
+    "heart_condition": "no",
+    "varicose_veins": "no",
+    "pregnant": "no",
+    "floor_difficulty": "no",
+    "blood_clots": "no",
+    "skin": "no",
+    "recent_injury": "no",
+    "bones": "no",
+    "joint_replacement": "no",
+    "nerves": "no",
+}
 
 
 def answer_check(page: Page, base: str, answers: dict[str, str]) -> None:

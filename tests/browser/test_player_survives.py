@@ -146,7 +146,9 @@ def test_the_counter_always_reads_spot_k_of_the_planned_spots_with_reserve_spots
     )
     page.get_by_role("button", name="Tap to start").click()
     page.wait_for_selector("#player[data-kind='spot'][data-spot='1']", state="attached")
-    page.get_by_role("button", name="Softened — move on").click()  # early: reserve spots follow
+    # Early: under the minimum hold, so a second press confirms it (both in one go, well inside the 5 s window
+    # even at 60x); reserve spots follow.
+    page.evaluate("() => { const b = document.getElementById('softened'); b.click(); b.click(); }")
     expect(page.locator("#after")).to_be_visible(timeout=60_000)
     seen = [w for w in page.evaluate("window.__where") if w]
     assert seen, "the counter was shown"
@@ -231,4 +233,4 @@ def test_when_the_voice_clips_cannot_be_fetched_the_player_says_so_and_the_phone
     page.wait_for_function("() => window.__spoken.length > 0")
     first = page.evaluate("window.softspot.cues[0]")
     assert first["how"] == "speech"
-    assert page.evaluate("window.__spoken[0]") == first["say"]
+    assert page.evaluate("window.__spoken[0]").startswith(first["say"])  # with the pain rule said at the same moment

@@ -22,6 +22,7 @@ function apply(engine, event) {
     case "resume": return engine.resume(at);
     case "extend": return engine.extend(at);
     case "skip": return engine.skip(at);
+    case "halt": return engine.halt(at);
     case "stop": return engine.stop(at, String(event.reason));
     default: throw new Error(`unknown trace event ${event.event}`);
   }
@@ -80,8 +81,51 @@ test("a session with only ticks ends exactly at the planned length despite late,
   const jitter = [0.9, 1.7, 0.05, 3.1, 0.4];
   for (let i = 0; !engine.finished && i < 10000; i++) engine.tick((now += jitter[i % jitter.length]));
   assert.equal(engine.record().ended_at, trace.script.total_seconds);
+  const round = (c) => Math.round(c.at * 1000) / 1000;
+  const timed = new Set(["pain_rule", "check_in"]);
   assert.deepEqual(
-    engine.cues.map((c) => Math.round(c.at * 1000) / 1000),
+    engine.cues.filter((c) => !timed.has(c.kind)).map(round),
     trace.script.segments.map((s) => s.starts_at),
   );
+  // The pain rule and the check-in are said where the plan (and so the rendered audio) puts them.
+  assert.deepEqual(
+    engine.cues.filter((c) => timed.has(c.kind)).map((c) => [c.kind, round(c)]),
+    trace.script.segments.flatMap((s) => (s.timed || []).map((t) => [t.kind, s.starts_at + t.after])),
+  );
+});
+
+test("a halted session waits: only Carry on (resume) goes on, and a second halt is refused", () => {
+  const trace = JSON.parse(readFileSync(join(TRACES, "whole-session-ticks.json"), "utf8"));
+  const engine = new Engine(trace.script);
+  engine.start(0);
+  engine.tick(60);
+  const halted = engine.halt(60);
+  assert.equal(halted.accepted, true);
+  assert.deepEqual(halted.cues.map((c) => c.kind), ["stopped"]);
+  for (const name of ["softened", "pause", "extend", "skip", "halt"]) {
+    assert.equal(engine[name](61).accepted, false, name);
+  }
+  engine.tick(500);
+  assert.equal(engine.state(500).phase, "halted");
+  assert.equal(engine.resume(500).accepted, true);
+  assert.equal(engine.state(500).phase, "running");
+  assert.equal(engine.state(500).remaining, 110);
+});
+
+test("a replay rebuilds a confirmed early softening only when the refused first press is replayed too", () => {
+  const trace = JSON.parse(readFileSync(join(TRACES, "whole-session-ticks.json"), "utf8"));
+  const live = new Engine(trace.script);
+  const pressed = [["start", 0], ["tick", 50], ["softened", 53], ["softened", 54]];
+  const outcomes = pressed.map(([name, at]) => live[name](at));
+  assert.deepEqual(outcomes.map((o) => o.accepted), [true, true, false, true]);
+  assert.equal(live.state(60).spot, 2);
+
+  const everything = new Engine(trace.script);
+  for (const [name, at] of pressed) everything[name](at);
+  assert.deepEqual(everything.state(60), live.state(60));
+
+  // Players that keep only accepted events lose the window the first press opened (docs/engine.md, rule 9).
+  const acceptedOnly = new Engine(trace.script);
+  pressed.filter((_, i) => outcomes[i].accepted).forEach(([name, at]) => acceptedOnly[name](at));
+  assert.equal(acceptedOnly.state(60).spot, 1);
 });

@@ -22,7 +22,18 @@ from softspot.core.engine import Engine, Outcome
 from softspot.core.script import SessionScript
 
 HERE = Path(__file__).parent
-ANSWERS = {"heart_condition": False, "varicose_veins": False, "pregnant": False, "floor_difficulty": False}
+ANSWERS = {
+    "heart_condition": False,
+    "varicose_veins": False,
+    "pregnant": False,
+    "floor_difficulty": False,
+    "blood_clots": False,
+    "skin": False,
+    "recent_injury": False,
+    "bones": False,
+    "joint_replacement": False,
+    "nerves": False,
+}
 
 
 def apply(engine: Engine, event: dict[str, Any]) -> Outcome:
@@ -39,6 +50,7 @@ def apply(engine: Engine, event: dict[str, Any]) -> Outcome:
         "resume": engine.resume,
         "extend": engine.extend,
         "skip": engine.skip,
+        "halt": engine.halt,
     }[name]
     return method(at)
 

@@ -17,5 +17,6 @@ def wants_chime(kind: SegmentKind) -> bool:
 
 
 def spoken_texts(segment: Segment) -> list[str]:
-    """What is said at the start of ``segment``, in order: the cue, then any extra cues."""
-    return [text for text in [segment.cue.say, *(c.say for c in segment.extra)] if text.strip()]
+    """What is said at the start of ``segment``, in order: the cue, any extra cues, then timed cues due at once."""
+    at_once = [t.cue.say for t in segment.timed if t.after <= 0]
+    return [text for text in [segment.cue.say, *(c.say for c in segment.extra), *at_once] if text.strip()]

@@ -9,6 +9,8 @@ least, but a slow machine, a long cue or quick key presses can do it):
   and drops the others: what was said about a spot already left is stale.
 * A cue that waited longer than ``stale_after`` seconds (a hung player program,
   say) is dropped too, rather than heard late.
+* ``hush()`` (Stop was pressed) drops every waiting cue and cuts the one playing
+  at once, so the next cue (``Stopped · lift off gently``) is heard right away.
 
 Without espeak-ng it says so once (through ``report``) and still plays chimes;
 without any player program it says so once and stays silent. Playback uses the
@@ -45,8 +47,9 @@ PLAYERS: tuple[tuple[str, ...], ...] = (
 PLAYER_HINT = "install one of aplay (alsa-utils), paplay (pulseaudio-utils), pw-play (pipewire) or play (sox)"
 DEFAULT_STALE_AFTER = 4.0
 
-PlayRunner = Callable[[Sequence[str], float], None]
-"""Plays: runs ``argv`` (the player and the WAV file), with a timeout in seconds; raises on failure."""
+PlayRunner = Callable[[Sequence[str], float, threading.Event], None]
+"""Plays: runs ``argv`` (the player and the WAV file), with a timeout in seconds; raises on failure.
+Returns early, cutting the sound off, once the event is set (``CuePlayer.hush``)."""
 Report = Callable[[str], None]
 
 
@@ -63,16 +66,31 @@ def find_player(which: Finder = shutil.which) -> list[str] | None:
     return None
 
 
-def run_player(argv: Sequence[str], timeout: float) -> None:
+def run_player(argv: Sequence[str], timeout: float, cancel: threading.Event | None = None) -> None:
+    """Play with the player program; kill it as soon as ``cancel`` is set (the cue is cut off, not an error)."""
     try:
-        done = subprocess.run(
-            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout
+        proc = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-    except (OSError, subprocess.SubprocessError) as exc:
+    except OSError as exc:
         raise PlaybackError(str(exc)) from None
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PlaybackError(f"exit {done.returncode}" + (f": {lines[0]}" if lines else ""))
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            proc.wait(timeout=0.02)
+            break
+        except subprocess.TimeoutExpired:
+            cut = cancel is not None and cancel.is_set()
+            if cut or time.monotonic() > deadline:
+                proc.kill()
+                proc.communicate()
+                if cut:
+                    return
+                raise PlaybackError(f"timed out after {timeout:g} s") from None
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise PlaybackError(f"exit {proc.returncode}" + (f": {lines[0]}" if lines else ""))
 
 
 def report_to_stderr(message: str) -> None:
@@ -114,6 +132,8 @@ class CuePlayer:
         self.stale_after = stale_after
         self.played = 0
         self.dropped = 0
+        self.cut = 0
+        """Cues cut off while playing by :meth:`hush`."""
         self.heard: list[tuple[str, ...]] = []
         """The texts of each cue played, in order (an empty tuple for a chime alone)."""
         self._cache: CueCache | None = None
@@ -127,6 +147,7 @@ class CuePlayer:
             self._report_once("player", f"no audio player found, so cues are shown but not heard; {PLAYER_HINT}")
         self._pending: list[_Cue] = []
         self._busy = False
+        self._cancel = threading.Event()
         self._closing = False
         self._cond = threading.Condition()
         self._clips: dict[tuple[tuple[str, ...], bool], tuple[Path, float]] = {}
@@ -162,6 +183,15 @@ class CuePlayer:
 
     def chime(self) -> None:
         self.say((), chime=True)
+
+    def hush(self) -> None:
+        """Silence at once: drop every waiting cue and cut the one playing (Stop was pressed)."""
+        with self._cond:
+            self.dropped += len(self._pending)
+            self._pending.clear()
+            if self._busy:
+                self._cancel.set()
+            self._cond.notify_all()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until nothing is queued or playing; False on timeout."""
@@ -200,14 +230,15 @@ class CuePlayer:
                     self._cond.notify_all()
                     continue
                 self._busy = True
+                cancel = self._cancel = threading.Event()
             try:
-                self._play(cue)
+                self._play(cue, cancel)
             finally:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
 
-    def _play(self, cue: _Cue) -> None:
+    def _play(self, cue: _Cue, cancel: threading.Event) -> None:
         if self.command is None:
             return
         try:
@@ -219,9 +250,12 @@ class CuePlayer:
             return
         path, seconds = made
         try:
-            self._runner([*self.command, str(path)], seconds + 10.0)
+            self._runner([*self.command, str(path)], seconds + 10.0, cancel)
         except Exception as exc:
             self._report_once("play", f"could not play cues with {Path(self.command[0]).name}: {exc}")
+            return
+        if cancel.is_set():
+            self.cut += 1
             return
         self.played += 1
         self.heard.append(cue.texts if self._cache is not None else ())

@@ -2,12 +2,14 @@
 
 The file is silence with each segment's cue placed at its ``starts_at``: a
 chime first for moves (spots, switching legs), then the ``say`` text, then any
-extra cues. It lasts exactly ``total_seconds``.
+extra cues, then the segment's timed cues due at once (the pain rule). Timed cues
+later in a segment (the check-in) start exactly at ``starts_at + after``, as the
+engine says them. It lasts exactly ``total_seconds``.
 
-A cue never runs into the next segment. When it would, whole extra cues that
-do not fit are left out first; if the main cue itself is longer than its
-segment, it is cut at the next segment's start with a short fade. Each case is
-listed in :attr:`RenderResult.notes`.
+A cue never runs into the next cue or segment. When it would, whole extra cues
+that do not fit are left out first; if a cue itself is longer than its room, it
+is cut at the next one's start with a short fade. Each case is listed in
+:attr:`RenderResult.notes`.
 
 Beside ``session.wav`` go ``session.chapters.vtt`` (WebVTT chapters, one per
 segment, with its ``show`` text) and ``session.ffmetadata`` (the same chapters
@@ -64,6 +66,8 @@ class Placement:
     """How much of the main cue was cut off because it ran into the next segment."""
     left_out: tuple[str, ...] = ()
     """Extra cues left out because they did not fit before the next segment."""
+    timed: tuple[tuple[str, float], ...] = ()
+    """Timed cues (kind, seconds from the start of the file) placed inside this segment."""
 
 
 @dataclass(frozen=True)
@@ -136,17 +140,18 @@ def render_session(
         if seg.starts_at > total:
             raise ValueError(f"segment at {seg.starts_at} s starts after the session's end ({total} s)")
     # Render every cue before writing anything, so a speech error leaves no file behind.
-    cues: list[tuple[Segment, Clip, Placement]] = []
+    cues: list[tuple[int, Clip]] = []
+    placements: list[Placement] = []
     for i, seg in enumerate(segments):
         ends_at = segments[i + 1].starts_at if i + 1 < len(segments) else total
-        clip, placement = _cue_sound(i + 1, seg, ends_at, cache)
-        cues.append((seg, clip, placement))
-    placements = [p for _, _, p in cues]
+        sounds, placement = _cue_sound(i + 1, seg, ends_at, cache)
+        cues.extend(sounds)
+        placements.append(placement)
     out.parent.mkdir(parents=True, exist_ok=True)
     temps: list[Path] = []
     try:
         wav_tmp = _temp_beside(out, ".wav", temps)
-        seconds = _write_wav(wav_tmp, [(seg.starts_at, clip) for seg, clip, _ in cues], total)
+        seconds = _write_wav(wav_tmp, cues, total)
         vtt_tmp = _temp_beside(out, ".vtt", temps)
         vtt_tmp.write_text(webvtt_chapters(placements), encoding="utf-8")
         meta_tmp = _temp_beside(out, ".ffmetadata", temps)
@@ -172,8 +177,14 @@ def render_session(
     )
 
 
-def _cue_sound(index: int, seg: Segment, ends_at: int, cache: CueCache) -> tuple[Clip, Placement]:
-    room = max(0, ends_at - seg.starts_at) * SAMPLE_RATE
+def _cue_sound(index: int, seg: Segment, ends_at: int, cache: CueCache) -> tuple[list[tuple[int, Clip]], Placement]:
+    """The sounds of one segment, each with the sample it starts at: its cue (with extras and the timed cues
+    due at once), then each later timed cue at its moment."""
+    start = seg.starts_at * SAMPLE_RATE
+    end = max(ends_at, seg.starts_at) * SAMPLE_RATE
+    at_once = [t for t in seg.timed if t.after <= 0]
+    later = sorted((t for t in seg.timed if 0 < t.after < ends_at - seg.starts_at), key=lambda t: t.after)
+    head_room = (later[0].after * SAMPLE_RATE if later else end - start) if end > start else 0
     parts: list[Clip] = [chime()] if wants_chime(seg.kind) else []
     if seg.cue.say.strip():
         if parts:
@@ -182,19 +193,30 @@ def _cue_sound(index: int, seg: Segment, ends_at: int, cache: CueCache) -> tuple
     sound = join(parts)
     cut = 0.0
     left_out: list[str] = []
-    if len(sound) > room:
-        cut = (len(sound) - room) / SAMPLE_RATE
-        sound = fade_out(Clip(sound.samples[:room]), CUT_FADE_SECONDS)
-        left_out = [c.say for c in seg.extra if c.say.strip()]
+    following = [*seg.extra, *(t.cue for t in at_once)]
+    if len(sound) > head_room:
+        cut = (len(sound) - head_room) / SAMPLE_RATE
+        sound = fade_out(Clip(sound.samples[:head_room]), CUT_FADE_SECONDS)
+        left_out = [c.say for c in following if c.say.strip()]
     else:
-        for extra in seg.extra:
+        for extra in following:
             if not extra.say.strip():
                 continue
             more = join([silence(GAP_BETWEEN_CUES), cache.speak(extra.say)])
-            if len(sound) + len(more) <= room:
+            if len(sound) + len(more) <= head_room:
                 sound = join([sound, more])
             else:
                 left_out.append(extra.say)
+    sounds = [(start, sound)]
+    timed = [(t.kind, float(seg.starts_at)) for t in at_once if t.cue.say not in left_out]
+    for n, t in enumerate(later):
+        room = (later[n + 1].after if n + 1 < len(later) else ends_at - seg.starts_at) - t.after
+        clip = cache.speak(t.cue.say) if t.cue.say.strip() else silence(0)
+        if len(clip) > room * SAMPLE_RATE:
+            cut += (len(clip) - room * SAMPLE_RATE) / SAMPLE_RATE
+            clip = fade_out(Clip(clip.samples[: room * SAMPLE_RATE]), CUT_FADE_SECONDS)
+        sounds.append((start + t.after * SAMPLE_RATE, clip))
+        timed.append((t.kind, float(seg.starts_at + t.after)))
     placement = Placement(
         index=index,
         kind=seg.kind,
@@ -204,12 +226,14 @@ def _cue_sound(index: int, seg: Segment, ends_at: int, cache: CueCache) -> tuple
         sound_seconds=sound.seconds,
         cut_seconds=round(cut, 3),
         left_out=tuple(left_out),
+        timed=tuple(timed),
     )
-    return sound, placement
+    return sounds, placement
 
 
 def _write_wav(path: Path, cues: list[tuple[int, Clip]], total_seconds: int) -> float:
-    """Stream silence and cues into a WAV of exactly ``total_seconds``; cues must not overlap."""
+    """Stream silence and cues (each with the sample it starts at) into a WAV of exactly ``total_seconds``;
+    cues must not overlap."""
     total = total_seconds * SAMPLE_RATE
     written = 0
     with wave.open(str(path), "wb") as w:
@@ -225,8 +249,7 @@ def _write_wav(path: Path, cues: list[tuple[int, Clip]], total_seconds: int) -> 
                 done += n
             return done
 
-        for start_s, clip in cues:
-            start = start_s * SAMPLE_RATE
+        for start, clip in cues:
             if start < written:
                 raise AssertionError("cues overlap")  # _cue_sound keeps each cue inside its segment
             written = pad_to(start)

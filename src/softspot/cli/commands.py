@@ -14,6 +14,7 @@ import typer
 
 BAD_INPUT = 2
 STOPPED = 3
+ASK_FIRST = 4
 
 TechniqueOpt = Annotated[
     str,
@@ -40,6 +41,13 @@ SurfaceOpt = Annotated[str | None, typer.Option(help="Where the receiver lies: f
 AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")]
 VoiceNameOpt = Annotated[str, typer.Option(help="espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`).")]
 RateOpt = Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")]
+ClearedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cleared",
+        help="A doctor or therapist has said this technique is fine for the receiver (after an ask-first answer).",
+    ),
+]
 SessionsOpt = Annotated[
     int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
 ]
@@ -59,6 +67,7 @@ class PlanArgs:
     add_ons: list[str] = field(default_factory=list)
     sessions: int = 0
     answers: list[str] = field(default_factory=list)
+    cleared: bool = False
 
 
 technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
@@ -101,14 +110,20 @@ def technique_schema() -> None:
     technique_cmd.schema()
 
 
-def screen(technique: TechniqueOpt = "hands-free-hamstring", answer: AnswerOpt = None, json: JsonOpt = False) -> None:
-    """Ask the technique's safety questions; exit 0 to go, 3 to stop.
+def screen(
+    technique: TechniqueOpt = "hands-free-hamstring",
+    answer: AnswerOpt = None,
+    cleared: ClearedOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Ask the technique's safety questions; exit 0 to go, 3 to stop, 4 to ask a doctor or therapist first.
 
     On a terminal, unanswered questions are asked; otherwise each must be given with --answer.
+    After an ask-first answer, --cleared says a doctor or therapist has said the technique is fine.
     """
     from softspot.cli import plan_cmd
 
-    plan_cmd.screen(technique, answer or [], json)
+    plan_cmd.screen(technique, answer or [], json, cleared=cleared)
 
 
 def plan(
@@ -122,13 +137,24 @@ def plan(
     add_on: AddOnOpt = None,
     sessions: SessionsOpt = 0,
     answer: AnswerOpt = None,
+    cleared: ClearedOpt = False,
     json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
 ) -> None:
-    """Plan a session: every step, spot and cue with its time, for this receiver."""
+    """Plan a session: every step, spot and cue with its time, for this receiver (exit 3 stop, 4 ask first)."""
     from softspot.cli import plan_cmd
 
     args = PlanArgs(
-        technique, thigh, height, minutes_per_leg, start_leg, position, surface, add_on or [], sessions, answer or []
+        technique,
+        thigh,
+        height,
+        minutes_per_leg,
+        start_leg,
+        position,
+        surface,
+        add_on or [],
+        sessions,
+        answer or [],
+        cleared,
     )
     plan_cmd.plan(args, as_json=json)
 
@@ -171,6 +197,7 @@ def render_audio(
     add_on: AddOnOpt = None,
     sessions: SessionsOpt = 0,
     answer: AnswerOpt = None,
+    cleared: ClearedOpt = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="File to write (default: softspot-session.wav, or the suffix of --format)."),
@@ -185,7 +212,17 @@ def render_audio(
     from softspot.cli import audio_cmd
 
     args = PlanArgs(
-        technique, thigh, height, minutes_per_leg, start_leg, position, surface, add_on or [], sessions, answer or []
+        technique,
+        thigh,
+        height,
+        minutes_per_leg,
+        start_leg,
+        position,
+        surface,
+        add_on or [],
+        sessions,
+        answer or [],
+        cleared,
     )
     audio_cmd.render_audio(args, out=out, fmt=format, voice_name=voice_name, rate=rate)
 
@@ -193,6 +230,7 @@ def render_audio(
 def guide(
     technique: TechniqueOpt = "hands-free-hamstring",
     answer: AnswerOpt = None,
+    cleared: ClearedOpt = False,
     thigh: Annotated[str | None, typer.Option(help="Thigh length ('42 cm', '16.5 in'); default: last time's.")] = None,
     height: Annotated[str | None, typer.Option(help="Height, to estimate the thigh: '172 cm'.")] = None,
     minutes_per_leg: Annotated[
@@ -215,7 +253,8 @@ def guide(
     speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
 ) -> None:
     """Take the pair through a whole session: safety check, set-up, plan, tension before, the live session
-    (space = softened, move on; p pause; e a little longer; s other leg; q stop), tension after, saved.
+    (space = softened, move on; p pause; e a little longer; s other leg; q or Esc stops at once, then d/o/x say
+    why or c carries on), tension after, saved.
 
     Every question has an option, so it runs unattended when all are given.
     """
@@ -225,6 +264,7 @@ def guide(
         guide_cmd.GuideOptions(
             technique=technique,
             answers=answer or [],
+            cleared=cleared,
             thigh=thigh,
             height=height,
             minutes_per_leg=minutes_per_leg,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from gettext import ngettext
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -17,10 +18,29 @@ from rich.markup import escape
 
 from softspot.cli.live import LiveSession
 from softspot.cli.output import console, fail
-from softspot.cli.plan_cmd import STOPPED, gather_answers, length_option, show_screening
+from softspot.cli.plan_cmd import (
+    ASK_FIRST,
+    STOPPED,
+    exit_code,
+    gather_answers,
+    length_option,
+    marked,
+    show_pain_rule,
+    show_screening,
+)
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
-from softspot.core.planner import PlanError, PlanOptions, StopError, dose_seconds, plan, thigh_length
+from softspot.core.aftercare import Aftercare, aftercare
+from softspot.core.planner import (
+    AskFirstError,
+    PlanError,
+    PlanOptions,
+    StopError,
+    dose_seconds,
+    plan,
+    room,
+    thigh_length,
+)
 from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN, RecordError, parse_rating, parse_record
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
@@ -34,6 +54,7 @@ if TYPE_CHECKING:
 class GuideOptions:
     technique: str
     answers: list[str]
+    cleared: bool
     thigh: str | None
     height: str | None
     minutes_per_leg: float | None
@@ -97,19 +118,26 @@ def guide(options: GuideOptions) -> None:
 
     speech = make_voice(options.voice_name, options.rate)
     try:
-        thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
         if options.minutes_per_leg is not None:
-            dose_seconds(technique, options.minutes_per_leg)
+            known = thigh is not None or height is not None
+            dose_seconds(technique, options.minutes_per_leg, room(technique, length_cm) if known else None)
     except PlanError as exc:
         fail(str(exc))
 
     console.rule(f"[bold]{escape(technique.title)}[/]")
     console.print("[bold]1. Safety check[/] (asked every time: health can change)")
     answers = gather_answers(technique, options.answers)
-    result = screen(technique, answers)
-    show_screening(result)
-    if result.verdict == "stop":
-        raise typer.Exit(STOPPED)
+    result = screen(technique, answers, cleared=options.cleared)
+    show_screening(result, technique)
+    if result.verdict == "ask_first" and interactive:
+        go_ahead = "  Has a doctor or therapist said this technique is fine for the receiver?"
+        if not typer.confirm(go_ahead, default=False):
+            raise typer.Exit(ASK_FIRST)
+        result = screen(technique, answers, cleared=True)
+        show_screening(result, technique)
+    if exit_code(result):
+        raise typer.Exit(exit_code(result))
 
     from softspot.store import bootstrap
 
@@ -118,15 +146,19 @@ def guide(options: GuideOptions) -> None:
     from softspot.store.records import suggestion as suggest_for
 
     owner = local_owner()
-    suggestion = suggest_for(owner, technique)
     if thigh is None and height is None:
         thigh = last_thigh(owner, technique.id)
+    if thigh is not None or height is not None:
+        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+    suggestion = suggest_for(owner, technique, length_cm)
 
     console.print("\n[bold]2. Set up[/]")
     surface = technique.surface(options.surface or result.surface or technique.default_surface.id)
-    console.print(f"  ☐ {escape(surface.name)}: {escape(surface.description)}")
+    mark = marked(technique, surface, surface.description)
+    console.print(f"  ☐ {mark}{escape(surface.name)}: {escape(surface.description)}")
     for cue in technique.setup:
-        console.print(f"  ☐ {escape(cue.show)}")
+        console.print(f"  ☐ {marked(technique, cue)}{escape(cue.show)}")
+    show_pain_rule(technique)
     if interactive:
         typer.prompt("  Press Enter when you are set up", default="", show_default=False)
 
@@ -144,10 +176,11 @@ def guide(options: GuideOptions) -> None:
                 add_ons=tuple(options.add_ons),
                 answers=answers,
                 comfortable_sessions=suggestion.comfortable_sessions,
+                cleared=result.cleared,
             ),
         )
-    except StopError:  # screened above; kept for safety
-        raise typer.Exit(STOPPED) from None
+    except StopError as exc:  # screened above; kept for safety
+        raise typer.Exit(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED) from None
     except PlanError as exc:
         fail(str(exc))
 
@@ -165,6 +198,10 @@ def guide(options: GuideOptions) -> None:
     before = ask_ratings("--before", options.before, "before", interactive)
 
     console.print("\n[bold]5. The session[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
+    console.print(
+        "  Receiver: say at once if anything hurts. Giver: q or Esc stops at once (then d, o or x says why, "
+        "c carries on)."
+    )
     if interactive:
         typer.prompt("  Press Enter to start; the giver then follows the voice", default="", show_default=False)
     from softspot.audio import CuePlayer
@@ -176,10 +213,13 @@ def guide(options: GuideOptions) -> None:
         engine = session.run()
     finally:
         voice.close(drain=True, timeout=10)
-    ended_at = datetime.now(UTC)
     engine_record = engine.record()
+    # The session ended when the engine says: for a stop, the moment Stop was first pressed.
+    ended_at = started_at + timedelta(seconds=float(engine_record["ended_at"] or 0.0) / options.speed)
 
     console.print("\n[bold]6. After[/]")
+    if engine_record["stop_reason"] == "discomfort":
+        show_aftercare(aftercare(["discomfort"]))
     after: dict[str, int] | None
     if engine_record["ended_early"] and options.after is None and not interactive:
         after = None
@@ -190,6 +230,21 @@ def guide(options: GuideOptions) -> None:
         note = typer.prompt("  A note (optional)", default="", show_default=False) if interactive else ""
 
     save(owner, script, engine_record, before, after, note, started_at, ended_at)
+    if engine_record["stop_reason"] == "discomfort":
+        from softspot.store.records import summaries
+
+        care = aftercare([s.stop_reason for s in summaries(owner, technique.id)])
+        if care is not None and care.see_a_professional:
+            console.print(f"\n[bold red]{escape(care.lines[-1])}[/]")
+
+
+def show_aftercare(care: Aftercare | None) -> None:
+    """What to do after a discomfort stop (the words come from softspot.core.aftercare)."""
+    if care is None:
+        return
+    console.print(f"  [bold yellow]{escape(care.headline)}[/]")
+    for line in care.advice:
+        console.print(f"  • {escape(line)}")
 
 
 def last_thigh(owner: User, technique_id: str) -> Length | None:
@@ -234,9 +289,12 @@ def save(
         fail(f"the record could not be saved: {exc}")
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
     count = len(engine_record["spots"])
+    spots = ngettext("%(n)d spot", "%(n)d spots", count) % {"n": count}
+    why = {"discomfort": " (stopped for discomfort)", "out_of_time": " (stopped: out of time)", "other": " (stopped)"}
     console.print(
-        f"\n[bold green]Saved.[/] {count} spot{'' if count == 1 else 's'}, "
-        f"{held / 60:.1f} min on spots" + (" (stopped early)" if engine_record["ended_early"] else "") + "."
+        f"\n[bold green]Saved.[/] {spots}, {held / 60:.1f} min on spots"
+        + why.get(str(engine_record["stop_reason"]), "")
+        + "."
     )
     if after is not None:
         for name, label in RATED_AREAS:

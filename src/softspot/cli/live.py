@@ -1,18 +1,25 @@
 """The terminal player: runs the engine against the clock, reads keys, shows the live screen, speaks cues.
 
 Time comes from deadlines: the loop sleeps (in ``select`` on the keyboard) until
-the current segment's deadline or a key, then ticks the engine with the clock's
+the engine's next moment (``state.wake_in``: a segment's end, a timed cue such as
+the check-in, the hold text) or a key, then ticks the engine with the clock's
 ``now``. It never counts ticks, so it does not drift, and a cue is late only by
 the scheduler's wake-up delay (measured in ``bench/cue_lateness.py``).
+
+Stop is immediate: the first ``q`` or Esc halts the engine (the clock freezes),
+silences the voice at once and says "Stopped · lift off gently", then asks why.
+Only ``c`` (Carry on) resumes; ``d``, ``o`` or ``x`` end the session as of the
+first press; another ``q`` or Esc changes nothing.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import select
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -28,16 +35,23 @@ from softspot.core.engine import Cue, Engine, Outcome, State
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
 
-# Keys: space/enter/→/PageDown = softened, move on; p pause; e longer; s other leg; q stop.
+# Keys: space/enter/→/PageDown = softened, move on; p pause; e longer; s other leg; q/Esc stop (at once);
+# after a stop: d/o/x why, c carry on.
 NEXT_KEYS = {" ", "\r", "\n", "right", "pagedown", "n"}
+STOP_KEYS = {"q", "escape"}
+CARRY_ON_KEY = "c"
 STOP_WHY = {"d": "discomfort", "o": "out_of_time", "x": "other"}
+KEY_HELP = "space/enter softened, move on · p pause · e a little longer · s other leg · q or Esc STOP"
+WHY_PROMPT = "Why did you stop?  d discomfort · o out of time · x other        c carry on"
 _ESCAPES = {"\x1b[C": "right", "\x1b[6~": "pagedown", "\x1bOC": "right"}
 
 Clock = Callable[[], float]
 
 
 class Voice(Protocol):
-    def say(self, text: str, *, chime: bool = True) -> None: ...
+    def say(self, text: str | Sequence[str], *, chime: bool = True) -> None: ...
+
+    def hush(self) -> None: ...
 
     def close(self, *, drain: bool = True, timeout: float = 15.0) -> None: ...
 
@@ -45,7 +59,10 @@ class Voice(Protocol):
 class Silent:
     """A voice that says nothing (``--no-voice`` with no chimes, and tests)."""
 
-    def say(self, text: str, *, chime: bool = True) -> None:
+    def say(self, text: str | Sequence[str], *, chime: bool = True) -> None:
+        return None
+
+    def hush(self) -> None:
         return None
 
     def close(self, *, drain: bool = True, timeout: float = 15.0) -> None:
@@ -183,64 +200,103 @@ class LiveSession:
         self.lateness = Lateness()
         self.on_cue = on_cue
         self.notice = ""
-        self.asking_why = False
+
+    @property
+    def asking_why(self) -> bool:
+        """Stop was pressed: the clock is frozen and the screen asks why (or Carry on)."""
+        return self.engine.halted
 
     # -- events --------------------------------------------------------------
 
+    def start(self, now: float) -> None:
+        """Begin the session at ``now`` (the clock's)."""
+        self._play(self.engine.start(now), now)
+
+    def tick(self, now: float) -> None:
+        """Catch up with the clock: play whatever became due."""
+        self._play(self.engine.tick(now), now)
+
     def _play(self, outcome: Outcome, now: float) -> None:
+        # Cues of one moment (a spot, its add-on, the check-in) are said as one utterance, so none is dropped.
+        said: list[Cue] = []
         for cue in outcome.cues:
             self.lateness.add(cue, now, self.speed)
-            self.voice.say(cue.say, chime=cue.chime)
+            if said and cue.at != said[0].at:
+                self._say(said)
+                said = []
+            said.append(cue)
             if self.on_cue is not None:
                 self.on_cue(cue)
             if not self.interactive:
                 self.console.print(f"[dim]{format_seconds(cue.at)}[/] {cue.show}", highlight=False)
+        if said:
+            self._say(said)
         if not outcome.accepted and outcome.reason:
-            self.notice = outcome.reason
+            self.notice = outcome.reason[0].upper() + outcome.reason[1:] + "."
+
+    def _say(self, cues: list[Cue]) -> None:
+        self.voice.say([c.say for c in cues], chime=cues[0].chime)
 
     def handle(self, key: str, now: float) -> None:
         """One key press."""
         engine = self.engine
-        if self.asking_why:
+        if engine.halted:
             if key in STOP_WHY:
-                self.asking_why = False
+                self.notice = ""
                 self._play(engine.stop(now, STOP_WHY[key]), now)
-            elif key in {"escape", "q"}:
-                self.asking_why = False
-                self.notice = "Not stopped: carry on."
+            elif key == CARRY_ON_KEY:
+                self.notice = "Carrying on."
+                self._play(engine.resume(now), now)
+            else:
+                self.notice = "Still stopped: press c to carry on, or d, o or x to say why."
             return
         self.notice = ""
         if key in NEXT_KEYS:
             self._play(engine.softened(now), now)
+            if engine.state(now).confirm_left is not None:
+                self.notice = ""  # the screen asks for the second press itself, while it counts
         elif key == "p":
             self._play(engine.resume(now) if engine.paused else engine.pause(now), now)
         elif key == "e":
             self._play(engine.extend(now), now)
         elif key == "s":
             self._play(engine.skip(now), now)
-        elif key in {"q", "escape"}:
-            self.asking_why = True
+        elif key in STOP_KEYS:
+            self.stop_now(now)
+
+    def stop_now(self, now: float) -> None:
+        """Stop at once: freeze the clock, cut the voice off, say "Stopped · lift off gently", then ask why."""
+        outcome = self.engine.halt(now)
+        if not outcome.accepted:
+            self._play(outcome, now)
+            return
+        self.voice.hush()
+        stopped = [c for c in outcome.cues if c.kind == "stopped"]
+        for cue in outcome.cues:
+            self.lateness.add(cue, now, self.speed)
+            if self.on_cue is not None:
+                self.on_cue(cue)
+        self._say(stopped)
 
     # -- the loop ------------------------------------------------------------
 
     def run(self) -> Engine:
         engine = self.engine
-        now = self.clock()
-        self._play(engine.start(now), now)
+        self.start(self.clock())
         with keyboard(self.interactive) as keys, self._display() as show:
             while not engine.finished:
                 now = self.clock()
-                self._play(engine.tick(now), now)
+                self.tick(now)
                 if engine.finished:
                     break
                 state = engine.state(now)
                 show(self.screen(state))
-                # Wake at the next deadline; with a screen, also every quarter second to move the countdown.
-                wait = 0.25 if state.paused else state.remaining / self.speed
+                # Wake when the engine next does something; with a screen, also every quarter second.
+                wait = 0.25 if state.wake_in is None else state.wake_in / self.speed
                 key = keys.read(min(wait, 0.25) if self.interactive else wait)
                 if key is not None:
                     now = self.clock()
-                    self._play(engine.tick(now), now)
+                    self.tick(now)
                     if not engine.finished:
                         self.handle(key, now)
             last = engine.cues[-1] if engine.cues else None
@@ -274,7 +330,10 @@ class LiveSession:
         now_text = Text(state.show.upper() if state.show else "", style="bold white on blue", justify="center")
         header = Panel(now_text, title=where or script.technique.title, border_style="blue", padding=(1, 2))
         clock = big(format_seconds(state.remaining))
-        if state.paused:
+        if state.halted:
+            clock = Text("STOPPED", style="bold white on red")
+            header = Panel(now_text, title=where or script.technique.title, border_style="red", padding=(1, 2))
+        elif state.paused:
             clock = Text("PAUSED", style="bold black on yellow")
         bars = Table.grid(padding=(0, 1))
         bars.add_column(justify="right", style="dim")
@@ -297,15 +356,16 @@ class LiveSession:
         parts.append(bars)
         if state.next is not None:
             parts.append(Text(f"Next: {state.next.show}", style="cyan"))
-        if self.asking_why:
+        if state.halted:
+            parts.append(Text(WHY_PROMPT, style="bold black on yellow"))
+        if state.confirm_left is not None:
+            left = max(1, math.ceil(state.confirm_left))
             parts.append(
-                Text(
-                    "Stop? Why:  d discomfort   o out of time   x other   (Esc: carry on)", style="bold black on yellow"
-                )
+                Text(f"Softened already? Press space again within {left} s to confirm.", style="bold black on yellow")
             )
         elif self.notice:
             parts.append(Text(self.notice, style="yellow"))
-        parts.append(
-            Text("space/enter softened, move on · p pause · e a little longer · s other leg · q stop", style="dim")
-        )
+        parts.append(Text(KEY_HELP, style="dim"))
+        if script.cues.pain_rule is not None:
+            parts.append(Text(f"Pain rule: {script.cues.pain_rule.show}", style="bold"))
         return Group(*parts)

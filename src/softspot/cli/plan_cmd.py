@@ -1,4 +1,8 @@
-"""``softspot screen`` and ``softspot plan``."""
+"""``softspot screen`` and ``softspot plan``.
+
+Exit codes: 0 go; 2 bad input; 3 screening said stop; 4 screening said ask a doctor or therapist first
+(``--cleared`` once they have said the technique is fine for the receiver).
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,23 @@ from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, fail
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
-from softspot.core.planner import PlanError, PlanOptions, StopError
+from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
 from softspot.core.planner import plan as make_plan
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
 from softspot.core.script import SessionScript
-from softspot.core.technique import Technique
+from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import Length, UnitError, parse_length
 
 STOPPED = 3
+ASK_FIRST = 4
+SOFTSPOT_ADDS = "softspot adds: "
+"""How the terminal marks what softspot adds to the therapist's technique."""
+
+
+def marked(technique: Technique, *parts: object) -> str:
+    """``"softspot adds: "`` when the innermost part is softspot's own addition, else nothing."""
+    return SOFTSPOT_ADDS if source_of(technique, *parts) == "softspot" else ""
 
 
 def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool | None = None) -> dict[str, bool]:
@@ -38,25 +50,52 @@ def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool 
         listed = ", ".join(f"{q.id}=yes|no" for q in missing)
         fail(f"unanswered screening questions (no terminal to ask on); add --answer for each: {listed}")
     for q in missing:
-        answers[q.id] = typer.confirm(q.ask, default=None)
+        answers[q.id] = typer.confirm(marked(technique, q) + q.ask, default=None)
     return answers
 
 
-def show_screening(result: Screening) -> None:
+def _reason(technique: Technique, q: Question, *, instead: bool = True) -> str:
+    """One screening reason, and what to do instead, each marked when it is softspot's addition."""
+    answer = q.if_yes
+    why = marked(technique, q, answer, answer.reason)
+    line = f"  • {why}{escape(answer.reason)}"
+    if instead and answer.instead:
+        what = marked(technique, q, answer, answer.instead)
+        line += f" {what if what != why else ''}{escape(answer.instead)}"
+    return line
+
+
+def show_screening(result: Screening, technique: Technique) -> None:
     if result.verdict == "stop":
         console.print("[bold red]STOP[/] — no session today:")
         for q in result.stops:
-            line = f"  • {escape(q.if_yes.reason)}"
-            if q.if_yes.instead:
-                line += f" {escape(q.if_yes.instead)}"
-            console.print(line)
+            console.print(_reason(technique, q))
+        for q in result.asks:
+            console.print(f"  • (also) {marked(technique, q)}{escape(q.if_yes.reason)}")
         for q in result.adaptations:
             console.print(f"  • (also) {escape(q.if_yes.reason)}")
-    elif result.verdict == "adapt":
+        return
+    if result.verdict == "ask_first":
+        console.print(
+            "[bold yellow]ASK FIRST[/] — no session until a doctor or therapist has said this technique is fine "
+            "for the receiver:"
+        )
+        for q in result.asks:
+            console.print(_reason(technique, q))
+        console.print("  Once they have, plan again with [bold]--cleared[/] (or answer yes when guide asks).")
+        return
+    if result.cleared:
+        console.print(
+            "[bold green]GO, cleared[/]: you confirmed a doctor or therapist said this technique is fine for the "
+            "receiver, despite:"
+        )
+        for q in result.asks:
+            console.print(_reason(technique, q, instead=False))
+    if result.verdict == "adapt":
         console.print("[bold yellow]GO, adapted[/]:")
         for q in result.adaptations:
             console.print(f"  • {escape(q.if_yes.reason)}")
-    else:
+    elif not result.cleared:
         console.print("[bold green]GO[/] — nothing in the answers rules this technique out.")
 
 
@@ -66,6 +105,8 @@ def screening_json(result: Screening) -> str:
             "verdict": result.verdict,
             "answers": result.answers,
             "reasons": result.reasons,
+            "ask_first": [q.id for q in result.asks],
+            "cleared": result.cleared_questions,
             "surface": result.surface,
             "position": result.position,
             "omitted_add_ons": sorted(result.omitted_add_ons),
@@ -73,15 +114,20 @@ def screening_json(result: Screening) -> str:
     )
 
 
-def screen(technique_ref: str, pairs: list[str], as_json: bool) -> None:
+def exit_code(result: Screening) -> int:
+    """0 go (or adapted, or cleared), 3 stop, 4 ask first."""
+    return {"stop": STOPPED, "ask_first": ASK_FIRST}.get(result.verdict, 0)
+
+
+def screen(technique_ref: str, pairs: list[str], as_json: bool, *, cleared: bool = False) -> None:
     technique = resolve(technique_ref)
-    result = run_screen(technique, gather_answers(technique, pairs))
+    result = run_screen(technique, gather_answers(technique, pairs), cleared=cleared)
     if as_json:
         print(screening_json(result))
     else:
-        show_screening(result)
-    if result.verdict == "stop":
-        raise typer.Exit(STOPPED)
+        show_screening(result, technique)
+    if exit_code(result):
+        raise typer.Exit(exit_code(result))
 
 
 def length_option(name: str, value: str | None) -> Length | None:
@@ -94,7 +140,12 @@ def length_option(name: str, value: str | None) -> Length | None:
 
 
 def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
-    """The session for these options; a screening stop prints every reason and exits 3, bad input exits 2."""
+    """The session for these options; a screening stop prints every reason and exits 3 (4 for ask first),
+    bad input exits 2."""
+    return _build(args, as_json=as_json)[1]
+
+
+def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript]:
     technique = resolve(args.technique)
     options = PlanOptions(
         thigh=length_option("--thigh", args.thigh),
@@ -106,28 +157,37 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
         add_ons=tuple(args.add_ons),
         answers=gather_answers(technique, args.answers),
         comfortable_sessions=args.sessions,
+        cleared=args.cleared,
     )
     try:
-        return make_plan(technique, options)
+        return technique, make_plan(technique, options)
     except StopError as exc:
         if as_json:
             print(screening_json(exc.screening))
         else:
-            show_screening(exc.screening)
-        raise typer.Exit(STOPPED) from None
+            show_screening(exc.screening, technique)
+        raise typer.Exit(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED) from None
     except PlanError as exc:
         fail(str(exc))
 
 
 def plan(args: PlanArgs, *, as_json: bool) -> None:
-    script = build_script(args, as_json=as_json)
+    technique, script = _build(args, as_json=as_json)
     if as_json:
         print(script.model_dump_json(indent=2))
         return
     console.print(f"[bold]{escape(script.technique.title)}[/] — plan for today")
     for line in script.explanation:
         console.print(f"  {escape(line)}")
+    show_pain_rule(technique)
     console.print()
     console.print(thigh_map(script))
     console.print()
     console.print(plan_table(script))
+
+
+def show_pain_rule(technique: Technique) -> None:
+    """The pain rule, as the voice says it at the start and before each next leg, and how to stop."""
+    rule = technique.cues.pain_rule
+    console.print(f"  [bold]Pain rule[/]: {marked(technique, technique.cues, rule)}{escape(rule.say)}")
+    console.print("  [bold]Stop[/] at once, any time (q or Esc in guide); then say why, or carry on.")

@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from datetime import date, datetime
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,14 @@ def history(as_json: bool) -> None:
     console.print(table)
 
 
+def sessions(n: int) -> str:
+    return ngettext("%(n)d session", "%(n)d sessions", n) % {"n": n}
+
+
+def weeks(n: int) -> str:
+    return ngettext("%(n)d week", "%(n)d weeks", n) % {"n": n}
+
+
 def _bar(value: float | None) -> str:
     if value is None:
         return " "
@@ -117,7 +126,8 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> N
     else:
         _show(result)
     last = result.changes[-1].started_at.astimezone().date() if result.changes else None
-    console.print(f"\n[bold]Due[/]: {escape(due(last, today or date.today(), SESSIONS_PER_WEEK))}")
+    sentence = due(last, today or date.today(), SESSIONS_PER_WEEK, after_discomfort=result.aftercare is not None)
+    console.print(f"\n[bold]Due[/]: {escape(sentence)}")
     console.print("Reminders in your calendar: `softspot remind --days mon,wed,fri --at 19:30`.")
 
 
@@ -128,6 +138,8 @@ def _show(result: Progress) -> None:
     for c in result.changes:
         drop = c.drop
         change = "—" if drop is None else f"{-drop:+.1f}"
+        if c.stop_reason == "discomfort":
+            change = "[bold red]stopped: discomfort[/]"
         table.add_row(
             f"{c.started_at.astimezone():%Y-%m-%d}",
             _mean(c.before),
@@ -144,24 +156,27 @@ def _show(result: Progress) -> None:
     top = max((w.minutes for w in result.weeks), default=0.0) or 1.0
     for w in result.weeks:
         bar = "█" * round(w.minutes / top * 30)
-        plural = "s" if w.sessions != 1 else ""
-        console.print(f"  week of {w.starts:%Y-%m-%d}  {bar:<30} {w.minutes:5.0f} min  ({w.sessions} session{plural})")
+        console.print(f"  week of {w.starts:%Y-%m-%d}  {bar:<30} {w.minutes:5.0f} min  ({sessions(w.sessions)})")
 
     reg = result.regularity
     gap = "" if reg.longest_gap_days is None else f"; longest gap {reg.longest_gap_days} days"
     console.print(
-        f"\n[bold]Regularity[/]: {reg.sessions} session{'s' if reg.sessions != 1 else ''} over {reg.weeks} "
-        f"week{'s' if reg.weeks != 1 else ''}, {reg.per_week:g} a week{gap}; "
-        f"{reg.streak_weeks} week{'s' if reg.streak_weeks != 1 else ''} in a row."
+        f"\n[bold]Regularity[/]: {sessions(reg.sessions)} over {weeks(reg.weeks)}, {reg.per_week:g} a week{gap}; "
+        f"{weeks(reg.streak_weeks)} in a row."
     )
-    style = {"better": "bold green", "worse": "bold red"}.get(result.verdict.kind, "bold")
+    style = {"better": "bold green", "worse": "bold red", "discomfort": "bold yellow"}.get(result.verdict.kind, "bold")
     console.print(f"\n[{style}]{escape(result.verdict.sentence)}[/]")
     _show_suggestion(result)
 
 
 def _show_suggestion(result: Progress) -> None:
     s = result.suggestion
-    console.print(f"\n[bold]Next time[/]: {escape(s.reason)}")
+    if result.aftercare is not None:
+        console.print(f"\n[bold yellow]{escape(result.aftercare.headline)}[/]")
+        for line in result.aftercare.advice:
+            console.print(f"  • {escape(line)}")
+    style = "bold red" if s.see_a_professional else "bold"
+    console.print(f"\n[bold]Next time[/]: [{style}]{escape(s.reason)}[/]")
     if s.unlocked_add_ons:
         console.print(f"Add-ons on offer: {', '.join(s.unlocked_add_ons)} (plan with --add-on).")
 
@@ -194,7 +209,7 @@ def export(fmt: str, out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         fail(f"--out: cannot write {out}: {exc.strerror}")
-    console.print(f"Wrote {count} session{'s' if count != 1 else ''} to {escape(str(out))}.")
+    console.print(f"Wrote {sessions(count)} to {escape(str(out))}.")
 
 
 def _iso(moment: datetime) -> str:

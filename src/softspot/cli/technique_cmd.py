@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from gettext import ngettext
 from pathlib import Path
 
 import typer
@@ -12,9 +13,17 @@ from rich.table import Table
 from softspot.cli.output import console, errors, fail
 from softspot.core.limits import fill_template
 from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
-from softspot.core.technique import CUE_FIELDS, Technique
+from softspot.core.planner import room
+from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
 from softspot.core.yaml_input import shown
+
+SOFTSPOT_ADDS = "softspot adds: "
+OUTCOMES = {
+    "stop": "no session",
+    "ask_first": "only once a doctor or therapist says it is fine (--cleared)",
+    "adapt": "adapted",
+}
 
 
 def resolve(technique: str) -> Technique:
@@ -28,7 +37,8 @@ def resolve(technique: str) -> Technique:
     except TechniqueError as exc:
         for problem in exc.problems:
             errors.print(str(problem), markup=False, emoji=False, soft_wrap=True)
-        fail(f"{exc.count} problem{'s' if exc.count != 1 else ''} in the technique")
+        count = exc.count
+        fail(ngettext("%(n)d problem in the technique", "%(n)d problems in the technique", count) % {"n": count})
     except KeyError as exc:
         fail(f"--technique: {exc.args[0]}")
 
@@ -67,6 +77,10 @@ def show(technique_id: str, as_json: bool) -> None:
         console.print_json(t.model_dump_json())
         return
     p = console.print
+
+    def adds(*parts: object) -> str:
+        return SOFTSPOT_ADDS if source_of(t, *parts) == "softspot" else ""
+
     meta = " · ".join(escape(x) for x in (f"{t.id} {t.version}", t.author, t.licence))
     p(f"[bold]{escape(t.title)}[/]  [dim]{meta}[/]")
     p(escape(t.summary))
@@ -74,19 +88,24 @@ def show(technique_id: str, as_json: bool) -> None:
     p("[bold]Good for:[/] " + "; ".join(escape(g) for g in t.guidance.good_for))
     p(f"[bold]Origin:[/] {escape(t.origin)}" + ("   [bold]Hands-free[/] for the giver" if t.hands_free else ""))
     p(f"[bold]Clothing:[/] {escape(t.guidance.attire)}")
-    p("\n[bold]Who must not do it[/]")
+    p("\n[bold]Who must not do it[/], and what changes the session (asked every time)")
     for q in t.questions:
-        outcome = "no session" if q.if_yes.action == "stop" else "adapted"
-        p(f"  • {escape(q.ask)}  [dim]({q.id}: yes → {outcome})[/] {escape(q.if_yes.reason)}")
+        a = q.if_yes
+        outcome = OUTCOMES[a.action]
+        line = f"  • {adds(q)}{escape(q.ask)}  [dim]({q.id}: yes → {outcome})[/] {escape(a.reason)}"
+        if a.instead:
+            line += f" {adds(q, a, a.instead) if not adds(q) else ''}{escape(a.instead)}"
+        p(line)
     p("\n[bold]Where[/]")
     for s in t.surfaces:
-        p(f"  • {escape(s.name)}{' (usual)' if s.default else ''}: {escape(s.description)}")
+        p(f"  • {escape(s.name)}{' (usual)' if s.default else ''}: {adds(s, s.description)}{escape(s.description)}")
     p("\n[bold]Giver's position[/]")
     for pos in t.positions:
-        p(f"  • {escape(pos.name)}{' (main)' if pos.main else ' (alternative)'}: {escape(pos.description)}")
+        kind = " (main)" if pos.main else " (alternative)"
+        p(f"  • {escape(pos.name)}{kind}: {adds(pos, pos.description)}{escape(pos.description)}")
     p("\n[bold]Set-up[/]")
     for cue in t.setup:
-        p(f"  ☐ {escape(cue.show)}")
+        p(f"  ☐ {adds(cue)}{escape(cue.show)}")
     p("\n[bold]Each leg[/]")
     words = {
         **{name: name for name in CUE_FIELDS},
@@ -111,17 +130,41 @@ def show(technique_id: str, as_json: bool) -> None:
     p(f"  {n + 3}. Never sit within {format_distance(sp.clearance, 'in')} of the {joint} joint.")
     if len(t.sides) > 1:
         p(f"  Then the same on the other {t.segment.name}.")
+    cues = t.cues
+    p("\n[bold]Safety while sitting[/]")
+    p(f"  • {adds(cues, cues.pain_rule)}{escape(cues.pain_rule.say)} [dim](said at the start and before each side)[/]")
+    p(
+        f"  • {adds(cues, cues.check_in)}{escape(cues.check_in.say)} "
+        f"[dim](said {format_duration(sp.check_in_after)} into each side)[/]"
+    )
+    p(
+        f"  • {SOFTSPOT_ADDS}\"softened\" in the first {format_duration(sp.min_hold)} of a side's first spot needs a "
+        f"second press to confirm; later spots still hold at least {format_duration(sp.min_hold)}."
+    )
+    p(f"  • {SOFTSPOT_ADDS}Stop works at once: the clock freezes, the voice stops, and only Carry on goes on.")
     d = t.dose
     p(
         f"\n[bold]How long[/]  Beginners {format_duration(d.beginner_min)} to {format_duration(d.beginner_max)} "
         f"per side, growing by {format_duration(d.grow_by)} after {d.grow_after} comfortable sessions, "
         f"up to {format_duration(d.maximum)}."
     )
+    seg = t.segment
+    shortest, typical = room(t, seg.min_length), room(t, seg.default_length)
+    p(
+        f"  {SOFTSPOT_ADDS}never more than the receiver's {seg.name} can fill: {format_duration(sp.first_hold.max)} "
+        f"on each safe spot (a {format_distance(seg.min_length)} {seg.name}: {format_duration(shortest.seconds)}; "
+        f"{format_distance(seg.default_length)}: {format_duration(typical.seconds)})."
+    )
     if t.add_ons:
         p("\n[bold]Add-ons[/] (offered after a few comfortable sessions)")
-        for a in t.add_ons:
-            p(f"  • {escape(a.name)} (after {a.unlock_after} sessions): {escape(a.description)}")
+        for add_on in t.add_ons:
+            p(
+                f"  • {escape(add_on.name)} (after {add_on.unlock_after} sessions): "
+                f"{adds(add_on, add_on.description)}{escape(add_on.description)}"
+            )
     p(f"\n[bold]Practice:[/] {escape(t.guidance.practice)}")
+    for note in t.guidance.notes:
+        p(f"  • {adds(t.guidance, note)}{escape(note)}")
     if t.demo:
         p(f"[bold]Demonstration:[/] {escape(t.demo.description)}" + (f" {t.demo.url}" if t.demo.url else ""))
 

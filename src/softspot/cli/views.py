@@ -55,9 +55,11 @@ def plan_table(script: SessionScript) -> Table:
     for seg in script.segments:
         spot = script.spot_at(seg)
         where = format_distance(spot.from_knee_cm, unit) if spot else ""
-        label = seg.cue.show
+        label = seg.label  # with any add-on said during it (the calf)
         if seg.leg and seg.kind in {"prepare", "spot", "add_on"}:
             label = f"[{seg.leg}] {label}"
         table.add_row(format_seconds(seg.starts_at), format_seconds(seg.seconds), Text(label), where)
+        for timed in seg.timed:  # the pain rule and the check-in, where the voice says them
+            table.add_row(format_seconds(seg.starts_at + timed.after), "", Text(f"  ↳ {timed.cue.show}", "bold"), "")
     table.add_row(format_seconds(script.total_seconds), "", Text("end", style="dim"), "")
     return table

@@ -20,6 +20,15 @@ The rules (docs/engine.md says why):
   (``time``) or its last safe spot is done (``last_spot``).
 * ``extend`` adds ``extend_by_seconds`` to the current spot and to the leg's
   budget, while that budget stays within ``max_leg_seconds``.
+* **Minimum hold**: a "softened" on a leg's first spot before ``min_hold_seconds``
+  is refused and opens a confirmation window of ``confirm_seconds``; a second
+  press inside it is accepted. The reference is never below ``min_hold_seconds``.
+* **Timed cues**: a segment's ``timed`` cues are said ``after`` seconds into it
+  (the pain rule); the check-in is said once per leg when the leg's time on spots
+  reaches ``check_in_after_seconds``, in whichever spot that falls.
+* **Halt** (the immediate stop): freezes the clock and says the ``stopped`` cue at
+  once; then ``stop(now, reason)`` ends the session as of the halt, or
+  ``resume(now)`` carries on. Nothing else resumes a halted session.
 
 The same engine is written in JavaScript (``softspot/web/static/softspot/engine.js``);
 the traces in ``tests/traces/`` hold both to the same behaviour.
@@ -27,10 +36,20 @@ the traces in ``tests/traces/`` hold both to the same behaviour.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from softspot.core.script import ScriptLeg, ScriptSpot, Segment, SegmentKind, SessionScript, SpokenCue
+from softspot.core.script import (
+    ScriptLeg,
+    ScriptSpot,
+    Segment,
+    SegmentKind,
+    SessionScript,
+    SpokenCue,
+    TimedCue,
+    TimedKind,
+)
 
 EPSILON = 1e-9
 MIN_SPOT_SECONDS = 1.0
@@ -42,9 +61,21 @@ _STOP_REASONS: dict[str, StopReason] = {"discomfort": "discomfort", "out_of_time
 SpotEnd = Literal["softened", "time", "skipped", "stopped"]
 LegEnd = Literal["time", "last_spot", "skipped", "stopped"]
 SegmentEnd = Literal["softened", "time", "skipped", "stopped"]
-Phase = Literal["ready", "running", "paused", "finished", "stopped"]
+Phase = Literal["ready", "running", "paused", "halted", "finished", "stopped"]
 CueKind = Literal[
-    "start", "prepare", "spot", "add_on", "switch", "finish", "extra", "paused", "resumed", "extended", "stopped"
+    "start",
+    "prepare",
+    "spot",
+    "add_on",
+    "switch",
+    "finish",
+    "extra",
+    "pain_rule",
+    "check_in",
+    "paused",
+    "resumed",
+    "extended",
+    "stopped",
 ]
 Json = dict[str, Any]
 
@@ -56,6 +87,16 @@ The one rule for every player and the rendered audio (engine.js keeps the same s
 def _num(value: float) -> float:
     """Seconds as written out: three decimals, never ``-0.0``."""
     return round(value, 3) + 0.0
+
+
+def _maybe(value: float | None) -> float | None:
+    return None if value is None else _num(value)
+
+
+def clock_face(seconds: float) -> str:
+    """``95.7`` -> ``1:35``: whole seconds (rounded down, as engine.js does), as M:SS."""
+    whole = max(0, math.floor(seconds + 1e-6))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -118,6 +159,16 @@ class State:
     expected_total: float
     paused_seconds: float
     next: NextUp | None
+    halted: bool = False
+    """Stop was pressed: the clock is frozen until ``stop(now, reason)`` or ``resume(now)`` (Carry on)."""
+    planned_spots: int | None = None
+    """The leg's planned spots (K), constant through the leg."""
+    reserve: bool = False
+    """The current spot is a reserve spot (reached because earlier ones softened early)."""
+    wake_in: float | None = None
+    """Seconds of active time until the engine next does something on its own (None: it will not)."""
+    confirm_left: float | None = None
+    """Seconds left to press "softened" again to confirm an early one (None: no confirmation pending)."""
 
     def to_dict(self) -> Json:
         return {
@@ -140,6 +191,11 @@ class State:
             "expected_total": _num(self.expected_total),
             "paused_seconds": _num(self.paused_seconds),
             "next": None if self.next is None else self.next.to_dict(),
+            "halted": self.halted,
+            "planned_spots": self.planned_spots,
+            "reserve": self.reserve,
+            "wake_in": _maybe(self.wake_in),
+            "confirm_left": _maybe(self.confirm_left),
         }
 
 
@@ -231,6 +287,7 @@ class _LegRun:
     used: float = 0.0
     extended: float = 0.0
     reference: float | None = None
+    checked_in: bool = False
 
     @property
     def budget(self) -> float:
@@ -249,6 +306,8 @@ class _Current:
     at: float
     spot: ScriptSpot | None = None
     record: SpotRecord | None = None
+    timed: tuple[TimedCue, ...] = ()
+    said: int = 0
 
     @property
     def seconds(self) -> float:
@@ -292,7 +351,12 @@ class Engine:
         self._items = _compile(script)
         self._t0: float | None = None
         self._paused_at: float | None = None
+        """Session clock when the clock froze (a pause or a halt)."""
         self._paused_total = 0.0
+        self._halted = False
+        self._halt_at: float | None = None
+        self._confirm_until: float | None = None
+        """Active time until which a second "softened" confirms an early one."""
         self._current: _Current | None = None
         self._runs: dict[str, _LegRun] = {}
         self._finished = False
@@ -333,7 +397,17 @@ class Engine:
         if refused:
             return refused
         current = self._live()
-        self._end(current, self._active(now), "softened", emitted)
+        active = self._active(now)
+        if self._too_soon(current, active):
+            window = self._confirm_until
+            if window is None or active > window + EPSILON:
+                self._confirm_until = active + self.rules.confirm_seconds
+                return self._done(
+                    emitted,
+                    f"under {self.rules.min_hold_seconds} s on the first spot: press again within "
+                    f"{self.rules.confirm_seconds} s if it really softened",
+                )
+        self._end(current, active, "softened", emitted)
         return self._done(emitted)
 
     def pause(self, now: float) -> Outcome:
@@ -342,10 +416,12 @@ class Engine:
         if refused:
             return refused
         self._paused_at = self._clock(now)
+        self._confirm_until = None
         self._say("paused", self.script.cues.paused, self._paused_at, emitted)
         return self._done(emitted)
 
     def resume(self, now: float) -> Outcome:
+        """Unpause, or "Carry on" after a halt: the only way a halted session goes on."""
         refused = self._refuse_unstarted() or self._refuse_finished()
         if refused:
             return refused
@@ -354,7 +430,31 @@ class Engine:
             self._advance(now, emitted)
             return self._done(emitted, "the session is not paused" if not self._finished else "the session is over")
         self._close_pause(now)
+        self._halted = False
+        self._halt_at = None
         self._say("resumed", self.script.cues.resumed, self._clock(now), emitted)
+        return self._done(emitted)
+
+    def halt(self, now: float) -> Outcome:
+        """The immediate stop: freeze the clock and say "Stopped · lift off gently" at once, then wait.
+
+        Then ``stop(now, reason)`` ends the session as of this moment, or ``resume(now)`` carries on.
+        """
+        refused = self._refuse_unstarted() or self._refuse_finished()
+        if refused:
+            return refused
+        if self._halted:
+            return Outcome(False, "already stopped: carry on, or say why it stopped")
+        emitted: list[Cue] = []
+        if self._paused_at is None:
+            self._advance(now, emitted)
+            if self._finished:
+                return self._done(emitted, "the session is over")
+            self._paused_at = self._clock(now)
+        self._halted = True
+        self._halt_at = self._clock(now)
+        self._confirm_until = None
+        self._say("stopped", self.script.cues.stopped, self._halt_at, emitted)
         return self._done(emitted)
 
     def extend(self, now: float) -> Outcome:
@@ -404,9 +504,12 @@ class Engine:
         return self._done(emitted)
 
     def stop(self, now: float, reason: str) -> Outcome:
+        """End the session early, for ``reason``; after a halt it ends as of the halt, saying nothing more."""
         stop_reason = _STOP_REASONS.get(reason)
         if stop_reason is None:
             return Outcome(False, f"unknown stop reason {reason!r} (choose {', '.join(STOP_REASONS)})")
+        if self._halted and not self._finished:
+            return self._stop_halted(stop_reason)
         emitted: list[Cue] = []
         if self._paused_at is not None and not self._finished:
             self._close_pause(now)
@@ -424,6 +527,23 @@ class Engine:
         self._say("stopped", self.script.cues.stopped, self._ended_at, emitted)
         return self._done(emitted)
 
+    def _stop_halted(self, reason: StopReason) -> Outcome:
+        assert self._paused_at is not None and self._halt_at is not None
+        current = self._live()
+        active = self._paused_at - self._paused_total
+        if self._halt_at > self._paused_at + EPSILON:  # paused first, then halted: that pause counts
+            self.pauses.append(PauseRecord(self._paused_at, self._halt_at - self._paused_at))
+            self._paused_total += self._halt_at - self._paused_at
+        self._close(current, active, "stopped")
+        self._end_leg(current.leg, "stopped")
+        self._current = None
+        self._finished = True
+        self._stop_reason = reason
+        self._ended_at = self._halt_at
+        self._paused_at = None
+        self._halted = False
+        return self._done([])
+
     # -- outputs -------------------------------------------------------------
 
     @property
@@ -431,12 +551,16 @@ class Engine:
         return self._t0 is not None
 
     @property
+    def halted(self) -> bool:
+        return self._halted
+
+    @property
     def finished(self) -> bool:
         return self._finished
 
     @property
     def paused(self) -> bool:
-        return self._paused_at is not None
+        return self._paused_at is not None and not self._halted
 
     def state(self, now: float) -> State:
         """A snapshot at ``now``; it does not advance the engine (call ``tick`` for that)."""
@@ -446,6 +570,8 @@ class Engine:
             phase = "ready"
         elif self._finished:
             phase = "stopped" if self._stop_reason else "finished"
+        elif self._halted:
+            phase = "halted"
         else:
             phase = "paused" if self._paused_at is not None else "running"
         if self._t0 is None:
@@ -486,8 +612,10 @@ class Engine:
         run = self._runs.get(current.leg) if current.leg else None
         leg_seconds, leg_budget, spot_count = 0.0, 0.0, None
         rest, rest_count = 0.0, 0
+        planned_spots: int | None = None
         if current.leg is not None:
             leg = run.leg if run else next(leg for leg in self.script.legs if leg.leg == current.leg)
+            planned_spots = len(leg.spots)
             leg_budget = run.budget if run else float(leg.budget_seconds)
             if run is not None:
                 leg_seconds = run.used
@@ -504,13 +632,33 @@ class Engine:
             following: NextUp | None = NextUp("spot", current.leg, upcoming.index, upcoming.cue.show)
         else:
             following = self._describe(current.item + 1)
+        show, say = current.cue.show, current.cue.say
+        hold = self.script.cues.hold
+        moved = current.start + self.rules.move_seconds
+        if self._halted:
+            show, say = self.script.cues.stopped.show, self.script.cues.stopped.say
+        elif current.kind == "spot" and hold is not None and active + EPSILON >= moved:
+            show = hold.show.replace("{time}", clock_face(current.seconds))
+        wake_in: float | None = None
+        confirm_left: float | None = None
+        if phase == "running":
+            wakes = [current.deadline - active]
+            due = self._next_timed(current)
+            if due is not None:
+                wakes.append(due[0] - active)
+            if current.kind == "spot" and hold is not None and active + EPSILON < moved:
+                wakes.append(moved - active)
+            if self._confirm_until is not None and active <= self._confirm_until + EPSILON:
+                confirm_left = max(0.0, self._confirm_until - active)
+                wakes.append(confirm_left)
+            wake_in = max(0.0, min(wakes))
         return State(
             phase=phase,
-            paused=self._paused_at is not None,
+            paused=self._paused_at is not None and not self._halted,
             finished=False,
             kind=current.kind,
-            show=current.cue.show,
-            say=current.cue.say,
+            show=show,
+            say=say,
             step=current.step,
             leg=current.leg,
             spot=current.spot.index if current.spot else None,
@@ -524,6 +672,11 @@ class Engine:
             expected_total=elapsed + remaining + rest + self._future(current.item),
             paused_seconds=paused_seconds,
             next=following,
+            halted=self._halted,
+            planned_spots=planned_spots,
+            reserve=current.spot is not None and planned_spots is not None and current.spot.index > planned_spots,
+            wake_in=wake_in,
+            confirm_left=confirm_left,
         )
 
     def record(self) -> Json:
@@ -566,6 +719,8 @@ class Engine:
         refused = self._refuse_unstarted() or self._refuse_finished()
         if refused:
             return refused
+        if self._halted:
+            return Outcome(False, "the session is stopped: carry on, or say why it stopped")
         if self._paused_at is not None:
             return Outcome(False, "the session is paused")
         self._advance(now, emitted)
@@ -586,9 +741,52 @@ class Engine:
         self.cues.append(made)
 
     def _advance(self, now: float, emitted: list[Cue]) -> None:
+        """Catch up with ``now``: say every timed cue and end every segment whose moment has passed, in order."""
         active = self._active(now)
-        while self._current is not None and active + EPSILON >= self._current.deadline:
-            self._end(self._current, self._current.deadline, "time", emitted)
+        while self._current is not None:
+            current = self._current
+            due = self._next_timed(current)
+            if due is not None and active + EPSILON >= due[0]:
+                self._say_timed(current, due, emitted)
+            elif active + EPSILON >= current.deadline:
+                self._end(current, current.deadline, "time", emitted)
+            else:
+                break
+
+    def _next_timed(self, current: _Current) -> tuple[float, TimedKind, SpokenCue] | None:
+        """The next timed cue inside the current segment (active time, kind, cue), if it comes before its end."""
+        if current.kind == "spot":
+            after, cue = self.rules.check_in_after_seconds, self.script.cues.check_in
+            run = self._runs[current.leg] if current.leg is not None else None
+            if after is None or cue is None or run is None or run.checked_in:
+                return None
+            due: tuple[float, TimedKind, SpokenCue] = (current.start + max(0.0, after - run.used), "check_in", cue)
+        elif current.said < len(current.timed):
+            timed = current.timed[current.said]
+            due = (current.start + timed.after, timed.kind, timed.cue)
+        else:
+            return None
+        return due if due[0] < current.deadline - EPSILON else None
+
+    def _say_timed(self, current: _Current, due: tuple[float, TimedKind, SpokenCue], emitted: list[Cue]) -> None:
+        at, kind, cue = due
+        if kind == "check_in" and current.leg is not None:
+            self._runs[current.leg].checked_in = True
+        else:
+            current.said += 1
+        self._say(kind, cue, at + self._paused_total, emitted)
+
+    def _say_due(self, current: _Current, at: float, emitted: list[Cue]) -> None:
+        """Say the timed cues due when a segment begins (``after`` 0), right after its own cues."""
+        while (due := self._next_timed(current)) is not None and due[0] <= at + EPSILON:
+            self._say_timed(current, due, emitted)
+
+    def _too_soon(self, current: _Current, active: float) -> bool:
+        """A "softened" on a leg's first spot before the minimum hold: it needs a second press."""
+        if current.kind != "spot" or current.leg is None or current.record is None:
+            return False
+        run = self._runs[current.leg]
+        return run.reference is None and active - current.start < self.rules.min_hold_seconds - EPSILON
 
     def _enter(self, index: int, at: float, emitted: list[Cue]) -> None:
         """Begin plan item ``index`` at active time ``at``."""
@@ -609,7 +807,7 @@ class Engine:
         segment = item.segment
         if segment.leg is not None and segment.kind in ("prepare", "add_on"):
             self._run(next(leg for leg in self.script.legs if leg.leg == segment.leg))
-        self._current = _Current(
+        current = _Current(
             index,
             segment.kind,
             segment.cue,
@@ -618,10 +816,13 @@ class Engine:
             at,
             at + segment.seconds,
             at + self._paused_total,
+            timed=tuple(sorted(segment.timed, key=lambda t: t.after)),
         )
+        self._current = current
         self._say(segment.kind, segment.cue, at + self._paused_total, emitted)
         for extra in segment.extra:
             self._say("extra", extra, at + self._paused_total, emitted)
+        self._say_due(current, at, emitted)
 
     def _run(self, leg: ScriptLeg) -> _LegRun:
         run = self._runs.get(leg.leg)
@@ -644,14 +845,17 @@ class Engine:
         record = SpotRecord(run.leg.leg, spot.index, spot.from_knee_cm, hold)
         self.spots.append(record)
         clock = at + self._paused_total
-        self._current = _Current(index, "spot", spot.cue, run.leg.leg, None, at, at + hold, clock, spot, record)
+        current = _Current(index, "spot", spot.cue, run.leg.leg, None, at, at + hold, clock, spot, record)
+        self._current = current
         self._say("spot", spot.cue, clock, emitted)
         for cue in extra:
             self._say("extra", cue, clock, emitted)
+        self._say_due(current, at, emitted)
 
     def _close(self, current: _Current, at: float, ended_by: SegmentEnd) -> None:
         """Write down how the current segment ended, at active time ``at``."""
         held = at - current.start
+        self._confirm_until = None
         self.timeline.append(
             Played(
                 current.kind,
@@ -670,7 +874,8 @@ class Engine:
             run.used += held
             run.record.seconds = run.used
             if run.reference is None:
-                run.reference = min(held, current.record.planned_seconds)
+                # Later spots last as long as the first took, never less than the minimum hold.
+                run.reference = max(min(held, current.record.planned_seconds), float(self.rules.min_hold_seconds))
 
     def _end_leg(self, leg: str | None, ended_by: LegEnd) -> None:
         run = self._runs.get(leg) if leg else None

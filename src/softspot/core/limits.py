@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from softspot.core.units import format_distance, format_duration
 
 if TYPE_CHECKING:
-    from softspot.core.technique import Cue, Technique
+    from softspot.core.technique import Cue, Shown, Technique
 
 Loc = tuple[str | int, ...]
 
@@ -75,6 +75,8 @@ FIRST_ABOVE_CENTRE = Limit(0, 20, "distance", "the first spot's distance above t
 STEP = Limit(1, 15, "distance", "the step between spots")
 CLEARANCE = Limit(2.54, 20, "distance", "the clearance from the joint")
 SEAT = Limit(5, 30, "distance", "the seat's length")
+MIN_HOLD = Limit(5, 5 * 60, "time", "the minimum hold")
+CHECK_IN_AFTER = Limit(5, 5 * 60, "time", "the check-in's time")
 
 NO_CONTRAINDICATION = (
     "no question stops the session; a technique needs at least one contraindication question "
@@ -86,7 +88,7 @@ MAX_NAME_CHARS = 40
 MAX_ITEMS = 20
 """The most surfaces, positions, preparation steps, add-ons or set-up cues a technique has."""
 
-CONTRAINDICATION_ACTIONS = frozenset({"stop", "ask_first"})  # TODO(merge): ask_first comes with w1-safety
+CONTRAINDICATION_ACTIONS: frozenset[str] = frozenset({"stop", "ask_first"})
 """Answers that mark a question as a contraindication: the session is not planned as it stands."""
 
 # Contraindications softspot knows: a question that asks about one of them is a contraindication
@@ -162,6 +164,8 @@ def _limits_broken(t: Technique) -> Iterator[tuple[Loc, str]]:
     sp, dose, seg = t.spots, t.dose, t.segment
     values: list[tuple[Loc, object, Limit]] = [
         (("spots", "first_hold", "max"), sp.first_hold.max, HOLD),
+        (("spots", "min_hold"), sp.min_hold, MIN_HOLD),
+        (("spots", "check_in_after"), sp.check_in_after, CHECK_IN_AFTER),
         (("spots", "first_above_centre"), sp.first_above_centre, FIRST_ABOVE_CENTRE),
         (("spots", "step"), sp.step, STEP),
         (("spots", "clearance"), sp.clearance, CLEARANCE),
@@ -210,16 +214,18 @@ def _limits_broken(t: Technique) -> Iterator[tuple[Loc, str]]:
     from softspot.core.technique import CUE_FIELDS, MAX_SAID_CHARS  # (technique.py imports this module)
 
     for loc, cue in _cues(t):
-        for text in (cue.show, cue.say):
+        for text in (cue.show, getattr(cue, "say", "")):
             problem = template_problem(text, CUE_FIELDS) if len(text) <= MAX_SAID_CHARS else "the cue is too long"
             if problem:
                 yield loc, f"{_dotted(loc)}: {problem}"
                 break
 
 
-def _cues(t: Technique) -> Iterator[tuple[Loc, Cue]]:
+def _cues(t: Technique) -> Iterator[tuple[Loc, Cue | Shown]]:
     for name in type(t.cues).model_fields:
-        yield ("cues", name), getattr(t.cues, name)
+        cue = getattr(t.cues, name)
+        if cue is not None and not isinstance(cue, str):  # optional cues may be absent; 'source' is a word
+            yield ("cues", name), cue
     for i, cue in enumerate(t.setup[:MAX_ITEMS]):
         yield ("setup", i), cue
     for i, step in enumerate(t.preparation[:MAX_ITEMS]):
@@ -241,6 +247,13 @@ def _rules_between_values(t: Technique) -> Iterator[tuple[Loc, str]]:
                 f"spots.step: {_cm(sp.step)} is longer than the seat ({_cm(sp.seat_length)}); "
                 f"a step must be no larger than the seat"
             ),
+        )
+    if sp.min_hold > sp.first_hold.max:
+        yield (("spots", "min_hold"), f"spots.min_hold: longer than spots.first_hold.max ({sp.first_hold.max:g} s)")
+    if sp.check_in_after >= sp.first_hold.max:
+        yield (
+            ("spots", "check_in_after"),
+            f"spots.check_in_after: must come before spots.first_hold.max ({sp.first_hold.max:g} s)",
         )
     half_short = seg.min_length / 2
     if sp.first_above_centre + sp.seat_length / 2 > half_short:

@@ -12,6 +12,12 @@ Choices made where the source is vague (documented in docs/technique-format.md):
 * A spot is safe when the near edge of the giver's seat (``seat_length``, centred
   on the spot) keeps ``clearance`` from the joint.
 * Both legs get the same spots and the same time.
+* A dose never asks for more than the thigh can fill: at most (safe spots x the
+  first hold) per leg. An asked-for dose above that is refused, naming the
+  option; the technique's start dose is capped to it.
+* The pain rule is said in the opening segment and in each switch segment (before
+  the next leg); the check-in inside the spot where the leg's spot time reaches
+  ``spots.check_in_after`` (the first spot, unless it is shorter).
 
 Defence in depth: a technique that breaks a safety limit (``limits.safety_problems``)
 is refused before anything is planned, however it was built, and a finished plan is
@@ -26,6 +32,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from gettext import ngettext
 from typing import Literal
 
 from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
@@ -43,6 +50,7 @@ from softspot.core.script import (
     SessionScript,
     SpokenCue,
     TechniqueRef,
+    TimedCue,
 )
 from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distance, format_duration
@@ -51,6 +59,10 @@ MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
 MAX_SPOTS = 100
 """The most spots a side can have (a valid technique gives at most about 50)."""
+CONFIRM_SECONDS = 5
+"""How long the second "softened" press that confirms an early one may take (``rules.confirm_seconds``)."""
+MOVE_SECONDS = 5
+"""Seconds into a spot after which the move is taken as done and the hold text shows (``rules.move_seconds``)."""
 _EPSILON = 1e-6
 
 
@@ -70,11 +82,15 @@ class UnsafeTechniqueError(PlanError):
 
 
 class StopError(Exception):
-    """Screening said stop: no plan is made."""
+    """Screening said stop (or ask first, see :class:`AskFirstError`): no plan is made."""
 
     def __init__(self, screening: Screening) -> None:
         self.screening = screening
         super().__init__("; ".join(screening.reasons))
+
+
+class AskFirstError(StopError):
+    """Screening said ask first and no go-ahead from a doctor or therapist was confirmed (``cleared``)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,8 @@ class PlanOptions:
     answers: dict[str, bool] = field(default_factory=dict)
     comfortable_sessions: int = 0
     unit: DistanceUnit | None = None
+    cleared: bool = False
+    """The user confirmed a doctor or therapist said this technique is fine for the receiver (``--cleared``)."""
 
 
 def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Literal["measured", "height", "default"]]:
@@ -122,14 +140,56 @@ def offered_add_ons(technique: Technique, screening: Screening, comfortable_sess
     ]
 
 
-def dose_seconds(technique: Technique, minutes_per_leg: float | None) -> int:
-    """Seconds per side: the technique's start dose, or the minutes asked for if within its range."""
+@dataclass(frozen=True)
+class Room:
+    """What one receiver's segment can hold: its safe spots, and the most time they fill at the technique's holds."""
+
+    spots: int
+    seconds: int
+
+    def sentence(self, segment: str) -> str:
+        """``your thigh has room for 2 spots: 4 min per leg is the most this technique gives``."""
+        return ngettext(
+            "your %(segment)s has room for %(n)d spot: %(most)s per leg is the most this technique gives",
+            "your %(segment)s has room for %(n)d spots: %(most)s per leg is the most this technique gives",
+            self.spots,
+        ) % {"segment": segment, "n": self.spots, "most": format_duration(self.seconds)}
+
+
+def room(technique: Technique, length_cm: float) -> Room:
+    """The safe spots on a segment of ``length_cm`` and the most time per side they can fill.
+
+    Every spot holds at most the first hold (later spots never hold longer than the first), so a leg can
+    never use more than ``spots x first_hold.max``; a longer dose would only end each leg early.
+    """
+    count = len(safe_spots(technique, length_cm))
+    return Room(count, count * round(technique.spots.first_hold.max))
+
+
+def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room | None = None) -> int:
+    """Seconds per side: the technique's start dose, or the minutes asked for if within its range.
+
+    With ``fits`` (the receiver's :func:`room`), the start dose is capped to what the segment can fill and a
+    dose above that is refused, naming the option.
+    """
     dose = technique.dose
-    per_leg = dose.start if minutes_per_leg is None else minutes_per_leg * 60
-    if not dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON:
+    limit = dose.maximum if fits is None else min(dose.maximum, fits.seconds)
+    floor = dose.beginner_min if fits is None else min(dose.beginner_min, fits.seconds)
+    if minutes_per_leg is None:
+        return round(min(dose.start, limit))
+    per_leg = minutes_per_leg * 60
+    in_range = dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON
+    in_room = fits is not None and floor - _EPSILON <= per_leg <= limit + _EPSILON
+    if not math.isfinite(per_leg) or not (in_range or in_room):
         raise PlanError(
             "--minutes-per-leg",
-            f"{per_leg / 60:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg",
+            f"{minutes_per_leg:.4g} is outside {floor / 60:.4g} to {dose.maximum / 60:.4g} minutes per leg",
+        )
+    if fits is not None and per_leg > fits.seconds + _EPSILON:
+        raise PlanError(
+            "--minutes-per-leg",
+            f"{minutes_per_leg:g} min is too long for this receiver ({fits.sentence(technique.segment.name)}); "
+            f"choose {fits.seconds / 60:g} or less",
         )
     return round(per_leg)
 
@@ -139,10 +199,10 @@ def safe_spots(technique: Technique, length_cm: float) -> list[float]:
     spots = technique.spots
     first = length_cm / 2 + spots.first_above_centre
     nearest = spots.clearance + spots.seat_length / 2
-    room = (first - nearest) / spots.step if spots.step > 0 else math.inf
-    if not math.isfinite(room) or room < -_EPSILON:
+    steps = (first - nearest) / spots.step if spots.step > 0 else math.inf
+    if not math.isfinite(steps) or steps < -_EPSILON:
         return []
-    count = min(math.floor(min(room, MAX_SPOTS) + _EPSILON) + 1, MAX_SPOTS)
+    count = min(math.floor(min(steps, MAX_SPOTS) + _EPSILON) + 1, MAX_SPOTS)
     return [round(first - k * spots.step, 3) for k in range(count)]
 
 
@@ -170,14 +230,12 @@ class _Words:
             return f"{inches:.1f} inches"
         return f"{round(cm)} centimetres" if abs(cm - round(cm)) < 0.05 else f"{cm:.1f} centimetres"
 
-    def fill(self, cue: Cue, **fields: object) -> SpokenCue:
+    def values(self, **fields: object) -> dict[str, object]:
         seg = self.technique.segment
-        values: dict[str, object] = {
-            "joint": seg.joint,
-            "segment": seg.name,
-            "step": self.distance(self.technique.spots.step),
-            **fields,
-        }
+        return {"joint": seg.joint, "segment": seg.name, "step": self.distance(self.technique.spots.step), **fields}
+
+    def fill(self, cue: Cue, **fields: object) -> SpokenCue:
+        values = self.values(**fields)
         return SpokenCue(show=_format(cue.show, values), say=_format(cue.say, values))
 
 
@@ -188,32 +246,36 @@ def _format(template: str, values: dict[str, object]) -> str:
 def _spoken_time(seconds: float) -> str:
     """``90`` -> ``1 minute 30 seconds``: a duration as the voice says it."""
 
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
     minutes, secs = divmod(round(seconds), 60)
-    parts = [unit(minutes, "minute")] if minutes else []
+    parts = [ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}] if minutes else []
     if secs or not minutes:
-        parts.append(unit(secs, "second"))
+        parts.append(ngettext("%(n)d second", "%(n)d seconds", secs) % {"n": secs})
     return " ".join(parts)
 
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
-    """Compile a session script, or raise :class:`StopError` / :class:`PlanError`."""
+    """Compile a session script, or raise :class:`StopError` (:class:`AskFirstError`) / :class:`PlanError`."""
     unsafe = safety_problems(technique)
     if unsafe:
         more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
         raise UnsafeTechniqueError(f"it breaks a safety limit, so no plan is made: {unsafe[0][1]}{more}")
-    screening = screen(technique, options.answers)
+    screening = screen(technique, options.answers, cleared=options.cleared)
     if screening.verdict == "stop":
         raise StopError(screening)
+    if screening.verdict == "ask_first":
+        raise AskFirstError(screening)
 
     length_cm, source = thigh_length(technique, options)
     unit: DistanceUnit = options.unit or (options.thigh or options.height or Length(0, "cm")).unit
     words = _Words(technique, unit)
 
     dose = technique.dose
-    budget = dose_seconds(technique, options.minutes_per_leg)
+    positions = safe_spots(technique, length_cm)
+    if not positions:
+        raise PlanError("--thigh", "no spot on this thigh keeps the seat clear of the knee")
+    fits = room(technique, length_cm)
+    budget = dose_seconds(technique, options.minutes_per_leg, fits)
+    capped = options.minutes_per_leg is None and budget < round(dose.start)
 
     sides = [s.id for s in technique.sides]
     if options.start_leg is not None:
@@ -245,9 +307,6 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             add_on_ids.append(add_on_id)
     add_ons = [technique.add_on(a) for a in add_on_ids]
 
-    positions = safe_spots(technique, length_cm)
-    if not positions:
-        raise PlanError("--thigh", "no spot on this thigh keeps the seat clear of the knee")
     first_hold = round(min(technique.spots.first_hold.max, budget))
     half_seat = technique.spots.seat_length / 2
 
@@ -300,9 +359,15 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         segments.append(Segment(kind=kind, seconds=whole, starts_at=clock, cue=cue, **more))
         clock += whole
 
-    add("start", technique.start_time, words.fill(technique.cues.session_start))
+    cues = technique.cues
+    pain_rule = words.fill(cues.pain_rule)
+    check_in = words.fill(cues.check_in)
+    check_in_after = round(technique.spots.check_in_after)
+    said_first = [TimedCue(kind="pain_rule", after=0, cue=pain_rule)]
+    add("start", technique.start_time, words.fill(cues.session_start), timed=said_first)
     position = technique.position(position_id)
     during = [words.fill(a.cue) for a in add_ons if a.placement == "during_spots"]
+    after_side = [a for a in add_ons if a.placement == "after_side" and a.time is not None]
     legs: list[ScriptLeg] = []
     for n, side_id in enumerate(sides):
         side = technique.side(side_id)
@@ -310,11 +375,16 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             cue = position.steps.get(step.id, step.cue)
             add("prepare", step.time, words.fill(cue, side=side.name), leg=side_id, step=step.id)
         planned, reserve = leg_spots(side.name)
+        on_leg = 0
         for spot in planned:
-            add("spot", spot.hold_seconds, spot.cue, leg=side_id, spot=spot.index, extra=during)
-        for a in add_ons:
-            if a.placement == "after_side" and a.time is not None:
-                add("add_on", a.time, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
+            # The check-in falls in the spot where the leg's time on spots reaches check_in_after.
+            timed = []
+            if on_leg <= check_in_after < on_leg + spot.hold_seconds:
+                timed = [TimedCue(kind="check_in", after=check_in_after - on_leg, cue=check_in)]
+            add("spot", spot.hold_seconds, spot.cue, leg=side_id, spot=spot.index, extra=during, timed=timed)
+            on_leg += spot.hold_seconds
+        for a in after_side:
+            add("add_on", a.time or 0, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
         legs.append(
             ScriptLeg(
                 leg=side_id,
@@ -327,22 +397,26 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         )
         if n + 1 < len(sides):
             nxt = technique.side(sides[n + 1])
+            switch = (cues.switch_side_after_add_on if after_side else None) or cues.switch_side
             add(
                 "switch",
                 technique.switch_time,
-                words.fill(technique.cues.switch_side, side=nxt.name, other_side=side.name),
+                words.fill(switch, side=nxt.name, other_side=side.name),
                 leg=nxt.id,
+                timed=said_first,
             )
-    finish = words.fill(technique.cues.session_done)
+    finish = words.fill((cues.session_done_after_add_on if after_side else None) or cues.session_done)
     add("finish", technique.finish_time, finish)
 
-    cues = technique.cues
+    hold_values = words.values(time="{time}")
     script_dose = Dose(
         seconds_per_leg=budget,
         beginner_min_seconds=int(dose.beginner_min),
         beginner_max_seconds=int(dose.beginner_max),
         maximum_seconds=int(dose.maximum),
         within_beginner_range=dose.beginner_min - _EPSILON <= budget <= dose.beginner_max + _EPSILON,
+        thigh_spots=fits.spots,
+        thigh_limit_seconds=fits.seconds,
     )
     rules = Rules(
         first_hold_max_seconds=first_hold,
@@ -352,6 +426,10 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         step_cm=round(technique.spots.step, 2),
         clearance_cm=round(technique.spots.clearance, 2),
         seat_length_cm=round(technique.spots.seat_length, 2),
+        min_hold_seconds=round(technique.spots.min_hold),
+        confirm_seconds=CONFIRM_SECONDS,
+        check_in_after_seconds=check_in_after,
+        move_seconds=MOVE_SECONDS,
     )
     script = SessionScript(
         technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
@@ -365,6 +443,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             verdict="adapt" if screening.verdict == "adapt" else "go",
             answers=dict(screening.answers),
             reasons=screening.reasons,
+            cleared=screening.cleared_questions,
         ),
         surface=Choice(id=surface_id, name=technique.surface(surface_id).name),
         position=Choice(id=position_id, name=position.name),
@@ -381,13 +460,23 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             extended=words.fill(cues.extended),
             stopped=words.fill(cues.stopped),
             finish=finish,
+            pain_rule=pain_rule,
+            check_in=check_in,
+            hold=SpokenCue(show=_format(cues.hold.show, hold_values), say=""),
         ),
         explanation=[],
     )
     broken = rules_broken(technique, script, length_cm)
     if broken:
         raise UnsafeTechniqueError(f"the plan would break a safety rule, so it is not made: {broken}")
-    return script.model_copy(update={"explanation": explain(technique, script)})
+    lines = explain(technique, script)
+    if capped:
+        lines.insert(
+            1,
+            f"{format_duration(budget)} per leg, not the technique's usual first "
+            f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
+        )
+    return script.model_copy(update={"explanation": lines})
 
 
 def rules_broken(technique: Technique, script: SessionScript, length_cm: float) -> str | None:
@@ -434,7 +523,7 @@ def rules_broken(technique: Technique, script: SessionScript, length_cm: float) 
 
 
 def explain(technique: Technique, script: SessionScript) -> list[str]:
-    """Plain sentences: how many spots, where, how long, how far toward the joint."""
+    """Plain sentences: how many spots, where, how long, how far toward the joint, the add-ons and the safety rules."""
     unit = script.person.unit
     seg, joint = technique.segment, script.joint
 
@@ -455,19 +544,44 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     first, reach, last = planned[0], planned[-1], every[-1]
     rules = script.rules
     lines = [source]
-    if script.screening.reasons:
-        lines.append("Adapted after screening: " + " ".join(script.screening.reasons))
-    if len(planned) == 1:
-        lines.append(f"1 spot per leg, {d(first.from_knee_cm)} above the {joint} (middle of the giver's seat).")
-    else:
+    screening = script.screening
+    adapted = [r for r in screening.reasons if not any(_is_ask_reason(technique, q, r) for q in screening.cleared)]
+    if adapted:
+        lines.append("Adapted after screening: " + " ".join(adapted))
+    if screening.cleared:
+        asked = ", ".join(q.replace("_", " ") for q in screening.cleared)
         lines.append(
-            f"{len(planned)} spots per leg, {d(rules.step_cm)} apart, "
-            f"from {d(first.from_knee_cm)} to {d(reach.from_knee_cm)} above the {joint} "
-            f"(middle of the giver's seat)."
+            f"You confirmed that a doctor or therapist has said this technique is fine for the receiver ({asked})."
         )
+    values = {
+        "n": len(planned),
+        "step": d(rules.step_cm),
+        "first": d(first.from_knee_cm),
+        "last": d(reach.from_knee_cm),
+        "joint": joint,
+    }
     lines.append(
-        f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens. "
-        f"Later spots: until it softens, never longer than the first spot took."
+        ngettext(
+            "%(n)d spot per leg, %(first)s above the %(joint)s (middle of the giver's seat).",
+            "%(n)d spots per leg, %(step)s apart, from %(first)s to %(last)s above the %(joint)s "
+            "(middle of the giver's seat).",
+            len(planned),
+        )
+        % values
+    )
+    lines.append(
+        f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens"
+        + (
+            f" (softened in under {format_duration(rules.min_hold_seconds)} needs a second press to confirm)."
+            if rules.min_hold_seconds
+            else "."
+        )
+        + " Later spots: until it softens, at most as long as the first spot took"
+        + (
+            f" but never under {format_duration(rules.min_hold_seconds)} (while the leg has time left)."
+            if rules.min_hold_seconds
+            else "."
+        )
     )
     dose_words = f"{format_duration(script.dose.seconds_per_leg)} per leg"
     if not script.dose.within_beginner_range:
@@ -475,26 +589,75 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
             f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
             f"{format_duration(script.dose.beginner_max_seconds)})"
         )
+    reached = {
+        "dose": dose_words,
+        "reach": d(reach.from_knee_cm),
+        "joint": joint,
+        "m": len(reserve),
+        "last": d(last.from_knee_cm),
+    }
     if reserve:
         lines.append(
-            f"With {dose_words}, the spots reach {d(reach.from_knee_cm)} from the {joint}. "
-            f"If spots soften early, up to {len(reserve)} more follow, as close as {d(last.from_knee_cm)}."
-        )
-    elif leg.seconds < leg.budget_seconds:
-        lines.append(
-            f"All {len(planned)} safe spots fit in {format_duration(leg.seconds)}, so each leg ends "
-            f"before its {dose_words}."
+            ngettext(
+                "With %(dose)s, the spot is %(reach)s from the %(joint)s.",
+                "With %(dose)s, the spots reach %(reach)s from the %(joint)s.",
+                len(planned),
+            )
+            % reached
+            + " "
+            + ngettext(
+                "Spots that soften early leave time for %(m)d more spot, %(last)s from the %(joint)s.",
+                "Spots that soften early leave time for up to %(m)d more, as close as %(last)s.",
+                len(reserve),
+            )
+            % reached
         )
     else:
         lines.append(
-            f"With {dose_words}, the spots reach the last safe spot, {d(reach.from_knee_cm)} from the {joint}."
+            ngettext(
+                "With %(dose)s, the only spot is the last safe one, %(reach)s from the %(joint)s.",
+                "With %(dose)s, the spots reach the last safe spot, %(reach)s from the %(joint)s.",
+                len(planned),
+            )
+            % reached
         )
+    if script.dose.thigh_spots is not None and script.dose.thigh_limit_seconds is not None:
+        fits = Room(script.dose.thigh_spots, script.dose.thigh_limit_seconds)
+        sentence = fits.sentence(seg.name)
+        lines.append(sentence[0].upper() + sentence[1:] + ".")
     lines.append(
         f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
         f"{d(last.seat_edge_from_knee_cm)} from it."
     )
+    add_on_parts = []
+    for choice in script.add_ons:
+        add_on = technique.add_on(choice.id)
+        when = (
+            "during every spot"
+            if add_on.placement == "during_spots"
+            else f"{format_duration(add_on.time or 0)} after each leg"
+        )
+        add_on_parts.append(f"{add_on.name.lower()} ({when})")
+    if add_on_parts:
+        lines.append(
+            ngettext("Add-on: %(list)s.", "Add-ons: %(list)s.", len(add_on_parts)) % {"list": "; ".join(add_on_parts)}
+        )
+    if script.cues.pain_rule is not None:
+        before = "at the start" + (" and before the second leg" if len(script.legs) > 1 else "")
+        check = ""
+        if rules.check_in_after_seconds is not None:
+            check = (
+                f"; {format_duration(rules.check_in_after_seconds)} into each leg they are asked "
+                "whether the pressure is all right"
+            )
+        lines.append(f"Safety: {before} the receiver is told to say at once if anything hurts{check}.")
     lines.append(
         f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
         f"on the {script.surface.name.lower()}, {script.position.name.lower()}."
     )
     return lines
+
+
+def _is_ask_reason(technique: Technique, question_id: str, reason: str) -> bool:
+    q = next((q for q in technique.questions if q.id == question_id), None)
+    return q is not None and str(q.if_yes.reason) == reason

@@ -11,10 +11,15 @@ records). The rules, also in ``docs/data.md``:
   :data:`MIN_SESSIONS` rated sessions is "not enough data yet".
 * **Progression**: next time's minutes per leg start from the last session's.
   After ``dose.grow_after`` comfortable sessions in a row at that dose (or
-  more), add ``dose.grow_by``, never above ``dose.maximum``. After a session
-  stopped for discomfort, step back by ``dose.grow_by``, never below
-  ``dose.beginner_min``. Each add-on is offered once the count of comfortable
-  sessions (all time) reaches its ``unlock_after``.
+  more), add ``dose.grow_by``, never above ``dose.maximum`` and never above what
+  the receiver's thigh can fill (:func:`softspot.core.planner.room`). After a
+  session stopped for discomfort, step back by ``dose.grow_by``, never below
+  ``dose.beginner_min``; after two in a row, also say to check with a
+  professional. Each add-on is offered once the count of comfortable sessions
+  (all time) reaches its ``unlock_after``.
+* **After a discomfort stop** the verdict says so instead of judging the
+  figures (never a positive verdict), and :attr:`Progress.aftercare` holds what
+  to do (:mod:`softspot.core.aftercare`).
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from gettext import ngettext
 from itertools import pairwise
 from typing import Literal
 
+from softspot.core.aftercare import Aftercare, aftercare, discomfort_stops_in_a_row
+from softspot.core.planner import room
 from softspot.core.record import Ratings, is_comfortable
 from softspot.core.technique import Technique
 
@@ -48,6 +56,8 @@ class SessionSummary:
     ended_early: bool
     stop_reason: str | None = None
     add_ons: tuple[str, ...] = ()
+    thigh_cm: float | None = None
+    """The segment length the session was planned for (None if unknown)."""
 
     @property
     def comfortable(self) -> bool:
@@ -64,6 +74,8 @@ class Change:
     after: Ratings | None
     before_mean: float
     after_mean: float | None
+    stop_reason: str | None = None
+    """Why the session was stopped early (``discomfort`` is marked wherever sessions are listed)."""
 
     @property
     def drop(self) -> float | None:
@@ -93,7 +105,7 @@ class Regularity:
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: Literal["not_enough_data", "better", "worse", "noise"]
+    kind: Literal["not_enough_data", "better", "worse", "noise", "discomfort"]
     rated: int
     lower: int
     higher: int
@@ -110,6 +122,10 @@ class Suggestion:
     in_a_row: int
     unlocked_add_ons: tuple[str, ...]
     reason: str
+    limit_seconds: int | None = None
+    """The most this receiver's thigh can fill per side at the technique's holds (the suggestion never exceeds it)."""
+    see_a_professional: bool = False
+    """Two sessions in a row stopped for discomfort: check with a professional before going on."""
 
     @property
     def minutes_per_leg(self) -> float:
@@ -123,6 +139,8 @@ class Progress:
     regularity: Regularity
     verdict: Verdict
     suggestion: Suggestion
+    aftercare: Aftercare | None = None
+    """What to do, when the last session stopped for discomfort."""
 
 
 def changes(sessions: Sequence[SessionSummary]) -> list[Change]:
@@ -134,6 +152,7 @@ def changes(sessions: Sequence[SessionSummary]) -> list[Change]:
             after=s.after,
             before_mean=round(s.before.mean, 2),
             after_mean=None if s.after is None else round(s.after.mean, 2),
+            stop_reason=s.stop_reason,
         )
         for s in _in_order(sessions)
     ]
@@ -189,13 +208,37 @@ def sign_test(lower: int, higher: int) -> float:
     return sum(math.comb(n, k) for k in range(lower, n + 1)) / (1 << n)
 
 
+def p_words(p: float, decimals: int = 3) -> str:
+    """``p = 0.031``, or ``p < 0.001`` when it would round to nothing."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.{decimals}f}"
+
+
 def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
     drops = [c.drop for c in changes(sessions) if c.drop is not None]
     lower = sum(1 for d in drops if d > 0)
     higher = sum(1 for d in drops if d < 0)
     same = len(drops) - lower - higher
     rated = len(drops)
-    counts = f"lower after {lower}, higher after {higher}, unchanged after {same} of {rated} rated sessions"
+    counts = ngettext(
+        "lower after %(lower)d, higher after %(higher)d, unchanged after %(same)d of %(rated)d rated session",
+        "lower after %(lower)d, higher after %(higher)d, unchanged after %(same)d of %(rated)d rated sessions",
+        rated,
+    ) % {"lower": lower, "higher": higher, "same": same, "rated": rated}
+    ordered = _in_order(sessions)
+    if ordered and ordered[-1].stop_reason == "discomfort":
+        # Never a positive verdict right after something hurt: the figures can wait.
+        return Verdict(
+            "discomfort",
+            rated,
+            lower,
+            higher,
+            same,
+            None,
+            "The last session stopped for discomfort: rest until the pain has gone; "
+            "the before-and-after figures can wait.",
+        )
     if rated < MIN_SESSIONS:
         more = MIN_SESSIONS - rated
         return Verdict(
@@ -205,8 +248,13 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
             higher,
             same,
             None,
-            f"Not enough data yet: {rated} rated session{'s' if rated != 1 else ''}; "
-            f"{more} more before softspot can tell a real change from noise.",
+            ngettext(
+                "Not enough data yet: %(rated)d rated session; ",
+                "Not enough data yet: %(rated)d rated sessions; ",
+                rated,
+            )
+            % {"rated": rated}
+            + f"{more} more before softspot can tell a real change from noise.",
         )
     p_better = sign_test(lower, higher)
     p_worse = sign_test(higher, lower)
@@ -218,7 +266,7 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
             higher,
             same,
             p_better,
-            f"More than noise: tension is lower after sessions ({counts}; sign test p = {p_better:.3f}).",
+            f"More than noise: tension is lower after sessions ({counts}; sign test {p_words(p_better)}).",
         )
     if p_worse < ALPHA:
         return Verdict(
@@ -228,7 +276,7 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
             higher,
             same,
             p_worse,
-            f"Tension is higher after sessions, more than noise ({counts}; sign test p = {p_worse:.3f}). "
+            f"Tension is higher after sessions, more than noise ({counts}; sign test {p_words(p_worse)}). "
             "Use less time per leg, and ask your therapist.",
         )
     return Verdict(
@@ -238,24 +286,38 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
         higher,
         same,
         p_better,
-        f"Could still be noise: {counts} (sign test p = {p_better:.2f}; more than noise needs p < {ALPHA}).",
+        f"Could still be noise: {counts} (sign test {p_words(p_better, 2)}; more than noise needs p < {ALPHA}).",
     )
 
 
-def suggest(technique: Technique, sessions: Sequence[SessionSummary]) -> Suggestion:
-    """Next time's minutes per leg and the add-ons on offer (the progression rule above)."""
+def suggest(technique: Technique, sessions: Sequence[SessionSummary], thigh_cm: float | None = None) -> Suggestion:
+    """Next time's minutes per leg and the add-ons on offer (the progression rule above).
+
+    The dose never exceeds what the receiver's thigh can fill: ``thigh_cm`` if given, else the thigh of the
+    last session that knew it, else the technique's typical length (what the planner assumes).
+    """
     dose = technique.dose
-    grow_by, top, bottom = round(dose.grow_by), round(dose.maximum), round(dose.beginner_min)
     ordered = _in_order(sessions)
+    seg = technique.segment
+    if thigh_cm is None:
+        thigh_cm = next((s.thigh_cm for s in reversed(ordered) if s.thigh_cm is not None), seg.default_length)
+    fits = room(technique, min(max(thigh_cm, seg.min_length), seg.max_length))
+    grow_by = round(dose.grow_by)
+    top = min(round(dose.maximum), fits.seconds)
+    bottom = min(round(dose.beginner_min), top)
     comfortable = sum(1 for s in ordered if s.comfortable)
     unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after)
+    thigh_limit = fits.sentence(seg.name)
 
     def minutes(seconds: int) -> str:
         return f"{seconds / 60:g} min per leg"
 
     if not ordered:
-        start = round(dose.start)
-        return Suggestion(start, 0, 0, unlocked, f"{minutes(start)}: the technique's first dose.")
+        start = min(round(dose.start), top)
+        if start < round(dose.start):
+            reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]}."
+            return Suggestion(start, 0, 0, unlocked, reason, fits.seconds)
+        return Suggestion(start, 0, 0, unlocked, f"{minutes(start)}: the technique's first dose.", fits.seconds)
     last = ordered[-1]
     current = min(max(last.seconds_per_leg, bottom), top)
     in_a_row = 0
@@ -264,24 +326,50 @@ def suggest(technique: Technique, sessions: Sequence[SessionSummary]) -> Suggest
             break
         in_a_row += 1
 
-    def made(seconds: int, reason: str) -> Suggestion:
-        return Suggestion(seconds, comfortable, in_a_row, unlocked, reason)
+    def made(seconds: int, reason: str, see_a_professional: bool = False) -> Suggestion:
+        return Suggestion(seconds, comfortable, in_a_row, unlocked, reason, fits.seconds, see_a_professional)
 
     if last.stop_reason == "discomfort":
         lower = max(current - grow_by, bottom)
-        return made(lower, f"{minutes(lower)}: the last session stopped for discomfort, so a little less.")
+        shorter = (
+            f"{minutes(lower)}, a little less"
+            if lower < last.seconds_per_leg
+            else f"{minutes(lower)}, the shortest this technique gives"
+        )
+        if discomfort_stops_in_a_row([s.stop_reason for s in ordered]) >= 2:
+            return made(
+                lower,
+                "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before "
+                f"going on. If they say it is fine, {shorter}.",
+                see_a_professional=True,
+            )
+        return made(lower, f"{shorter}: the last session stopped for discomfort. Only once the pain has gone.")
     if not last.comfortable:
         return made(current, f"{minutes(current)} again: the last session was not a comfortable one.")
     if current >= top:
+        if top < round(dose.maximum):
+            return made(current, f"{thigh_limit[0].upper()}{thigh_limit[1:]}.")
         return made(current, f"{minutes(current)}: the technique's maximum.")
     if in_a_row >= dose.grow_after:
         more = min(current + grow_by, top)
-        return made(more, f"{minutes(more)}: {in_a_row} comfortable sessions in a row at {minutes(current)}.")
+        return made(
+            more,
+            ngettext(
+                "%(more)s: %(n)d comfortable session in a row at %(now)s.",
+                "%(more)s: %(n)d comfortable sessions in a row at %(now)s.",
+                in_a_row,
+            )
+            % {"more": minutes(more), "n": in_a_row, "now": minutes(current)},
+        )
     left = dose.grow_after - in_a_row
     return made(
         current,
-        f"{minutes(current)} again: {left} more comfortable session{'s' if left != 1 else ''} "
-        f"at this dose before it grows.",
+        ngettext(
+            "%(now)s again: %(n)d more comfortable session at this dose before it grows.",
+            "%(now)s again: %(n)d more comfortable sessions at this dose before it grows.",
+            left,
+        )
+        % {"now": minutes(current), "n": left},
     )
 
 
@@ -292,6 +380,7 @@ def progress(technique: Technique, sessions: Sequence[SessionSummary], today: da
         regularity=regularity(sessions, today),
         verdict=verdict(sessions),
         suggestion=suggest(technique, sessions),
+        aftercare=aftercare([s.stop_reason for s in _in_order(sessions)]),
     )
 
 

@@ -152,14 +152,20 @@ def reminder_calendar(
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def due(last_session: date | None, today: date, sessions_per_week: int) -> str:
-    """One plain sentence: is a session due? With ``n`` a week, one is due ``7 / n`` days after the last."""
+def due(last_session: date | None, today: date, sessions_per_week: int, *, after_discomfort: bool = False) -> str:
+    """One plain sentence: is a session due? With ``n`` a week, one is due ``7 / n`` days after the last.
+
+    ``after_discomfort``: the last session stopped for discomfort, so nothing is due until the pain has gone
+    (never "on track" or "time for another" then).
+    """
     if sessions_per_week < 1 or sessions_per_week > 7:
         raise ValueError(f"sessions_per_week: {sessions_per_week} is not between 1 and 7")
     if last_session is None:
         return "No session yet: the first one is the hardest."
     ago = max((today - last_session).days, 0)
     when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
+    if after_discomfort:
+        return f"Last session {when} stopped for discomfort: no next one until the pain has gone."
     aim = f"you aim for {sessions_per_week} a week"
     if ago >= LONG_GAP_DAYS:
         return f"Last session {when}: time to start again, gently ({aim})."

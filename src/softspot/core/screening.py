@@ -1,4 +1,11 @@
-"""Screening: the technique's safety questions turned into go, adapt or stop."""
+"""Screening: the technique's safety questions turned into go, adapt, ask first or stop.
+
+* ``stop``: a "yes" to a ``stop`` question; no session (every reason is given).
+* ``ask_first``: a "yes" to an ``ask_first`` question and no ``stop``: no session until the user confirms
+  that a doctor or therapist has said this technique is fine for the receiver (``cleared``). Once cleared,
+  the verdict is ``go`` or ``adapt`` and :attr:`Screening.cleared` names the questions that were cleared.
+* ``adapt``: a "yes" to an ``adapt`` question: the session changes (surface, position, add-ons).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from typing import Literal
 
 from softspot.core.technique import Question, Technique
 
-Verdict = Literal["go", "adapt", "stop"]
+Verdict = Literal["go", "adapt", "ask_first", "stop"]
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -27,14 +34,23 @@ class Screening:
     answers: dict[str, bool]
     stops: tuple[Question, ...] = ()
     adaptations: tuple[Question, ...] = ()
+    asks: tuple[Question, ...] = ()
+    """``ask_first`` questions answered yes (cleared or not)."""
+    cleared: bool = False
+    """The user confirmed a doctor or therapist said this technique is fine for the receiver."""
     surface: str | None = None
     position: str | None = None
     omitted_add_ons: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def reasons(self) -> list[str]:
-        """Every reason, stops first, in the technique's order."""
-        return [q.if_yes.reason for q in (*self.stops, *self.adaptations)]
+        """Every reason, stops first, then ask-first and adaptations, in the technique's order."""
+        return [str(q.if_yes.reason) for q in (*self.stops, *self.asks, *self.adaptations)]
+
+    @property
+    def cleared_questions(self) -> list[str]:
+        """The ids of the ask-first questions a professional's go-ahead covers (empty unless cleared)."""
+        return [q.id for q in self.asks] if self.cleared else []
 
 
 def parse_answers(technique: Technique, pairs: list[str]) -> dict[str, bool]:
@@ -63,16 +79,34 @@ def missing_answers(technique: Technique, answers: Mapping[str, bool]) -> list[Q
     return [q for q in technique.questions if q.id not in answers]
 
 
-def screen(technique: Technique, answers: Mapping[str, bool]) -> Screening:
-    """Apply every answer; all questions must be answered."""
+def screen(technique: Technique, answers: Mapping[str, bool], *, cleared: bool = False) -> Screening:
+    """Apply every answer; all questions must be answered. ``cleared``: a professional said it is fine."""
     missing = missing_answers(technique, answers)
     if missing:
         raise AnswerError("unanswered: " + ", ".join(q.id for q in missing))
     yes = [q for q in technique.questions if answers[q.id]]
     stops = tuple(q for q in yes if q.if_yes.action == "stop")
     adaptations = tuple(q for q in yes if q.if_yes.action == "adapt")
+    asks = tuple(q for q in yes if q.if_yes.action == "ask_first")
     surface = next((q.if_yes.use_surface for q in adaptations if q.if_yes.use_surface), None)
     position = next((q.if_yes.use_position for q in adaptations if q.if_yes.use_position), None)
     omitted = frozenset(a for q in adaptations for a in q.if_yes.omit_add_ons)
-    verdict: Verdict = "stop" if stops else "adapt" if adaptations else "go"
-    return Screening(verdict, dict(answers), stops, adaptations, surface, position, omitted)
+    verdict: Verdict
+    if stops:
+        verdict = "stop"
+    elif asks and not cleared:
+        verdict = "ask_first"
+    else:
+        verdict = "adapt" if adaptations else "go"
+    cleared = cleared and bool(asks)
+    return Screening(
+        verdict,
+        dict(answers),
+        stops=stops,
+        adaptations=adaptations,
+        asks=asks,
+        cleared=cleared,
+        surface=surface,
+        position=position,
+        omitted_add_ons=omitted,
+    )

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SegmentKind = Literal["start", "prepare", "spot", "add_on", "switch", "finish"]
+TimedKind = Literal["pain_rule", "check_in"]
 
 
 class _Data(BaseModel):
@@ -43,15 +44,35 @@ class ScriptLeg(_Data):
     )
 
 
+class TimedCue(_Data):
+    """A cue said inside a segment, ``after`` seconds from its start (0: right after its main and extra cues)."""
+
+    kind: TimedKind
+    after: int = Field(ge=0, description="Seconds into the segment, as planned.")
+    cue: SpokenCue
+
+
 class Segment(_Data):
     kind: SegmentKind
     seconds: int = Field(ge=0)
     starts_at: int = Field(ge=0, description="Seconds from the start of the session, as planned.")
     cue: SpokenCue
     extra: list[SpokenCue] = Field(default_factory=list, description="Add-on cues said after the main cue.")
+    timed: list[TimedCue] = Field(
+        default_factory=list,
+        description=(
+            "Cues said inside the segment: the pain rule (start and switch segments, after 0 s) and the "
+            "check-in (the spot segment where a leg's spot time reaches rules.check_in_after_seconds)."
+        ),
+    )
     leg: str | None = None
     spot: int | None = Field(default=None, description="Spot index, for kind 'spot'.")
     step: str | None = Field(default=None, description="Preparation step or add-on id.")
+
+    @property
+    def label(self) -> str:
+        """What happens in this segment, in a timeline: the on-screen cue, with any add-on said during it."""
+        return " + ".join([self.cue.show, *(c.show for c in self.extra)])
 
 
 class Rules(_Data):
@@ -64,6 +85,20 @@ class Rules(_Data):
     step_cm: float
     clearance_cm: float
     seat_length_cm: float
+    min_hold_seconds: int = Field(
+        default=0,
+        description=(
+            "A 'softened' press before this on a leg's first spot asks for a second press; later spots hold "
+            "at least this long (within the leg's budget)."
+        ),
+    )
+    confirm_seconds: int = Field(default=5, description="How long the second press to confirm may take.")
+    check_in_after_seconds: int | None = Field(
+        default=None, description="The check-in cue is said when a leg's spot time reaches this (null: none)."
+    )
+    move_seconds: int = Field(
+        default=5, description="Seconds into a spot after which the screen shows the hold text (cues.hold)."
+    )
 
 
 class EventCues(_Data):
@@ -72,6 +107,11 @@ class EventCues(_Data):
     extended: SpokenCue
     stopped: SpokenCue
     finish: SpokenCue
+    pain_rule: SpokenCue | None = Field(default=None, description="Say at once if anything hurts.")
+    check_in: SpokenCue | None = Field(default=None, description="Is the pressure all right?")
+    hold: SpokenCue | None = Field(
+        default=None, description="Shown once the giver has moved onto a spot; the engine fills {time} (M:SS)."
+    )
 
 
 class TechniqueRef(_Data):
@@ -96,6 +136,13 @@ class ScreeningSummary(_Data):
     verdict: Literal["go", "adapt"]
     answers: dict[str, bool]
     reasons: list[str]
+    cleared: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Ask-first questions answered yes for which the user confirmed that a doctor or therapist said "
+            "this technique is fine for the receiver."
+        ),
+    )
 
 
 class Dose(_Data):
@@ -104,6 +151,11 @@ class Dose(_Data):
     beginner_max_seconds: int
     maximum_seconds: int
     within_beginner_range: bool
+    thigh_spots: int | None = Field(default=None, description="Safe spots on this receiver's segment.")
+    thigh_limit_seconds: int | None = Field(
+        default=None,
+        description="The most time per side this segment can fill: safe spots times the first hold.",
+    )
 
 
 class SessionScript(_Data):
@@ -124,6 +176,15 @@ class SessionScript(_Data):
     segments: list[Segment]
     cues: EventCues
     explanation: list[str] = Field(description="Sentences saying what the plan does and why.")
+
+    def spoken_texts(self) -> list[str]:
+        """Every text a player may say for this script, each once, in order (for cue audio)."""
+        texts = [s.cue.say for s in self.segments] + [c.say for s in self.segments for c in s.extra]
+        texts += [t.cue.say for s in self.segments for t in s.timed]
+        cues = self.cues
+        texts += [cues.paused.say, cues.resumed.say, cues.extended.say, cues.stopped.say, cues.finish.say]
+        texts += [c.say for c in (cues.pain_rule, cues.check_in) if c is not None]
+        return list(dict.fromkeys(t for t in texts if t.strip()))
 
     def spot_at(self, segment: Segment) -> ScriptSpot | None:
         """The spot a ``spot`` segment sits on (None for other segments)."""

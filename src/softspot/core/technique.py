@@ -9,13 +9,17 @@ a valid technique is. Times and distances are written with units (``2 min``,
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Protocol, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     HttpUrl,
     StrictBool,
     StrictInt,
@@ -24,9 +28,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from softspot.core.limits import (
     ADD_ON_TIME,
+    CHECK_IN_AFTER,
     CLEARANCE,
     CONTRAINDICATION_ACTIONS,
     DOSE,
@@ -37,6 +44,7 @@ from softspot.core.limits import (
     MAX_ITEMS,
     MAX_NAME_CHARS,
     MAX_QUESTIONS,
+    MIN_HOLD,
     NO_CONTRAINDICATION,
     SEAT,
     SEGMENT_LENGTH,
@@ -123,12 +131,99 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# -- where each statement comes from ------------------------------------------------------------------
+
+Source = Literal["article", "softspot"]
+"""``article``: the therapist's text the file is written from; ``softspot``: added by softspot (or the editor)."""
+SOURCES: tuple[Source, ...] = ("article", "softspot")
+
+
+class Text(str):
+    """Prose in a technique file: a plain string, or ``{text: ..., source: softspot}`` to give its own source.
+
+    A ``Text`` is a ``str`` (so it prints and compares as its words) with a ``source`` (None: the source of
+    whatever holds it, up to the file's ``source``). See :func:`source_of`.
+    """
+
+    source: Source | None
+
+    def __new__(cls, text: str, source: Source | None = None) -> Text:
+        made = super().__new__(cls, text)
+        made.source = source
+        return made
+
+    @classmethod
+    def _validate(cls, value: object) -> Text:
+        if isinstance(value, Text):
+            return value
+        source: Source | None = None
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, dict):
+            unknown = sorted(str(k) for k in set(value) - {"text", "source"})
+            if unknown:
+                raise ValueError(f"unknown key '{unknown[0]}' in a text; a text has 'text' and 'source'")
+            words, given = value.get("text"), value.get("source")
+            if not isinstance(words, str):
+                raise ValueError("a text written as a mapping needs 'text:' with the words")
+            if given == "article" or given == "softspot":
+                source = given
+            else:
+                raise ValueError(f"'source' is {given!r}; use article or softspot")
+            text = words
+        else:
+            got = {"list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
+            kind = "nothing" if value is None else got.get(type(value).__name__, type(value).__name__)
+            raise ValueError(f"wrong type: input should be a valid string, got {kind}")
+        if not text.strip():
+            raise ValueError("the text is empty")
+        return cls(text, source)
+
+    def _dump(self) -> str | dict[str, str]:
+        return str(self) if self.source is None else {"text": str(self), "source": self.source}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v._dump()),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1},
+                        "source": {"enum": list(SOURCES)},
+                    },
+                    "required": ["text", "source"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+
+
+class Sourced(Spec):
+    """A part of a technique that says something: ``source`` marks where it comes from (default: what holds it)."""
+
+    source: Source | None = Field(
+        default=None,
+        description="article (the therapist's text) or softspot (softspot's addition); default: as what holds it.",
+    )
+
+
 # Placeholders a cue may use; filled in by the planner.
 CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
 MAX_SAID_CHARS = 200
 
 
-class Cue(Spec):
+class Cue(Sourced):
     """One transition, as shown on screen and as spoken."""
 
     show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
@@ -152,17 +247,36 @@ class Cue(Spec):
         return text
 
 
-class Demo(Spec):
-    description: str
+class Shown(Sourced):
+    """Words only shown on screen, never spoken (e.g. the hold text the engine fills in)."""
+
+    show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
+
+    @field_validator("show")
+    @classmethod
+    def _known_fields_only(cls, text: str) -> str:
+        problem = template_problem(text, CUE_FIELDS)
+        if problem:
+            raise ValueError(problem)
+        return text
+
+
+class Demo(Sourced):
+    description: Text
     url: HttpUrl | None = None
 
 
-class Answer(Spec):
+AnswerAction = Literal["stop", "ask_first", "adapt"]
+"""``stop``: no session; ``ask_first``: no session until a doctor or therapist has said this technique is fine
+for the receiver (``--cleared``); ``adapt``: the session changes."""
+
+
+class Answer(Sourced):
     """What a "yes" to a screening question does."""
 
-    action: Literal["stop", "adapt"]
-    reason: str = Field(min_length=1, description="Shown to the pair, in plain words.")
-    instead: str | None = Field(default=None, description="What to do instead (for a stop).")
+    action: AnswerAction
+    reason: Text = Field(description="Shown to the pair, in plain words.")
+    instead: Text | None = Field(default=None, description="What to do instead (for a stop or ask_first).")
     use_surface: Identifier | None = None
     use_position: Identifier | None = None
     omit_add_ons: tuple[Identifier, ...] = Field(default=(), max_length=MAX_ITEMS)
@@ -174,12 +288,14 @@ class Answer(Spec):
             raise ValueError("an 'adapt' answer must set use_surface, use_position or omit_add_ons")
         if self.action == "stop" and changes:
             raise ValueError("a 'stop' answer ends the session; it cannot also adapt it")
+        if self.action == "ask_first" and changes:
+            raise ValueError("an 'ask_first' answer waits for a professional's go-ahead; it cannot also adapt it")
         return self
 
 
-class Question(Spec):
+class Question(Sourced):
     id: Identifier
-    ask: str = Field(min_length=1)
+    ask: Text
     about: Literal["receiver", "giver", "either"] = "receiver"
     if_yes: Answer
 
@@ -195,17 +311,17 @@ class Question(Spec):
         return answer
 
 
-class Surface(Spec):
+class Surface(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     default: StrictBool = False
 
 
-class Position(Spec):
+class Position(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     main: StrictBool = False
     steps: dict[Identifier, Cue] = Field(
         default_factory=dict,
@@ -214,11 +330,11 @@ class Position(Spec):
     )
 
 
-class Step(Spec):
+class Step(Sourced):
     id: Identifier
     cue: Cue
     time: Seconds = Field(gt=0, le=600, description="How long the player gives this step.")
-    detail: str | None = None
+    detail: Text | None = None
 
     @field_validator("time")
     @classmethod
@@ -226,7 +342,7 @@ class Step(Spec):
         return STEP_TIME.check(value)
 
 
-class Segment(Spec):
+class Segment(Sourced):
     """The body segment the spots walk along, e.g. the thigh from hip to knee."""
 
     name: str = Field(max_length=MAX_NAME_CHARS)
@@ -234,7 +350,7 @@ class Segment(Spec):
     joint: str = Field(
         max_length=MAX_NAME_CHARS, description="The joint the spots walk toward and must keep clear of, e.g. 'knee'."
     )
-    measure: str = Field(description="How to measure its length.")
+    measure: Text = Field(description="How to measure its length.")
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
     max_length: Centimetres = Field(gt=0)
@@ -264,7 +380,7 @@ class Hold(Spec):
         return HOLD.check(value)
 
 
-class Spots(Spec):
+class Spots(Sourced):
     """How spots are placed along the segment and how long each is held."""
 
     first_above_centre: Centimetres = Field(
@@ -275,6 +391,37 @@ class Spots(Spec):
     seat_length: Centimetres = Field(gt=0, description="Length of segment the giver's seat covers.")
     first_hold: Hold
     later_holds: Literal["same_as_first"] = "same_as_first"
+    min_hold: Seconds = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "The shortest hold a 'softened' press ends without a second press to confirm it; "
+            "later spots never hold less because the first was short."
+        ),
+    )
+    check_in_after: Seconds = Field(
+        default=15.0,
+        gt=0,
+        description="When the check-in cue is said: this much time on a leg's spots (in its first spot).",
+    )
+
+    @model_validator(mode="after")
+    def _holds_in_order(self) -> Spots:
+        if self.min_hold > self.first_hold.max:
+            raise ValueError(
+                f"min_hold ({self.min_hold:g} s) is longer than first_hold.max ({self.first_hold.max:g} s)"
+            )
+        if self.check_in_after >= self.first_hold.max:
+            raise ValueError(
+                f"check_in_after ({self.check_in_after:g} s) must come before first_hold.max "
+                f"({self.first_hold.max:g} s), so the check-in falls in the first spot"
+            )
+        return self
+
+    @field_validator("min_hold", "check_in_after")
+    @classmethod
+    def _times_in_range(cls, value: float, info: ValidationInfo) -> float:
+        return (MIN_HOLD if info.field_name == "min_hold" else CHECK_IN_AFTER).check(value)
 
     @field_validator("first_above_centre", "step", "clearance", "seat_length")
     @classmethod
@@ -283,7 +430,7 @@ class Spots(Spec):
         return limit.get(info.field_name or "", SEAT).check(value)
 
 
-class Dose(Spec):
+class Dose(Sourced):
     """Time per side, for beginners and as the pair grows comfortable."""
 
     beginner_min: Seconds = Field(gt=0)
@@ -305,10 +452,10 @@ class Dose(Spec):
         return self
 
 
-class AddOn(Spec):
+class AddOn(Sourced):
     id: Identifier
     name: str
-    description: str
+    description: Text
     placement: Literal["during_spots", "after_side"]
     time: Seconds | None = Field(default=None, description="For 'after_side': how long it lasts.")
     cue: Cue
@@ -333,7 +480,7 @@ class Side(Spec):
     name: str = Field(max_length=MAX_NAME_CHARS)
 
 
-class Cues(Spec):
+class Cues(Sourced):
     """The words for each transition of a session."""
 
     session_start: Cue
@@ -345,30 +492,46 @@ class Cues(Spec):
     paused: Cue
     resumed: Cue
     extended: Cue
-    stopped: Cue
+    stopped: Cue = Field(description="Said the moment Stop is pressed; the session waits for why, or Carry on.")
+    pain_rule: Cue = Field(
+        description="Said at the session's start and before each later side: say at once if anything hurts."
+    )
+    check_in: Cue = Field(description="Said once per side, during its first spot: is the pressure all right?")
+    hold: Shown = Field(description="Shown once the giver has moved onto a spot; {time} is the spot's hold, M:SS.")
+    switch_side_after_add_on: Cue | None = Field(
+        default=None,
+        description="Instead of switch_side when an after-side add-on comes first (the giver is off the leg).",
+    )
+    session_done_after_add_on: Cue | None = Field(
+        default=None, description="Instead of session_done when an after-side add-on comes first."
+    )
 
 
-class Guidance(Spec):
+class Guidance(Sourced):
     """Written guidance shown before the session."""
 
-    purpose: str
-    attire: str
-    practice: str
-    good_for: tuple[str, ...] = Field(min_length=1, max_length=MAX_ITEMS)
-    notes: tuple[str, ...] = Field(default=(), max_length=MAX_ITEMS)
+    purpose: Text
+    attire: Text
+    practice: Text
+    good_for: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    notes: tuple[Text, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class Technique(Spec):
     format: Literal[1] = 1
+    source: Source = Field(
+        default="article",
+        description="Where the file's statements come from unless a part says otherwise (source: softspot).",
+    )
     id: Identifier
     version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(
         pattern=r"^\d+(\.\d+){0,2}$"
     )
     title: str
-    summary: str
+    summary: Text
     kind: Literal["partner", "self"]
     hands_free: StrictBool
-    origin: str
+    origin: Text
     author: str
     licence: str
     demo: Demo | None = None
@@ -438,3 +601,55 @@ def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
             return item
     known = ", ".join(item.id for item in items)
     raise KeyError(f"no {what} '{wanted}' (known: {known})")
+
+
+# -- statements and their sources ---------------------------------------------------------------------
+
+
+def source_of(technique: Technique, *parts: object) -> Source:
+    """The source of the innermost part: its own ``source``, else the nearest enclosing part's, else the file's.
+
+    ``parts`` run from the outermost to the innermost, e.g. ``source_of(t, question, question.if_yes,
+    question.if_yes.instead)``.
+    """
+    for part in reversed(parts):
+        found = getattr(part, "source", None)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return technique.source
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing a technique file says to people, with where it comes from."""
+
+    path: str
+    """Where it is in the file, e.g. ``questions[blood_clots].ask`` or ``cues.pain_rule``."""
+    text: str
+    source: Source
+
+
+def statements(technique: Technique) -> Iterator[Statement]:
+    """Every statement in the file (prose and cues), in file order, each with its resolved source."""
+
+    def walk(value: object, path: str, inherited: Source) -> Iterator[Statement]:
+        if isinstance(value, Text):
+            yield Statement(path, str(value), value.source or inherited)
+        elif isinstance(value, Cue):
+            yield Statement(path, value.say, value.source or inherited)
+        elif isinstance(value, Shown):
+            yield Statement(path, value.show, value.source or inherited)
+        elif isinstance(value, BaseModel):
+            here = getattr(value, "source", None) or inherited
+            for name in type(value).model_fields:
+                if name != "source":
+                    yield from walk(getattr(value, name), f"{path}.{name}" if path else name, here)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                key = getattr(item, "id", None) or i
+                yield from walk(item, f"{path}[{key}]", inherited)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{path}.{key}", inherited)
+
+    yield from walk(technique, "", technique.source)

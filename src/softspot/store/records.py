@@ -141,7 +141,15 @@ def summary(record: SessionRecord) -> SessionSummary:
         ended_early=record.ended_early,
         stop_reason=record.stop_reason or None,
         add_ons=tuple(record.add_ons),
+        thigh_cm=_thigh_cm(record.script),
     )
+
+
+def _thigh_cm(script: object) -> float | None:
+    """The thigh the stored script was planned for (progress caps the dose by it); None if it cannot be read."""
+    person = script.get("person") if isinstance(script, dict) else None
+    value = person.get("thigh_cm") if isinstance(person, dict) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
@@ -150,9 +158,12 @@ def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
     return [summary(r) for r in records]
 
 
-def suggestion(owner: User, technique: Technique) -> Suggestion:
-    """Next time's dose and add-ons for this owner (what ``guide`` and the set-up page offer)."""
-    return suggest(technique, summaries(owner, technique.id))
+def suggestion(owner: User, technique: Technique, thigh_cm: float | None = None) -> Suggestion:
+    """Next time's dose and add-ons for this owner (what ``guide`` and the set-up page offer).
+
+    ``thigh_cm``: today's thigh, when known, so the dose never exceeds what it can fill (else the last one's).
+    """
+    return suggest(technique, summaries(owner, technique.id), thigh_cm)
 
 
 def progress_report(owner: User, technique: Technique, today: date) -> Progress:

@@ -101,8 +101,5 @@ class CueText(models.Model):
 
 
 def spoken_texts(script: SessionScript) -> list[str]:
-    """Every text the player may say for this script, each once, in order."""
-    texts = [s.cue.say for s in script.segments] + [c.say for s in script.segments for c in s.extra]
-    cues = script.cues
-    texts += [cues.paused.say, cues.resumed.say, cues.extended.say, cues.stopped.say, cues.finish.say]
-    return list(dict.fromkeys(t for t in texts if t.strip()))
+    """Every text the player may say for this script, each once, in order (the pain rule and check-in too)."""
+    return script.spoken_texts()

@@ -87,7 +87,7 @@ def _page(
         {
             "technique": technique,
             "report": report,
-            "due": due(last, today, SESSIONS_PER_WEEK),
+            "due": due(last, today, SESSIONS_PER_WEEK, after_discomfort=report.aftercare is not None),
             "remind_form": form,
             "rows": rows,
             "ratings_chart": before_after_svg(rating_points(report)),

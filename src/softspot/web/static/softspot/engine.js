@@ -4,7 +4,8 @@
 // to the same states, cues and record (node --test tests/js/). Every event takes `now`, seconds from a
 // monotonic clock the player owns (performance.now() / 1000). Nothing here reads a clock or counts ticks:
 // each segment has a deadline on the active clock (session time minus pauses), so nothing drifts.
-// docs/engine.md describes the rules.
+// docs/engine.md describes the rules, including halt(now) (the immediate stop), the minimum hold with its
+// confirmation window, the timed cues (pain rule, check-in) and the state a player wakes on (wake_in).
 
 export const EPSILON = 1e-9;
 /** A spot shorter than this is not started: the leg ends instead. */
@@ -16,6 +17,16 @@ const CHIMED = new Set(["spot", "switch", "finish"]);
 /** Seconds as written out: three decimals, never -0. */
 export function num(value) {
   return Math.round(value * 1000) / 1000 + 0;
+}
+
+function maybe(value) {
+  return value === null ? null : num(value);
+}
+
+/** 95.7 -> "1:35": whole seconds (rounded down, as the Python engine does), as M:SS. */
+export function clockFace(seconds) {
+  const whole = Math.max(0, Math.floor(seconds + 1e-6));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
 function outcome(accepted, reason, cues) {
@@ -63,8 +74,11 @@ export class Engine {
     this.rules = script.rules;
     this._items = compile(script);
     this._t0 = null;
-    this._pausedAt = null;
+    this._pausedAt = null; // session clock when the clock froze (a pause or a halt)
     this._pausedTotal = 0;
+    this._halted = false;
+    this._haltAt = null;
+    this._confirmUntil = null; // active time until which a second "softened" confirms an early one
     this._current = null;
     this._runs = new Map();
     this._finished = false;
@@ -102,7 +116,21 @@ export class Engine {
     const emitted = [];
     const refused = this._refuseInactive(now, emitted);
     if (refused) return refused;
-    this._end(this._current, this._active(now), "softened", emitted);
+    const current = this._current;
+    const active = this._active(now);
+    if (this._tooSoon(current, active)) {
+      const windowEnd = this._confirmUntil;
+      if (windowEnd === null || active > windowEnd + EPSILON) {
+        this._confirmUntil = active + this.rules.confirm_seconds;
+        return outcome(
+          false,
+          `under ${this.rules.min_hold_seconds} s on the first spot: press again within ` +
+            `${this.rules.confirm_seconds} s if it really softened`,
+          emitted,
+        );
+      }
+    }
+    this._end(current, active, "softened", emitted);
     return outcome(true, null, emitted);
   }
 
@@ -111,10 +139,12 @@ export class Engine {
     const refused = this._refuseInactive(now, emitted);
     if (refused) return refused;
     this._pausedAt = this._clock(now);
+    this._confirmUntil = null;
     this._say("paused", this.script.cues.paused, this._pausedAt, emitted);
     return outcome(true, null, emitted);
   }
 
+  /** Unpause, or "Carry on" after a halt: the only way a halted session goes on. */
   resume(now) {
     const refused = this._refuseUnstarted() || this._refuseFinished();
     if (refused) return refused;
@@ -124,7 +154,30 @@ export class Engine {
       return outcome(false, this._finished ? "the session is over" : "the session is not paused", emitted);
     }
     this._closePause(now);
+    this._halted = false;
+    this._haltAt = null;
     this._say("resumed", this.script.cues.resumed, this._clock(now), emitted);
+    return outcome(true, null, emitted);
+  }
+
+  /**
+   * The immediate stop: freeze the clock and say "Stopped · lift off gently" at once, then wait.
+   * Then stop(now, reason) ends the session as of this moment, or resume(now) carries on.
+   */
+  halt(now) {
+    const refused = this._refuseUnstarted() || this._refuseFinished();
+    if (refused) return refused;
+    if (this._halted) return outcome(false, "already stopped: carry on, or say why it stopped", []);
+    const emitted = [];
+    if (this._pausedAt === null) {
+      this._advance(now, emitted);
+      if (this._finished) return outcome(false, "the session is over", emitted);
+      this._pausedAt = this._clock(now);
+    }
+    this._halted = true;
+    this._haltAt = this._clock(now);
+    this._confirmUntil = null;
+    this._say("stopped", this.script.cues.stopped, this._haltAt, emitted);
     return outcome(true, null, emitted);
   }
 
@@ -178,10 +231,12 @@ export class Engine {
     return outcome(true, null, emitted);
   }
 
+  /** End the session early, for `reason`; after a halt it ends as of the halt, saying nothing more. */
   stop(now, reason) {
     if (!STOP_REASONS.includes(reason)) {
       return outcome(false, `unknown stop reason '${reason}' (choose ${STOP_REASONS.join(", ")})`, []);
     }
+    if (this._halted && !this._finished) return this._stopHalted(reason);
     const emitted = [];
     if (this._pausedAt !== null && !this._finished) this._closePause(now);
     const refused = this._refuseInactive(now, emitted);
@@ -197,10 +252,33 @@ export class Engine {
     return outcome(true, null, emitted);
   }
 
+  _stopHalted(reason) {
+    const current = this._current;
+    const active = this._pausedAt - this._pausedTotal;
+    if (this._haltAt > this._pausedAt + EPSILON) {
+      // paused first, then halted: that pause counts
+      this.pauses.push({ at: this._pausedAt, seconds: this._haltAt - this._pausedAt });
+      this._pausedTotal += this._haltAt - this._pausedAt;
+    }
+    this._close(current, active, "stopped");
+    this._endLeg(current.leg, "stopped");
+    this._current = null;
+    this._finished = true;
+    this._stopReason = reason;
+    this._endedAt = this._haltAt;
+    this._pausedAt = null;
+    this._halted = false;
+    return outcome(true, null, []);
+  }
+
   // -- outputs ---------------------------------------------------------------
 
   get started() {
     return this._t0 !== null;
+  }
+
+  get halted() {
+    return this._halted;
   }
 
   get finished() {
@@ -208,7 +286,7 @@ export class Engine {
   }
 
   get paused() {
-    return this._pausedAt !== null;
+    return this._pausedAt !== null && !this._halted;
   }
 
   /** A snapshot at `now` (plain JSON, seconds to 3 decimals); it does not advance the engine. */
@@ -217,6 +295,7 @@ export class Engine {
     let phase;
     if (this._t0 === null) phase = "ready";
     else if (this._finished) phase = this._stopReason ? "stopped" : "finished";
+    else if (this._halted) phase = "halted";
     else phase = this._pausedAt !== null ? "paused" : "running";
     let elapsed;
     if (this._t0 === null) elapsed = 0;
@@ -246,6 +325,11 @@ export class Engine {
         expected_total: elapsed + future,
         paused_seconds: pausedSeconds,
         next: this._t0 === null ? this._describe(0) : null,
+        halted: false,
+        planned_spots: null,
+        reserve: false,
+        wake_in: null,
+        confirm_left: null,
       });
     }
 
@@ -257,8 +341,10 @@ export class Engine {
     let spotCount = null;
     let rest = 0;
     let restCount = 0;
+    let plannedSpots = null;
     if (current.leg !== null) {
       const leg = run ? run.leg : this.script.legs.find((l) => l.leg === current.leg);
+      plannedSpots = leg.spots.length;
       legBudget = run ? budgetOf(run) : leg.budget_seconds;
       if (run) legSeconds = run.used;
       if (current.kind === "spot" && run) {
@@ -278,13 +364,36 @@ export class Engine {
     } else {
       following = this._describe(current.item + 1);
     }
+    let show = current.cue.show;
+    let say = current.cue.say;
+    const hold = this.script.cues.hold ?? null;
+    const moved = current.start + (this.rules.move_seconds ?? 5);
+    if (this._halted) {
+      show = this.script.cues.stopped.show;
+      say = this.script.cues.stopped.say;
+    } else if (current.kind === "spot" && hold !== null && active + EPSILON >= moved) {
+      show = hold.show.split("{time}").join(clockFace(current.deadline - current.start));
+    }
+    let wakeIn = null;
+    let confirmLeft = null;
+    if (phase === "running") {
+      const wakes = [current.deadline - active];
+      const due = this._nextTimed(current);
+      if (due !== null) wakes.push(due.at - active);
+      if (current.kind === "spot" && hold !== null && active + EPSILON < moved) wakes.push(moved - active);
+      if (this._confirmUntil !== null && active <= this._confirmUntil + EPSILON) {
+        confirmLeft = Math.max(0, this._confirmUntil - active);
+        wakes.push(confirmLeft);
+      }
+      wakeIn = Math.max(0, Math.min(...wakes));
+    }
     return stateDict({
       phase,
-      paused: this._pausedAt !== null,
+      paused: this._pausedAt !== null && !this._halted,
       finished: false,
       kind: current.kind,
-      show: current.cue.show,
-      say: current.cue.say,
+      show,
+      say,
       step: current.step,
       leg: current.leg,
       spot: current.spot ? current.spot.index : null,
@@ -298,6 +407,11 @@ export class Engine {
       expected_total: elapsed + remaining + rest + this._future(current.item),
       paused_seconds: pausedSeconds,
       next: following,
+      halted: this._halted,
+      planned_spots: plannedSpots,
+      reserve: current.spot !== null && plannedSpots !== null && current.spot.index > plannedSpots,
+      wake_in: wakeIn,
+      confirm_left: confirmLeft,
     });
   }
 
@@ -350,6 +464,7 @@ export class Engine {
   _refuseInactive(now, emitted) {
     const refused = this._refuseUnstarted() || this._refuseFinished();
     if (refused) return refused;
+    if (this._halted) return outcome(false, "the session is stopped: carry on, or say why it stopped", []);
     if (this._pausedAt !== null) return outcome(false, "the session is paused", []);
     this._advance(now, emitted);
     if (this._finished) return outcome(false, "the session is over", emitted);
@@ -369,11 +484,53 @@ export class Engine {
     this.cues.push(made);
   }
 
+  /** Catch up with `now`: say every timed cue and end every segment whose moment has passed, in order. */
   _advance(now, emitted) {
     const active = this._active(now);
-    while (this._current !== null && active + EPSILON >= this._current.deadline) {
-      this._end(this._current, this._current.deadline, "time", emitted);
+    while (this._current !== null) {
+      const current = this._current;
+      const due = this._nextTimed(current);
+      if (due !== null && active + EPSILON >= due.at) this._sayTimed(current, due, emitted);
+      else if (active + EPSILON >= current.deadline) this._end(current, current.deadline, "time", emitted);
+      else break;
     }
+  }
+
+  /** The next timed cue inside the current segment ({at: active time, kind, cue}), if it comes before its end. */
+  _nextTimed(current) {
+    let due;
+    if (current.kind === "spot") {
+      const after = this.rules.check_in_after_seconds ?? null;
+      const cue = this.script.cues.check_in ?? null;
+      const run = current.leg !== null ? this._runs.get(current.leg) : undefined;
+      if (after === null || cue === null || !run || run.checkedIn) return null;
+      due = { at: current.start + Math.max(0, after - run.used), kind: "check_in", cue };
+    } else if (current.said < current.timed.length) {
+      const timed = current.timed[current.said];
+      due = { at: current.start + timed.after, kind: timed.kind, cue: timed.cue };
+    } else {
+      return null;
+    }
+    return due.at < current.deadline - EPSILON ? due : null;
+  }
+
+  _sayTimed(current, due, emitted) {
+    if (due.kind === "check_in" && current.leg !== null) this._runs.get(current.leg).checkedIn = true;
+    else current.said += 1;
+    this._say(due.kind, due.cue, due.at + this._pausedTotal, emitted);
+  }
+
+  /** Say the timed cues due when a segment begins (`after` 0), right after its own cues. */
+  _sayDue(current, at, emitted) {
+    let due;
+    while ((due = this._nextTimed(current)) !== null && due.at <= at + EPSILON) this._sayTimed(current, due, emitted);
+  }
+
+  /** A "softened" on a leg's first spot before the minimum hold: it needs a second press. */
+  _tooSoon(current, active) {
+    if (current.kind !== "spot" || current.leg === null || !current.record) return false;
+    const run = this._runs.get(current.leg);
+    return run.reference === null && active - current.start < (this.rules.min_hold_seconds ?? 0) - EPSILON;
   }
 
   _enter(index, at, emitted) {
@@ -400,7 +557,7 @@ export class Engine {
       this._run(this.script.legs.find((l) => l.leg === leg));
     }
     const clock = at + this._pausedTotal;
-    this._current = {
+    const current = {
       item: index,
       kind: segment.kind,
       cue: segment.cue,
@@ -411,9 +568,13 @@ export class Engine {
       at: clock,
       spot: null,
       record: null,
+      timed: [...(segment.timed || [])].sort((a, b) => a.after - b.after),
+      said: 0,
     };
+    this._current = current;
     this._say(segment.kind, segment.cue, clock, emitted);
     for (const extra of segment.extra || []) this._say("extra", extra, clock, emitted);
+    this._sayDue(current, at, emitted);
   }
 
   _run(leg) {
@@ -421,7 +582,16 @@ export class Engine {
     if (!run) {
       const record = { leg: leg.leg, seconds: 0, ended_by: null };
       this.legs.push(record);
-      run = { leg, available: [...leg.spots, ...leg.reserve], record, played: 0, used: 0, extended: 0, reference: null };
+      run = {
+        leg,
+        available: [...leg.spots, ...leg.reserve],
+        record,
+        played: 0,
+        used: 0,
+        extended: 0,
+        reference: null,
+        checkedIn: false,
+      };
       this._runs.set(leg.leg, run);
     }
     return run;
@@ -445,7 +615,7 @@ export class Engine {
     };
     this.spots.push(record);
     const clock = at + this._pausedTotal;
-    this._current = {
+    const current = {
       item: index,
       kind: "spot",
       cue: spot.cue,
@@ -456,13 +626,18 @@ export class Engine {
       at: clock,
       spot,
       record,
+      timed: [],
+      said: 0,
     };
+    this._current = current;
     this._say("spot", spot.cue, clock, emitted);
     for (const cue of extra) this._say("extra", cue, clock, emitted);
+    this._sayDue(current, at, emitted);
   }
 
   _close(current, at, endedBy) {
     const held = at - current.start;
+    this._confirmUntil = null;
     this.timeline.push({
       kind: current.kind,
       leg: current.leg,
@@ -478,7 +653,10 @@ export class Engine {
       current.record.ended_by = endedBy;
       run.used += held;
       run.record.seconds = run.used;
-      if (run.reference === null) run.reference = Math.min(held, current.record.planned_seconds);
+      if (run.reference === null) {
+        // Later spots last as long as the first took, never less than the minimum hold.
+        run.reference = Math.max(Math.min(held, current.record.planned_seconds), this.rules.min_hold_seconds ?? 0);
+      }
     }
   }
 
@@ -550,6 +728,8 @@ function budgetOf(run) {
 }
 
 function stateDict(s) {
+  s.wake_in = maybe(s.wake_in);
+  s.confirm_left = maybe(s.confirm_left);
   for (const key of [
     "segment_seconds",
     "remaining",
