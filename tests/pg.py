@@ -24,13 +24,16 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -124,6 +127,7 @@ def start_server() -> PostgresServer:
         shutil.chown(folder, "postgres", "postgres")
     server = PostgresServer(bindir, folder, free_port(), as_user)
     atexit.register(server.stop)
+    _stop_on_sigterm(server)
     try:
         server._run(
             str(bindir / "initdb"),
@@ -175,6 +179,23 @@ def start_server() -> PostgresServer:
     raise PostgresUnavailable("PostgreSQL did not start")
 
 
+def _stop_on_sigterm(server: PostgresServer) -> None:
+    """A test run ended with SIGTERM (a CI timeout) stops the server too; atexit alone does not run then."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def stop_then_go_on(signum: int, frame: FrameType | None) -> None:
+        server.stop()
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop_then_go_on)
+
+
 def _tail(log: Path) -> str:
     try:
         return "\n".join(log.read_text(errors="replace").splitlines()[-10:])
@@ -216,7 +237,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgres: also run with --db=postgres (bash scripts/test does)")
     if config.getoption("--db") != "postgres":
         return
     server = session_server()
@@ -230,7 +250,6 @@ def pytest_configure(config: pytest.Config) -> None:
     connections._settings = None  # type: ignore[attr-defined]
     with contextlib.suppress(AttributeError):
         del connections["default"]  # a wrapper made for SQLite, if any
-    os.environ["SOFTSPOT_DATABASE_URL"] = server.url("softspot")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -15,6 +15,8 @@ from tests.helpers import make_payload
 
 from softspot.store.models import SessionRecord, SpotRecord
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
+
 RECORDS = "/api/records/"
 TOKEN = "Abcdefghijklmnopqrstuvwxyz012345"
 

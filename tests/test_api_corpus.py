@@ -1,7 +1,7 @@
 """The records API under a corpus of bad bodies: every one refused in JSON, never a 500, nothing written.
 
 In this process (Django's test client) on the session's database: SQLite, and
-PostgreSQL under ``pytest --db=postgres`` (this module is marked ``postgres``).
+PostgreSQL under ``pytest --db=postgres -m postgres`` (that test is marked ``postgres``).
 Then over HTTP against a real ``softspot serve`` on SQLite and on a throwaway
 PostgreSQL server, the way a phone would send them.
 """
@@ -30,7 +30,6 @@ from tests.pg import PostgresServer
 
 from softspot.store.models import SessionRecord, SpotRecord
 
-pytestmark = pytest.mark.postgres
 RECORDS = "/api/records/"
 TOKEN = "Abcdefghijklmnopqrstuvwxyz012345"
 CORPUS = corpus()
@@ -46,6 +45,7 @@ def assert_refused_in_json(bad: BadBody, status: int, content_type: str, body: b
         assert errors[0]["field"] == bad.field, f"{bad.name}: {errors}"
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad", CORPUS, ids=str)
 def test_a_bad_body_is_refused_in_json_naming_the_field_and_nothing_is_written(bad: BadBody) -> None:

@@ -22,6 +22,8 @@ from softspot.store import records
 from softspot.store.models import SessionRecord, SpotRecord
 from softspot.store.records import KeyTaken, as_dict, export, export_rows, history, save_record, summaries
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 from contextlib import closing
 from datetime import UTC, datetime
+from gettext import ngettext
 from pathlib import Path
 
 from rich.markup import escape
@@ -98,7 +99,7 @@ def backup(out: Path) -> None:
         raise
     size = out.stat().st_size
     console.print(
-        f"Backed up {sessions} session{'' if sessions == 1 else 's'} ({size / 1024:.0f} KB) from "
+        f"Backed up {ngettext('%d session', '%d sessions', sessions) % sessions} ({size / 1024:.0f} KB) from "
         f"{escape(str(path))} to {escape(str(out))}.\n"
         f"To restore it: stop softspot, then `{escape(restore_commands(str(out.resolve()), path))}`.",
         soft_wrap=True,

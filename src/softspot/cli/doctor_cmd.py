@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from gettext import ngettext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,7 +49,8 @@ def doctor(which: Finder = shutil.which) -> None:
         console.print(f"{SHOWN[f.status]} {f.what:<{width}}  {escape(f.detail)}", soft_wrap=True)
     problems = [f for f in findings if f.status == "problem"]
     if problems:
-        console.print(f"\n{len(problems)} problem{'' if len(problems) == 1 else 's'} to fix (above).")
+        count = len(problems)
+        console.print("\n" + ngettext("%d problem to fix (above).", "%d problems to fix (above).", count) % count)
         raise typer.Exit(1)
     console.print("\nAll is well." if all(f.status == "ok" for f in findings) else "\nNo problems; see the notes.")
 
@@ -146,8 +148,8 @@ def _sqlite_database(path: Path) -> Iterator[Finding]:
         yield Finding("problem", "database", f"{path} cannot be read: {exc}")
         return
     size = path.stat().st_size
-    plural = "" if sessions == 1 else "s"
-    yield Finding("ok", "database", f"{path}: {size / 1024:.0f} KB, {sessions} session{plural}, quick_check ok")
+    held = ngettext("%d session", "%d sessions", sessions) % sessions
+    yield Finding("ok", "database", f"{path}: {size / 1024:.0f} KB, {held}, quick_check ok")
     if _wal(path):
         yield Finding("ok", "write-ahead log", "on (WAL, synchronous=NORMAL on each connection)")
     else:
@@ -262,11 +264,12 @@ def _devices(program: str, which: Finder, run: Callable[[Sequence[str]], str]) -
     if which("pactl"):
         sinks = [line for line in run(["pactl", "list", "short", "sinks"]).splitlines() if line.strip()]
         if sinks:
-            return f"{len(sinks)} PulseAudio/PipeWire output{'' if len(sinks) == 1 else 's'}"
+            return ngettext("%d PulseAudio/PipeWire output", "%d PulseAudio/PipeWire outputs", len(sinks)) % len(sinks)
     if which("aplay"):
         cards = [line for line in run(["aplay", "-l"]).splitlines() if line.startswith("card ")]
         if cards:
-            return f"{len(cards)} ALSA device{'' if len(cards) == 1 else 's'} ({cards[0].split(':', 1)[1].strip()})"
+            devices = ngettext("%d ALSA device", "%d ALSA devices", len(cards)) % len(cards)
+            return f"{devices} ({cards[0].split(':', 1)[1].strip()})"
     cards_file = Path("/proc/asound/cards")
     if cards_file.is_file():
         text = cards_file.read_text(errors="replace")

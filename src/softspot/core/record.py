@@ -51,7 +51,7 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=2)
 """How far ahead of the receiving clock a start may be (a phone's clock may be off, or in another zone)."""
-MAX_SESSION_SECONDS = 12 * 60 * 60
+MAX_SESSION_SECONDS = 24 * 60 * 60
 """Longest session, pauses included; also the bound of every duration in the engine record."""
 MAX_SECONDS_PER_LEG = 60 * 60
 MAX_SPOT_INDEX = 1000
@@ -277,9 +277,9 @@ def _bound_message(error: Any) -> str | None:
     """A plainer sentence for pydantic's bound errors: ``40000 is above 1000``."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind in {"less_than_equal", "less_than"} and isinstance(value, int | float):
-        return f"{_number(value)} is above {ctx.get('le', ctx.get('lt'))}"
+        return f"{_number(value)} is above {_number(ctx.get('le', ctx.get('lt')))}"
     if kind in {"greater_than_equal", "greater_than"} and isinstance(value, int | float):
-        return f"{_number(value)} is below {ctx.get('ge', ctx.get('gt'))}"
+        return f"{_number(value)} is below {_number(ctx.get('ge', ctx.get('gt')))}"
     if kind == "string_too_long" and isinstance(value, str):
         return f"is {len(value)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "string_too_short":
@@ -291,8 +291,10 @@ def _bound_message(error: Any) -> str | None:
     return None
 
 
-def _number(value: float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:g}"
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:

@@ -51,8 +51,6 @@ def nesting_depth(text: str) -> int:
     plain = text.replace("\\\\", "").replace('\\"', "")
     outside = "".join(plain.split('"')[::2])
     brackets = _NOT_BRACKETS.sub("", outside)
-    if len(brackets) <= MAX_DEPTH:
-        return len(brackets)
     steps = (1 if c in "[{" else -1 for c in brackets)
     return max(itertools.accumulate(steps, initial=0))
 

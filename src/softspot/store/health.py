@@ -136,6 +136,8 @@ def classify(exc: BaseException, database: Mapping[str, Any] | None = None) -> S
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lower = text.lower()
     path = sqlite_path(database)
+    if path is None and "sqlite" in str(database.get("ENGINE", "")):
+        path = Path(str(database.get("NAME") or "in memory"))
     if path is not None:
         if any(sign in lower for sign in ("malformed", "not a database", "corrupt", "could not decode to utf-8")):
             return damaged(path, text)
