@@ -8,6 +8,7 @@ PostgreSQL server, the way a phone would send them.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -91,7 +92,13 @@ class Served:
         if content_type:
             headers["Content-Type"] = content_type
         try:
-            connection.request("POST", RECORDS, body=body, headers=headers)
+            connection.putrequest("POST", RECORDS)
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            # Like a browser, stop sending when the server has answered early (413) and closed.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(body)
             response = connection.getresponse()
             return response.status, response.getheader("Content-Type", ""), response.read()
         finally:

@@ -1,9 +1,9 @@
 """The data folder as a person meets it: WAL, a read-only or missing folder, a damaged file, backups, doctor.
 
 Each command runs as the ``softspot`` program in another process, the way a
-person runs it. A read-only folder is really read-only: for an ordinary user
-``chmod 500``; for root (whom permissions do not stop) a read-only bind mount in
-a private mount namespace (``unshare -m``).
+person runs it. A read-only folder is really read-only: ``chmod 500``, with root's
+rights to ignore permissions dropped (``setpriv``), and a read-only bind mount in
+a private mount namespace (``unshare -m``, as root).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from tests.helpers import NIGHT, NO_ANSWERS, make_payload
+from tests.running import without_admin_rights
 
 GUIDE = ["guide", *NO_ANSWERS, "--before", "5,5,5", "--after", "3,3,3", "--speed", "5000", "--no-voice"]
 STORE_COMMANDS = {
@@ -119,18 +120,6 @@ def test_sqlite_runs_in_wal_mode_with_synchronous_normal_and_a_busy_timeout(env:
 # A folder that cannot be written, or made
 
 
-def read_only_wrapper(folder: Path) -> list[str]:
-    """A command prefix that runs a program with ``folder`` read-only (root: a read-only bind mount)."""
-    if os.geteuid() != 0:
-        folder.chmod(0o500)
-        return []
-    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
-    if probe.returncode != 0 or not shutil.which("unshare"):
-        pytest.skip("as root, a read-only folder needs unshare -m (mount namespaces); not allowed here")
-    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
-    return ["unshare", "-m", "sh", "-c", script, str(folder)]
-
-
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with 150 sessions, made once for the module; tests take copies."""
@@ -148,11 +137,25 @@ def copy_of(filled: Path, env: dict[str, str]) -> Path:
     return path
 
 
-@pytest.fixture
-def read_only(env: dict[str, str], filled: Path) -> Iterator[list[str]]:
+def read_only_wrapper(folder: Path, how: str) -> list[str]:
+    """A command prefix that runs a program with ``folder`` read-only: ``chmod 500`` (as root, without the
+    rights that ignore permissions), or a read-only bind mount in a private mount namespace (root only)."""
+    if how == "chmod 500":
+        folder.chmod(0o500)
+        return without_admin_rights([])
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("a read-only mount needs root and unshare")
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False).returncode != 0:
+        pytest.skip("mount namespaces are not allowed here")
+    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, str(folder)]
+
+
+@pytest.fixture(params=["chmod 500", "read-only mount"])
+def read_only(request: pytest.FixtureRequest, env: dict[str, str], filled: Path) -> Iterator[list[str]]:
     copy_of(filled, env)
     folder = Path(env["SOFTSPOT_DATA_DIR"])
-    yield read_only_wrapper(folder)
+    yield read_only_wrapper(folder, request.param)
     folder.chmod(0o700)
 
 
@@ -391,3 +394,18 @@ def test_doctor_reports_the_certificate_files_and_a_key_others_can_read(env: dic
     assert code == 1
     assert "ca-key.pem (0644), server.pem" in out
     assert "PROBLEM certificate key" in out and "chmod 600" in out
+
+
+def test_doctor_reads_the_certificates_softspot_made(env: dict[str, str]) -> None:
+    from softspot import tls
+
+    folder = Path(env["SOFTSPOT_DATA_DIR"]) / "tls"
+    now = datetime.now(UTC)
+    tls.ensure(folder, tls.server_names("192.168.1.20", "laptop"), now, "laptop")
+    code, out, _ = softspot("doctor", env=env)
+    assert code == 0, out
+    assert "ca.crt (0600), ca.key (0600), server.crt (0600), server.key (0600)" in out
+    until = (now + tls.SERVER_LIFETIME).strftime("%Y-%m-%d")
+    assert any(
+        line.startswith("ok      certificate") and "server.crt" in line and until in line for line in out.splitlines()
+    )

@@ -105,15 +105,23 @@ def _write_problem(path: Path) -> OSError | None:
 
 
 def database(which: Finder) -> Iterator[Finding]:
+    from softspot.paths import data_dir
     from softspot.store.bootstrap import database as settings_database
-    from softspot.store.health import StoreError, sqlite_path
+    from softspot.store.bootstrap import sqlite_file
+    from softspot.store.health import StoreError
 
     try:
-        db = settings_database()
+        path = sqlite_file()
     except StoreError as exc:
         yield Finding("problem", "settings", str(exc))
         return
-    path = sqlite_path(db)
+    db: dict[str, Any] = {}
+    if path is None or data_dir().is_dir():  # loading the settings makes the secret key in the data folder
+        try:
+            db = settings_database()
+        except StoreError as exc:
+            yield Finding("problem", "settings", str(exc))
+            return
     if path is None:
         yield from _server_database(db)
     else:
@@ -308,12 +316,8 @@ def certificates(which: Finder, now: datetime | None = None) -> Iterator[Finding
             fix = f"`chmod 600 {key}`"
             yield Finding("problem", "certificate key", f"{key} can be read by others (mode {mode:04o}); {fix}")
     certs = [p for p in files if "key" not in p.name.lower() and p.suffix.lower() in {".pem", ".crt", ".cer"}]
-    try:
-        from cryptography import x509  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        if certs:
-            yield Finding("note", "certificate expiry", "not read: install the `cryptography` package to see it")
-        return
+    from cryptography import x509
+
     moment = now or datetime.now(UTC)
     for cert_file in certs:
         try:
@@ -324,9 +328,11 @@ def certificates(which: Finder, now: datetime | None = None) -> Iterator[Finding
         ends = cert.not_valid_after_utc
         names = cert.subject.rfc4514_string() or "no subject"
         days = (ends - moment).days
+        renewed = " (`softspot serve --lan --https` makes a new one)" if cert_file.name == "server.crt" else ""
         if ends <= moment:
-            yield Finding("problem", "certificate", f"{cert_file.name} ({names}) expired on {ends:%Y-%m-%d}")
+            yield Finding("problem", "certificate", f"{cert_file.name} ({names}) expired on {ends:%Y-%m-%d}{renewed}")
         elif days < CERT_WARN_DAYS:
-            yield Finding("note", "certificate", f"{cert_file.name} ({names}) expires in {days} days ({ends:%Y-%m-%d})")
+            left = ngettext("%d day", "%d days", days) % days
+            yield Finding("note", "certificate", f"{cert_file.name} ({names}) expires in {left}{renewed}")
         else:
             yield Finding("ok", "certificate", f"{cert_file.name} ({names}) valid until {ends:%Y-%m-%d}")

@@ -28,6 +28,7 @@ from softspot.store.health import (
 )
 
 SETTINGS_MODULE = "softspot.web.settings"
+FIX_FOLDER = "make the data folder writable by this user, or set SOFTSPOT_DATA_DIR to a folder you can write"
 
 
 def database() -> dict[str, Any]:
@@ -41,9 +42,26 @@ def database() -> dict[str, Any]:
     except ImproperlyConfigured as exc:
         raise StoreError(StoreProblem("settings", f"the settings are not right: {exc}")) from None
     except OSError as exc:  # e.g. the per-installation secret key cannot be written in the data folder
+        what = str(exc) if exc.strerror and str(exc) == exc.strerror else (exc.strerror or str(exc))
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise StoreError(StoreProblem("settings", f"softspot cannot start: {exc.strerror or exc}{where}")) from None
+        raise StoreError(StoreProblem("settings", f"softspot cannot start: {what}{where}; {FIX_FOLDER}.")) from None
     return db
+
+
+def sqlite_file() -> Path | None:
+    """The SQLite file the settings will use (None for another database), worked out without loading them.
+
+    Loading the settings makes the installation's secret key in the data folder,
+    so the folder is checked before they load.
+    """
+    import dj_database_url
+
+    from softspot.paths import database_url
+
+    try:
+        return sqlite_path(dj_database_url.parse(database_url()))
+    except ValueError as exc:
+        raise StoreError(StoreProblem("settings", f"SOFTSPOT_DATABASE_URL is not a database URL ({exc})")) from None
 
 
 def check() -> None:
@@ -52,7 +70,7 @@ def check() -> None:
     For SQLite: the data folder can be written (or made), and an existing
     database file is whole. Other databases are checked by :func:`setup`.
     """
-    path = sqlite_path(database())
+    path = sqlite_file()
     if path is not None:
         check_folder(path.parent)
         if path.exists():
@@ -60,14 +78,14 @@ def check() -> None:
 
 
 def setup() -> None:
-    """Configure Django, check the store, make the SQLite folder, and apply any migrations not yet applied."""
-    db = database()
-    path = sqlite_path(db)
+    """Check the store, make the SQLite folder, configure Django, and apply any migrations not yet applied."""
+    path = sqlite_file()
     if path is not None:
         check_folder(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             check_file(path)
+    db = database()
     import django
     from django.apps import apps
 

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from softspot.keys import installation_secret_key
-from softspot.paths import data_dir
+from softspot.paths import data_dir, database_url
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -67,10 +67,9 @@ else:
     ALLOWED_HOSTS = envlist("SOFTSPOT_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
     DEBUG = envbool("SOFTSPOT_DEBUG")
 
-_default_db = f"sqlite:///{data_dir() / 'softspot.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("SOFTSPOT_DATABASE_URL") or _default_db,
+        database_url(),  # SOFTSPOT_DATABASE_URL, else SQLite in the data folder
         conn_max_age=envint("SOFTSPOT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
