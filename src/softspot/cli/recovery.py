@@ -81,6 +81,6 @@ def describe(exc: BaseException) -> str:
         return f"the store refused the record ({exc})"
     line = store_problem_line(exc)
     if line is not None:
-        return line
+        return line.rstrip(".")
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
