@@ -182,6 +182,18 @@ def test_a_folder_that_cannot_be_made_is_one_clear_line_and_exit_2(
     one_clear_line(err, f"the data folder {tmp_path / 'a-file' / 'data'} cannot be made", "is not a folder")
 
 
+def test_a_database_server_out_of_reach_is_one_clear_line(env: dict[str, str]) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env["SOFTSPOT_DATABASE_URL"] = f"postgres://someone@127.0.0.1:{port}/softspot"
+    code, _, err = softspot("history", env=env)
+    assert code == 2
+    one_clear_line(err, f"cannot reach the database 127.0.0.1:{port}/softspot", "SOFTSPOT_DATABASE_URL")
+
+
 def test_settings_that_cannot_start_are_one_clear_line(env: dict[str, str]) -> None:
     env["SOFTSPOT_DEBUG"] = "maybe"
     code, _, err = softspot("history", env=env)
