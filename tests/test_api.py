@@ -11,9 +11,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
-from tests.test_store import make_payload
+from tests.helpers import make_payload
 
 from softspot.store.models import SessionRecord, SpotRecord
+
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
 
 RECORDS = "/api/records/"
 TOKEN = "Abcdefghijklmnopqrstuvwxyz012345"
@@ -83,7 +85,7 @@ def test_a_rating_of_11_is_refused_naming_the_field_and_nothing_is_written(alice
         ({"ended_at": "2026-11-22T20:01:02Z"}, "ended_at", "comes before started_at"),
         ({"colour": "blue"}, "colour", "is not a field of a session record"),
         ({"before": {"left": 1, "right": 2}}, "before.back", "is required"),
-        ({"note": "x" * 2001}, "note", "String should have at most 2000 characters"),
+        ({"note": "x" * 2001}, "note", "is 2001 characters long; at most 2000 are allowed"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(
@@ -97,7 +99,8 @@ def test_bad_input_names_the_field_and_writes_nothing(
 @lan
 def test_a_body_that_is_not_a_json_record_is_refused(alice: User) -> None:
     client = signed_in(alice)
-    assert post(client, "{not json") == (400, {"errors": [{"field": "", "message": "the body is not JSON"}]})
+    not_json = "the body is not JSON (line 1, column 2: Expecting property name enclosed in double quotes)"
+    assert post(client, "{not json") == (400, {"errors": [{"field": "", "message": not_json}]})
     assert post(client, [1, 2]) == (400, {"errors": [{"field": "", "message": "the record must be a JSON object"}]})
     assert not SessionRecord.objects.exists()
 

@@ -400,3 +400,128 @@ def test_keys_that_arrive_together_are_all_kept_in_order() -> None:
         "q",
         "\r",
     ]
+
+
+# Nothing runs that cannot be saved; nothing saved is lost.
+
+NINES = "9" * 400
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--speed", "nan"], "--speed: must be above 0 and at most 10000 (1 = real time), not nan"),
+        (["--speed", "inf"], "--speed: must be above 0 and at most 10000 (1 = real time), not inf"),
+        (["--speed", "-inf"], "--speed: must be above 0 and at most 10000"),
+        (["--speed", "1e9"], "--speed: must be above 0 and at most 10000"),
+        (["--minutes-per-leg", "nan"], "--minutes-per-leg: nan is not a number of minutes"),
+        (["--note", "x" * 2001], "--note: the note is 2001 characters long; keep it to 2000"),
+        (["--note", "a\x00b"], "--note: the note contains a NUL character"),
+        (["--thigh", f"{NINES} cm"], "--thigh: '999999999999999999999999…' is too large to be a distance"),
+        (["--height", f"{NINES}.5 in"], "--height: '999999999999999999999999…' is too large to be a distance"),
+    ],
+)
+def test_an_option_that_would_fail_later_is_refused_before_anything_starts(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path))
+    speed = [] if "--speed" in args else ["--speed", "5000"]
+    result = runner.invoke(
+        app, ["guide", *NO_ANSWERS, "--no-voice", *speed, "--before", "5,5,5", "--after", "3,3,3", *args]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+    assert "Safety check" not in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_technique_whose_record_the_store_cannot_keep_is_not_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from softspot.core.loader import built_in_text
+
+    # The technique file allows any number of digits in a version; the store keeps 20 characters.
+    text = built_in_text("hands-free-hamstring").replace('version: "1.0"', f'version: "1.{"0" * 25}"', 1)
+    (tmp_path / "long-version.yaml").write_text(text)
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path / "data"))
+    result = runner.invoke(
+        app,
+        [
+            "guide",
+            "-t",
+            str(tmp_path / "long-version.yaml"),
+            *NO_ANSWERS,
+            *FAST,
+            "--before",
+            "5,5,5",
+            "--after",
+            "3,3,3",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "this session could not be saved, so it is not started: script.technique.version" in " ".join(
+        result.stderr.split()
+    )
+    assert "The session" not in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_session_the_store_refuses_at_the_end_is_kept_and_imported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from softspot.store import records
+
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path))
+    real_save = records.save_record
+
+    def disk_gone(*args: object, **kwargs: object) -> None:
+        raise OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(records, "save_record", disk_gone)
+    result = runner.invoke(
+        app,
+        ["guide", *NO_ANSWERS, *FAST, "--thigh", "42 cm", "--before", "6,5,4", "--after", "3,3,2", "--note", "kept"],
+    )
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "the session could not be saved: the database" in said and "cannot be written" in said
+    kept = list((tmp_path / "recovery").glob("softspot-record-*.json"))
+    assert len(kept) == 1
+    assert f"Nothing is lost: it is kept in {kept[0]}" in said
+    assert f"softspot import {kept[0]}" in said
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
+    assert not SessionRecord.objects.exists()
+
+    monkeypatch.setattr(records, "save_record", real_save)
+    first = runner.invoke(app, ["import", str(kept[0])])
+    assert first.exit_code == 0, first.output
+    assert "Imported the session of" in first.stdout
+    again = runner.invoke(app, ["import", str(kept[0])])
+    assert again.exit_code == 0, again.output
+    assert "Already stored: the session of" in again.stdout and "nothing changed" in again.stdout
+    record = SessionRecord.objects.get()
+    assert (record.note, record.before_left, record.after_back, record.source) == ("kept", 6, 2, "terminal")
+    assert record.spots.count() == 4  # type: ignore[attr-defined]
+
+
+def test_with_nowhere_to_keep_it_the_record_is_printed_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    from softspot.cli import recovery
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setattr(recovery, "places", lambda: [tmp_path / "a-file" / "recovery"])
+    payload = {"key": "9b1c0000-0000-4000-8000-000000000000", "note": "hello", "started_at": "2026-11-23T20:01:02Z"}
+    with pytest.raises(typer.Exit) as exited:
+        recovery.save_or_keep(object(), payload)  # not a whole record: the store refuses it
+    assert exited.value.exit_code == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out) == payload
+    said = " ".join(err.split())
+    assert "the record is printed above. Save it to a file and run `softspot import FILE`" in said

@@ -7,14 +7,13 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from tests.helpers import hamstring, make_plan
+from tests.helpers import NIGHT, hamstring, make_payload
 from typer.testing import CliRunner
 
 from softspot.cli import app
@@ -23,74 +22,9 @@ from softspot.store import records
 from softspot.store.models import SessionRecord, SpotRecord
 from softspot.store.records import KeyTaken, as_dict, export, export_rows, history, save_record, summaries
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
+
 ROOT = Path(__file__).resolve().parent.parent
-NIGHT = datetime(2026, 11, 23, 20, 1, 2, tzinfo=UTC)
-
-
-@lru_cache
-def _script(minutes: float) -> dict[str, Any]:
-    return make_plan(minutes=minutes).model_dump(mode="json")
-
-
-def make_payload(
-    *,
-    key: uuid.UUID | None = None,
-    before: tuple[int, int, int] = (6, 5, 4),
-    after: tuple[int, int, int] | None = (3, 3, 2),
-    minutes: float = 3,
-    started_at: datetime = NIGHT,
-    stop_reason: str | None = None,
-    source: str = "web",
-    note: str = "felt good",
-) -> dict[str, Any]:
-    """A record as a player sends it: a real plan and a hand-made engine record."""
-    script = _script(minutes)
-    spots: list[dict[str, Any]] = []
-    legs: list[dict[str, Any]] = []
-    for leg in script["legs"]:
-        held_on_leg = 0.0
-        for n, spot in enumerate(leg["spots"]):
-            held = spot["hold_seconds"] * (0.75 if n == 0 else 1.0)
-            spots.append(
-                {
-                    "leg": leg["leg"],
-                    "index": spot["index"],
-                    "from_knee_cm": spot["from_knee_cm"],
-                    "planned_seconds": spot["hold_seconds"],
-                    "held_seconds": held,
-                    "extended_seconds": 0,
-                    "ended_by": "softened" if n == 0 else "time",
-                }
-            )
-            held_on_leg += held
-            if stop_reason:
-                spots[-1]["ended_by"] = "stopped"
-                break
-        legs.append({"leg": leg["leg"], "seconds": held_on_leg, "ended_by": "stopped" if stop_reason else "time"})
-        if stop_reason:
-            break
-    ended_at = float(script["total_seconds"] + 12)
-    engine = {
-        "ended_at": ended_at,
-        "ended_early": stop_reason is not None,
-        "stop_reason": stop_reason,
-        "paused_seconds": 12.0,
-        "pauses": [{"at": 100.0, "seconds": 12.0}],
-        "spots": spots,
-        "legs": legs,
-    }
-    ratings = ("left", "right", "back")
-    return {
-        "key": str(key or uuid.uuid4()),
-        "source": source,
-        "script": script,
-        "engine": engine,
-        "before": dict(zip(ratings, before, strict=True)),
-        "after": None if after is None else dict(zip(ratings, after, strict=True)),
-        "note": note,
-        "started_at": started_at.isoformat().replace("+00:00", "Z"),
-        "ended_at": (started_at + timedelta(seconds=ended_at)).isoformat().replace("+00:00", "Z"),
-    }
 
 
 def record_in(**kw: Any) -> RecordIn:

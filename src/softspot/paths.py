@@ -22,3 +22,8 @@ def data_dir() -> Path:
     if sys.platform == "win32":
         return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "softspot"
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "softspot"
+
+
+def database_url() -> str:
+    """The database: ``SOFTSPOT_DATABASE_URL``, else SQLite in the data folder (``softspot.sqlite3``)."""
+    return os.environ.get("SOFTSPOT_DATABASE_URL") or f"sqlite:///{data_dir() / 'softspot.sqlite3'}"

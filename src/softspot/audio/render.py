@@ -35,6 +35,7 @@ from softspot.audio.cues import GAP_AFTER_CHIME, GAP_BETWEEN_CUES, wants_chime
 from softspot.audio.pcm import SAMPLE_RATE, SAMPLE_WIDTH, Clip, fade_out, join, silence, to_le_bytes
 from softspot.audio.speech import CueCache, Finder, Voice
 from softspot.core.script import Segment, SessionScript
+from softspot.files import check_target, commit
 
 AudioFormat = Literal["wav", "ogg", "mp3", "m4a"]
 FORMATS: tuple[AudioFormat, ...] = get_args(AudioFormat)
@@ -160,9 +161,12 @@ def render_session(
         if converter is not None:
             audio_tmp = _temp_beside(out, f".{fmt}", temps)
             _convert(converter, wav_tmp, meta_tmp, audio_tmp, run or _run)
-        os.replace(audio_tmp, out)
-        os.replace(vtt_tmp, chapters_path(out))
-        os.replace(meta_tmp, ffmetadata_path(out))
+        # Each is checked again and refused when it has become a link, a device or a folder.
+        for target in (out, chapters_path(out), ffmetadata_path(out)):
+            check_target(target)
+        commit(audio_tmp, out)
+        commit(vtt_tmp, chapters_path(out))
+        commit(meta_tmp, ffmetadata_path(out))
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)

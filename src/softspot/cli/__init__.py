@@ -7,6 +7,8 @@ Exit codes: 0 done, 2 bad input, 3 screening said stop.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from softspot.cli import commands
@@ -23,4 +25,14 @@ commands.register(app)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        # A database that fails in a way no command expected still gets one line, not a traceback.
+        from softspot.cli.store import store_problem_line
+
+        line = store_problem_line(exc)
+        if line is None:
+            raise
+        print(f"softspot: {line}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -10,36 +10,48 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from softspot.audio.render import RenderError, format_for, render_session
+from softspot.audio.render import RenderError, chapters_path, ffmetadata_path, format_for, render_session
 from softspot.audio.speech import CueCache, SpeechError, SpeechUnavailable, Voice, VoiceNotFound
 from softspot.cli import plan_cmd
 from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, errors, fail
 from softspot.core.units import format_duration
+from softspot.files import UnsafeTarget, check_target
 
 MISSING_PROGRAM = 1
 DEFAULT_STEM = "softspot-session"
 
 
 def output_path(out: Path | None, fmt: str | None) -> tuple[Path, str]:
-    """The file to write and its format, from ``--out`` and ``--format``; fails on a mismatch."""
+    """The file to write and its format, from ``--out`` and ``--format``; fails on a mismatch.
+
+    The audio file and its two chapter files beside it must each be a regular file or not exist yet.
+    """
     if out is None:
         try:
             chosen = format_for(Path(f"{DEFAULT_STEM}.wav"), fmt)
         except ValueError as exc:
             fail(f"--format: {exc}")
-        return Path(f"{DEFAULT_STEM}.{chosen}"), chosen
+        out = Path(f"{DEFAULT_STEM}.{chosen}")
+        return _checked(out), chosen
     try:
         chosen = format_for(out, fmt)
     except ValueError as exc:
         fail(f"--format: {exc}" if fmt else f"--out: {exc} (or give --format)")
     if out.suffix.lower() != f".{chosen}":
         fail(f"--out: {out} does not end in .{chosen}, the format asked for")
-    if out.is_dir():
+    if out.is_dir() and not out.is_symlink():
         fail(f"--out: {out} is a folder; give a file name such as {out / (DEFAULT_STEM + '.' + chosen)}")
-    if not out.parent.is_dir():
-        fail(f"--out: the folder {out.parent} does not exist")
-    return out, chosen
+    return _checked(out), chosen
+
+
+def _checked(out: Path) -> Path:
+    for target in (out, chapters_path(out), ffmetadata_path(out)):
+        try:
+            check_target(target)
+        except UnsafeTarget as exc:
+            fail(f"--out: {exc}")
+    return out
 
 
 def make_voice(voice_name: str, rate: int) -> Voice:
@@ -62,6 +74,8 @@ def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_nam
         fail(f"--voice-name: {exc}")
     except (SpeechError, RenderError) as exc:
         fail(str(exc), MISSING_PROGRAM)
+    except UnsafeTarget as exc:
+        fail(f"--out: {exc}")
     except OSError as exc:
         fail(f"--out: cannot write {path}: {exc.strerror or exc}")
     for note in result.notes:

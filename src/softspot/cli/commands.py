@@ -334,6 +334,31 @@ def remind(
     remind_cmd.remind(days, at, out, technique)
 
 
+def import_(
+    file: Annotated[Path, typer.Argument(help="A session record (JSON), e.g. the recovery file `guide` wrote.")],
+) -> None:
+    """Store a session record kept in a file (after `guide` could not save it); a record is stored only once."""
+    from softspot.cli import data_cmd
+
+    data_cmd.import_(file)
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (replaced atomically if it exists).")],
+) -> None:
+    """Copy the SQLite database to FILE, safely while softspot is in use (PostgreSQL: use pg_dump)."""
+    from softspot.cli import data_cmd
+
+    data_cmd.backup(file)
+
+
+def doctor() -> None:
+    """Check the data folder, the database, espeak-ng, sound output and the certificate; exit 1 on a problem."""
+    from softspot.cli import doctor_cmd
+
+    doctor_cmd.doctor()
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
     app.command()(screen)
@@ -346,3 +371,6 @@ def register(app: typer.Typer) -> None:
     app.command()(serve)
     app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(admin)
     app.command()(remind)
+    app.command("import")(import_)
+    app.command()(backup)
+    app.command()(doctor)

@@ -6,6 +6,7 @@ given (that is how the tests drive it). On a terminal, missing answers are asked
 
 from __future__ import annotations
 
+import math
 import sys
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from softspot.cli.plan_cmd import (
     show_pain_rule,
     show_screening,
 )
+from softspot.cli.recovery import save_or_keep
+from softspot.cli.store import check_store, store_errors
+from softspot.cli.store import local_owner as store_owner
 from softspot.cli.technique_cmd import resolve
 from softspot.cli.views import plan_table, thigh_map
 from softspot.core.aftercare import Aftercare, aftercare
@@ -41,13 +45,24 @@ from softspot.core.planner import (
     room,
     thigh_length,
 )
-from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN, RecordError, parse_rating, parse_record
+from softspot.core.record import (
+    NOTE_MAX_CHARS,
+    RATED_AREAS,
+    RATING_MAX,
+    RATING_MIN,
+    RecordError,
+    parse_rating,
+    parse_record,
+)
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
 from softspot.core.units import Length
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+MAX_SPEED = 10_000.0
+"""``--speed`` compresses time for demos and tests; more than this and the terminal cannot keep up."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +117,28 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
     return values
 
 
+def check_note(option: str, note: str) -> str | None:
+    """What is wrong with a note (too long, a NUL), or None; the same rule as the store's."""
+    if len(note) > NOTE_MAX_CHARS:
+        return f"{option}: the note is {len(note)} characters long; keep it to {NOTE_MAX_CHARS}"
+    if "\x00" in note:
+        return f"{option}: the note contains a NUL character; remove it"
+    return None
+
+
+def check_options(options: GuideOptions) -> None:
+    """Options that need no technique: fail on the first bad one before anything is asked or started."""
+    if not math.isfinite(options.speed) or not 0 < options.speed <= MAX_SPEED:
+        fail(f"--speed: must be above 0 and at most {MAX_SPEED:g} (1 = real time), not {options.speed:g}")
+    if options.minutes_per_leg is not None and not math.isfinite(options.minutes_per_leg):
+        fail(f"--minutes-per-leg: {options.minutes_per_leg:g} is not a number of minutes")
+    if options.note is not None and (problem := check_note("--note", options.note)):
+        fail(problem)
+
+
 def guide(options: GuideOptions) -> None:
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    if options.speed <= 0:
-        fail("--speed: must be above 0")
+    check_options(options)
     technique = resolve(options.technique)
     thigh = length_option("--thigh", options.thigh)
     height = length_option("--height", options.height)
@@ -124,6 +157,8 @@ def guide(options: GuideOptions) -> None:
             dose_seconds(technique, options.minutes_per_leg, room(technique, length_cm) if known else None)
     except PlanError as exc:
         fail(str(exc))
+    # The store must be able to keep the session before one is started (nothing is created yet).
+    check_store()
 
     console.rule(f"[bold]{escape(technique.title)}[/]")
     console.print("[bold]1. Safety check[/] (asked every time: health can change)")
@@ -139,18 +174,15 @@ def guide(options: GuideOptions) -> None:
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 
-    from softspot.store import bootstrap
-
-    bootstrap.setup()
-    from softspot.store.records import local_owner
+    owner = store_owner()
     from softspot.store.records import suggestion as suggest_for
 
-    owner = local_owner()
-    if thigh is None and height is None:
-        thigh = last_thigh(owner, technique.id)
-    if thigh is not None or height is not None:
-        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
-    suggestion = suggest_for(owner, technique, length_cm)
+    with store_errors():
+        if thigh is None and height is None:
+            thigh = last_thigh(owner, technique.id)
+        if thigh is not None or height is not None:
+            length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+        suggestion = suggest_for(owner, technique, length_cm)
 
     console.print("\n[bold]2. Set up[/]")
     surface = technique.surface(options.surface or result.surface or technique.default_surface.id)
@@ -183,6 +215,8 @@ def guide(options: GuideOptions) -> None:
         raise typer.Exit(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED) from None
     except PlanError as exc:
         fail(str(exc))
+    if problem := record_problem(script):
+        fail(f"this session could not be saved, so it is not started: {problem}")
 
     console.print("\n[bold]3. Today's plan[/]")
     console.print(f"  Suggested: {escape(suggestion.reason)}")
@@ -226,8 +260,11 @@ def guide(options: GuideOptions) -> None:
     else:
         after = ask_ratings("--after", options.after, "after", interactive)
     note = options.note
-    if note is None:
+    while note is None:
         note = typer.prompt("  A note (optional)", default="", show_default=False) if interactive else ""
+        if problem := check_note("note", note):
+            console.print(f"  [yellow]{escape(problem)}; try again[/]")
+            note = None
 
     save(owner, script, engine_record, before, after, note, started_at, ended_at)
     if engine_record["stop_reason"] == "discomfort":
@@ -245,6 +282,35 @@ def show_aftercare(care: Aftercare | None) -> None:
     console.print(f"  [bold yellow]{escape(care.headline)}[/]")
     for line in care.advice:
         console.print(f"  • {escape(line)}")
+
+
+def record_problem(script: SessionScript) -> str | None:
+    """Would the store take a record of this plan? Checked with a stand-in record before the session starts."""
+    now = datetime.now(UTC)
+    trial = {
+        "key": str(uuid.uuid4()),
+        "source": "terminal",
+        "script": script.model_dump(mode="json"),
+        "engine": {
+            "ended_at": 0.0,
+            "ended_early": True,
+            "stop_reason": "other",
+            "paused_seconds": 0.0,
+            "pauses": [],
+            "spots": [],
+            "legs": [],
+        },
+        "before": {name: RATING_MIN for name, _ in RATED_AREAS},
+        "after": None,
+        "note": "",
+        "started_at": now.isoformat(),
+        "ended_at": now.isoformat(),
+    }
+    try:
+        parse_record(trial, now=now)
+    except RecordError as exc:
+        return str(exc)
+    return None
 
 
 def last_thigh(owner: User, technique_id: str) -> Length | None:
@@ -270,8 +336,6 @@ def save(
     started_at: datetime,
     ended_at: datetime,
 ) -> None:
-    from softspot.store.records import save_record
-
     payload = {
         "key": str(uuid.uuid4()),
         "source": "terminal",
@@ -283,10 +347,7 @@ def save(
         "started_at": started_at.isoformat(),
         "ended_at": ended_at.isoformat(),
     }
-    try:
-        record, _ = save_record(owner, parse_record(payload))
-    except RecordError as exc:
-        fail(f"the record could not be saved: {exc}")
+    record = save_or_keep(owner, payload)
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
     count = len(engine_record["spots"])
     spots = ngettext("%(n)d spot", "%(n)d spots", count) % {"n": count}

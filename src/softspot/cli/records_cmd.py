@@ -16,19 +16,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from softspot.cli.output import console, errors, fail
+from softspot.cli.store import store_errors
 from softspot.core.progress import Progress
 from softspot.core.record import Ratings
 from softspot.core.reminders import SESSIONS_PER_WEEK, due
+from softspot.files import UnsafeTarget, check_target, write_atomic
 
 EMPTY = "No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends."
 BARS = "▁▂▃▄▅▆▇█"
 
 
 def _owner() -> Any:
-    from softspot.store.bootstrap import setup
-
-    setup()
-    from softspot.store.records import local_owner
+    from softspot.cli.store import local_owner
 
     return local_owner()
 
@@ -41,7 +40,8 @@ def history(as_json: bool) -> None:
     owner = _owner()
     from softspot.store.records import history as load
 
-    records = list(load(owner))
+    with store_errors():
+        records = list(load(owner))
     if as_json:
         rows = [
             {
@@ -116,7 +116,8 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> N
     owner = _owner()
     from softspot.store.records import progress_report
 
-    result = progress_report(owner, technique, today or date.today())
+    with store_errors():
+        result = progress_report(owner, technique, today or date.today())
     if as_json:
         print(json.dumps(dataclasses.asdict(result), indent=2, default=_json_default))
         return
@@ -184,16 +185,23 @@ def _show_suggestion(result: Progress) -> None:
 def export(fmt: str, out: Path | None) -> None:
     if fmt not in {"csv", "json"}:
         fail(f"--format: '{fmt}' is not a format; choose csv or json")
+    if out is not None:
+        try:
+            check_target(out)
+        except UnsafeTarget as exc:
+            fail(f"--out: {exc}")
     owner = _owner()
     from softspot.store.records import EXPORT_COLUMNS, export_rows
     from softspot.store.records import export as full
 
     if fmt == "json":
-        records = full(owner)
+        with store_errors():
+            records = full(owner)
         text = json.dumps(records, indent=2) + "\n"
         count = len(records)
     else:
-        rows = export_rows(owner)
+        with store_errors():
+            rows = export_rows(owner)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -206,9 +214,11 @@ def export(fmt: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        write_atomic(out, text)
+    except UnsafeTarget as exc:
+        fail(f"--out: {exc}")
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror}")
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
     console.print(f"Wrote {sessions(count)} to {escape(str(out))}.")
 
 

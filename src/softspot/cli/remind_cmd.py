@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from rich.markup import escape
 from softspot.cli.output import console, fail
 from softspot.cli.technique_cmd import resolve
 from softspot.core.reminders import ReminderInputError, parse_at, parse_days, reminder_calendar
+from softspot.files import UnsafeTarget, write_atomic
 
 FLOATING = ""
 """The calendar's time zone: floating local time, so 19:30 is 19:30 on the phone's clock wherever it is."""
@@ -42,19 +41,10 @@ def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None
 
 
 def _write(out: Path, text: str) -> None:
-    """Write through a temporary file beside ``out`` and rename it, so a failed write leaves nothing half done."""
-    folder = out.parent if str(out.parent) else Path(".")
+    """Write atomically to a regular file; a link, folder, FIFO or device is refused and left as it is."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        write_atomic(out, text)
+    except UnsafeTarget as exc:
+        fail(f"--out: {exc}")
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror}")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's private 0600
-        os.replace(temporary, out)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        fail(f"--out: cannot write {out}: {exc.strerror}")
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from softspot.cli.output import console, fail
+from softspot.cli.store import open_store, store_errors
 
 if TYPE_CHECKING:
     from softspot.tls import Certificates
@@ -206,12 +207,9 @@ def serve(host: str | None, port: int | None, lan: bool, https: bool = False, ht
         certificates = _certificates(shown) if https else None
         main = listeners[0]
         _environment(lan, ports.bind, shown, main.port if https else None)
-        try:
-            from softspot.store import bootstrap
-
-            bootstrap.setup()
-        except OSError as exc:
-            fail(str(exc))
+        # The store must be usable (writable, whole, migrated) before the first request: never serve pages
+        # that fail while records are accepted.
+        open_store()
         from django.core.wsgi import get_wsgi_application
 
         app = get_wsgi_application()
@@ -239,14 +237,20 @@ def serve(host: str | None, port: int | None, lan: bool, https: bool = False, ht
 
 def admin(args: list[str]) -> None:
     """Django's management commands (``migrate``, ``createsuperuser``, ``check --deploy``...)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softspot.web.settings")
+    from softspot.store.bootstrap import check, database
+    from softspot.store.health import StoreError, sqlite_path
+
+    try:
+        check()  # settings load; the SQLite folder can be written; an existing file is whole
+        path = sqlite_path(database())
+        if path is not None:  # where SQLite lives unless a database URL is given
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except StoreError as exc:
+        fail(str(exc))
     from django.core.management import execute_from_command_line
 
-    from softspot.paths import data_dir
-
-    data_dir().mkdir(parents=True, exist_ok=True)  # where SQLite lives unless a database URL is given
-
-    execute_from_command_line(["softspot admin", *args])
+    with store_errors():
+        execute_from_command_line(["softspot admin", *args])
 
 
 __all__ = ["admin", "check_options", "is_loopback", "serve"]

@@ -4,13 +4,20 @@
 the planned script, what the engine says happened, and the pair's ratings.
 :func:`parse_record` turns every validation problem into a :class:`FieldError`
 that names the field, e.g. ``before.left: 11 is above 10``.
+
+Every value has bounds that the store's columns can hold on SQLite and
+PostgreSQL alike (see docs/contracts.md): times within 2000-2100 and not in
+the future, seconds and counts finite and bounded, ids and leg names no longer
+than their columns, no NUL anywhere. :func:`read_record` reads a record from
+JSON bytes (a request body, a recovery file) within bounds of size and depth.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -19,10 +26,12 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from softspot.core import safejson
 from softspot.core.script import SessionScript
 
 RATING_MIN = 0
@@ -35,6 +44,26 @@ RATED_AREAS: tuple[tuple[str, str], ...] = (
 """What is rated, before and after: the field of :class:`Ratings` and how it is named to people."""
 NOTE_MAX_CHARS = 2000
 
+# Bounds of a record (docs/contracts.md). Column sizes match softspot.store.models.
+MAX_RECORD_BYTES = 2_000_000
+"""A record as JSON: a real one is about 30 KB."""
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=2)
+"""How far ahead of the receiving clock a start may be (a phone's clock may be off, or in another zone)."""
+MAX_SESSION_SECONDS = 24 * 60 * 60
+"""Longest session, pauses included; also the bound of every duration in the engine record."""
+MAX_SECONDS_PER_LEG = 60 * 60
+MAX_SPOT_INDEX = 1000
+MAX_FROM_KNEE_CM = 500.0
+MAX_SPOTS = 500
+MAX_PAUSES = 1000
+MAX_LEGS = 10
+MAX_ADD_ONS = 20
+ID_MAX_CHARS = 60
+"""Technique, leg, surface, position and add-on ids."""
+VERSION_MAX_CHARS = 20
+
 StopReason = Literal["discomfort", "out_of_time", "other"]
 SpotEndedBy = Literal["softened", "time", "skipped", "stopped"]
 LegEndedBy = Literal["time", "last_spot", "skipped", "stopped"]
@@ -42,7 +71,11 @@ Source = Literal["terminal", "web"]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+Seconds = Annotated[float, Field(ge=0, le=MAX_SESSION_SECONDS)]
+LegId = Annotated[str, Field(min_length=1, max_length=ID_MAX_CHARS)]
 
 
 def parse_rating(text: str, what: str) -> int:
@@ -81,36 +114,36 @@ class Ratings(_In):
 
 
 class Pause(_In):
-    at: float = Field(ge=0)
-    seconds: float = Field(ge=0)
+    at: Seconds
+    seconds: Seconds
 
 
 class SpotOutcome(_In):
-    leg: str
-    index: int = Field(ge=1)
-    from_knee_cm: float = Field(ge=0)
-    planned_seconds: float = Field(ge=0)
-    held_seconds: float = Field(ge=0)
-    extended_seconds: float = Field(ge=0)
+    leg: LegId
+    index: int = Field(ge=1, le=MAX_SPOT_INDEX)
+    from_knee_cm: float = Field(ge=0, le=MAX_FROM_KNEE_CM)
+    planned_seconds: Seconds
+    held_seconds: Seconds
+    extended_seconds: Seconds
     ended_by: SpotEndedBy
 
 
 class LegOutcome(_In):
-    leg: str
-    seconds: float = Field(ge=0)
+    leg: LegId
+    seconds: Seconds
     ended_by: LegEndedBy
 
 
 class EngineRecord(_In):
     """What the engine says happened; seconds of session clock from the start."""
 
-    ended_at: float = Field(ge=0)
+    ended_at: Seconds
     ended_early: StrictBool
     stop_reason: StopReason | None
-    paused_seconds: float = Field(ge=0)
-    pauses: list[Pause]
-    spots: list[SpotOutcome]
-    legs: list[LegOutcome]
+    paused_seconds: Seconds
+    pauses: list[Pause] = Field(max_length=MAX_PAUSES)
+    spots: list[SpotOutcome] = Field(max_length=MAX_SPOTS)
+    legs: list[LegOutcome] = Field(max_length=MAX_LEGS)
 
     @model_validator(mode="after")
     def _consistent(self) -> EngineRecord:
@@ -142,10 +175,33 @@ class RecordIn(_In):
     started_at: AwareDatetime
     ended_at: AwareDatetime
 
+    @field_validator("started_at", "ended_at", mode="after")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        # Checked on the year as written, before any conversion: year 1 or 9999 with an
+        # offset would overflow when turned into UTC.
+        if not EARLIEST.year <= value.year < LATEST.year:
+            raise ValueError(f"{value.year} is not a year softspot keeps; give a time from {EARLIEST.year} to 2099")
+        return value
+
+    @field_validator("note", mode="after")
+    @classmethod
+    def _storable_note(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("contains a NUL character (\\u0000), which cannot be stored")
+        return value
+
     @model_validator(mode="after")
-    def _consistent(self) -> RecordIn:
+    def _consistent(self, info: ValidationInfo) -> RecordIn:
+        now = info.context.get("now") if isinstance(info.context, dict) else None
+        if isinstance(now, datetime) and self.started_at > now + FUTURE_SLACK:
+            raise ValueError(f"started_at: is in the future (more than {FUTURE_SLACK.days} days after now)")
         if self.ended_at < self.started_at:
             raise ValueError("ended_at: comes before started_at")
+        if (self.ended_at - self.started_at).total_seconds() > MAX_SESSION_SECONDS:
+            raise ValueError(f"ended_at: is more than {MAX_SESSION_SECONDS // 3600} hours after started_at")
+        if problem := _script_fits(self.script):
+            raise ValueError(problem)
         if self.after is None and not self.engine.ended_early:
             raise ValueError("after: the ratings after are needed when the session ran to the end")
         legs = {leg.leg for leg in self.script.legs}
@@ -158,6 +214,31 @@ class RecordIn(_In):
     def comfortable(self) -> bool:
         """Ran to the end, and no tension rating went up."""
         return is_comfortable(self.engine.ended_early, self.engine.stop_reason, self.before, self.after)
+
+
+def _script_fits(script: SessionScript) -> str | None:
+    """The first value of the script the store's columns cannot hold, as ``field: message``; None when it fits."""
+    texts = (
+        ("script.technique.id", script.technique.id, ID_MAX_CHARS),
+        ("script.technique.version", script.technique.version, VERSION_MAX_CHARS),
+        ("script.surface.id", script.surface.id, ID_MAX_CHARS),
+        ("script.position.id", script.position.id, ID_MAX_CHARS),
+        *((f"script.add_ons.{n}.id", a.id, ID_MAX_CHARS) for n, a in enumerate(script.add_ons)),
+        *((f"script.legs.{n}.leg", leg.leg, ID_MAX_CHARS) for n, leg in enumerate(script.legs)),
+    )
+    for field, text, longest in texts:
+        if not text:
+            return f"{field}: is empty"
+        if len(text) > longest:
+            return f"{field}: is {len(text)} characters long; at most {longest} are allowed"
+    seconds = script.dose.seconds_per_leg
+    if not 1 <= seconds <= MAX_SECONDS_PER_LEG:
+        return f"script.dose.seconds_per_leg: {seconds} is outside 1 to {MAX_SECONDS_PER_LEG}"
+    if len(script.add_ons) > MAX_ADD_ONS:
+        return f"script.add_ons: has {len(script.add_ons)} add-ons; at most {MAX_ADD_ONS} are allowed"
+    if len(script.legs) > MAX_LEGS:
+        return f"script.legs: has {len(script.legs)} legs; at most {MAX_LEGS} are allowed"
+    return None
 
 
 def is_comfortable(ended_early: bool, stop_reason: str | None, before: Ratings, after: Ratings | None) -> bool:
@@ -192,12 +273,38 @@ _MESSAGES = {
 }
 
 
+def _bound_message(error: Any) -> str | None:
+    """A plainer sentence for pydantic's bound errors: ``40000 is above 1000``."""
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind in {"less_than_equal", "less_than"} and isinstance(value, int | float):
+        return f"{_number(value)} is above {_number(ctx.get('le', ctx.get('lt')))}"
+    if kind in {"greater_than_equal", "greater_than"} and isinstance(value, int | float):
+        return f"{_number(value)} is below {_number(ctx.get('ge', ctx.get('gt')))}"
+    if kind == "string_too_long" and isinstance(value, str):
+        return f"is {len(value)} characters long; at most {ctx.get('max_length')} are allowed"
+    if kind == "string_too_short":
+        return "is empty"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
+    if kind == "finite_number":
+        return "is not a finite number"
+    return None
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def field_errors(exc: ValidationError) -> list[FieldError]:
     """One :class:`FieldError` per problem, with a dotted field path and a plain message."""
     found: list[FieldError] = []
     for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"])
-        message = _MESSAGES.get(error["type"]) or str(error["msg"]).removeprefix("Value error, ")
+        message = (
+            _MESSAGES.get(error["type"]) or _bound_message(error) or str(error["msg"]).removeprefix("Value error, ")
+        )
         # Model-level checks name their own field as "field: message".
         head, sep, tail = message.partition(": ")
         if sep and not field and " " not in head:
@@ -206,11 +313,30 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     return found
 
 
-def parse_record(data: Any) -> RecordIn:
-    """Validate a decoded JSON record, or raise :class:`RecordError` naming every bad field."""
+def parse_record(data: Any, *, now: datetime | None = None) -> RecordIn:
+    """Validate a decoded JSON record, or raise :class:`RecordError` naming every bad field.
+
+    With ``now`` (the receiving clock), a record that starts in the future is refused.
+    """
     if not isinstance(data, dict):
         raise RecordError([FieldError("", "the record must be a JSON object")])
+    if found := safejson.problems(data):
+        raise RecordError([FieldError(p.path, p.message) for p in found])
     try:
-        return RecordIn.model_validate(data)
+        return RecordIn.model_validate(data, context={"now": now})
     except ValidationError as exc:
         raise RecordError(field_errors(exc)) from None
+
+
+def read_record(body: bytes, *, now: datetime | None = None, what: str = "the body") -> RecordIn:
+    """A record from JSON bytes (a request body, a recovery file), within bounds of size and nesting.
+
+    ``what`` names the source in messages about the whole (``the body is not JSON (...)``).
+    """
+    if len(body) > MAX_RECORD_BYTES:
+        raise RecordError([FieldError("", f"{what} is larger than {MAX_RECORD_BYTES // 1_000_000} MB")])
+    try:
+        data = safejson.loads(body)
+    except safejson.JsonProblem as exc:
+        raise RecordError([FieldError("", f"{what} {exc}")]) from None
+    return parse_record(data, now=now)

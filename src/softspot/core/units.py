@@ -7,11 +7,14 @@ centimetres; the unit a person used is kept so answers can be given back in it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 CM_PER_INCH = 2.54
+MAX_QUANTITY = 1e9
+"""No time or distance a person writes is larger; bigger numbers are refused before any arithmetic."""
 
 DistanceUnit = Literal["cm", "in"]
 
@@ -46,8 +49,15 @@ class UnitError(ValueError):
 def _split(text: str, kind: str, example: str) -> tuple[float, str]:
     match = _QUANTITY.match(text)
     if match is None:
-        raise UnitError(f"'{text}' is not a {kind}; write a number and a unit, e.g. '{example}'")
-    return float(match["number"]), match["unit"].lower()
+        raise UnitError(f"'{_short(text)}' is not a {kind}; write a number and a unit, e.g. '{example}'")
+    number = float(match["number"])
+    if not math.isfinite(number) or number > MAX_QUANTITY:
+        raise UnitError(f"'{_short(text)}' is too large to be a {kind}")
+    return number, match["unit"].lower()
+
+
+def _short(text: str, keep: int = 24) -> str:
+    return text if len(text) <= keep else f"{text[:keep]}…"
 
 
 def parse_seconds(value: str | int | float) -> float:

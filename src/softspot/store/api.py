@@ -1,60 +1,104 @@
 """The records API for the web player: ``POST /api/records/`` and ``GET /api/records/<key>/``.
 
 A record is stored once per key: 201 the first time, 200 with the same body on a
-repeat. Bad input gets 400 with every field at fault and writes nothing. CSRF
-protection is Django's middleware: the browser sends the ``X-CSRFToken`` header.
+repeat. Every refusal is JSON, ``{"errors": [{"field", "message"}]}``, and writes
+nothing:
+
+* 400 the body is not a record: not JSON, nested too deep, NaN or Infinity,
+  a field missing or out of its bounds (the field is named);
+* 403 no owner (sign in first) or the CSRF check failed;
+* 405 another method; 409 the key is someone else's;
+* 413 the body is larger than :data:`~softspot.core.record.MAX_RECORD_BYTES`;
+* 415 the body is not sent as ``application/json``;
+* 503 the store cannot be used (read-only, missing or damaged; see ``softspot.store.health``).
+
+The size and type are checked by :class:`softspot.store.middleware.RecordRequestLimits`
+before Django's CSRF check reads anything. CSRF protection is Django's middleware:
+the browser sends the ``X-CSRFToken`` header.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import uuid
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DataError, IntegrityError
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.utils import timezone
 
-from softspot.core.record import FieldError, RecordError, parse_record
+from softspot.core.record import MAX_RECORD_BYTES, FieldError, RecordError, read_record
 from softspot.store.access import owner_for
 from softspot.store.records import KeyTaken, as_dict, record_for, save_record
 
-MAX_BODY_BYTES = 2_000_000
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+JSON_TYPE = "application/json"
+TOO_LARGE = f"the record is larger than {MAX_RECORD_BYTES // 1_000_000} MB"
 
 
-def _errors(status: int, *errors: FieldError) -> JsonResponse:
-    return JsonResponse({"errors": [{"field": e.field, "message": e.message} for e in errors]}, status=status)
+def errors(status: int, *found: FieldError) -> JsonResponse:
+    """The API's answer to anything it refuses."""
+    return JsonResponse({"errors": [{"field": e.field, "message": e.message} for e in found]}, status=status)
 
 
-@require_POST
-def create_record(request: HttpRequest) -> JsonResponse:
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def create_record(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _only(request, "POST")
     try:
         owner = owner_for(request)
     except PermissionDenied:
-        return _errors(403, FieldError("", "sign in first"))
-    if len(request.body) > MAX_BODY_BYTES:
-        return _errors(400, FieldError("", f"the record is larger than {MAX_BODY_BYTES // 1_000_000} MB"))
+        return errors(403, FieldError("", "sign in first"))
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _errors(400, FieldError("", "the body is not JSON"))
+        body = request.body
+    except RequestDataTooBig:
+        return errors(413, FieldError("", TOO_LARGE))
+    except (UnreadablePostError, OSError):
+        return errors(400, FieldError("", "the body could not be read to its end; send it again"))
+    if len(body) > MAX_RECORD_BYTES:
+        return errors(413, FieldError("", TOO_LARGE))
     try:
-        payload = parse_record(data)
+        payload = read_record(body, now=timezone.now())
     except RecordError as exc:
-        return _errors(400, *exc.errors)
+        return errors(400, *exc.errors)
     try:
         record, created = save_record(owner, payload)
     except KeyTaken as exc:
-        return _errors(409, FieldError("key", str(exc)))
+        return errors(409, FieldError("key", str(exc)))
+    except (DataError, IntegrityError) as exc:
+        # Validation should have refused this: log it as the bug it is, and tell the sender plainly.
+        log.error("a validated record did not fit the store", exc_info=exc)
+        return errors(400, FieldError("", "the record could not be stored: a value does not fit the store"))
     return JsonResponse(as_dict(record), status=201 if created else 200)
 
 
-@require_GET
-def show_record(request: HttpRequest, key: uuid.UUID) -> JsonResponse:
+def show_record(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    if request.method not in {"GET", "HEAD"}:
+        return _only(request, "GET")
     try:
         owner = owner_for(request)
     except PermissionDenied:
-        return _errors(403, FieldError("", "sign in first"))
+        return errors(403, FieldError("", "sign in first"))
     record = record_for(owner, key)
     if record is None:
-        return _errors(404, FieldError("key", "no such record"))
+        return errors(404, FieldError("key", "no such record"))
     return JsonResponse(as_dict(record))
+
+
+def _only(request: HttpRequest, method: str) -> HttpResponse:
+    response = errors(405, FieldError("", f"{request.method} is not allowed here; use {method}"))
+    response["Allow"] = method
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF failure view (``CSRF_FAILURE_VIEW``): JSON for the API, Django's page elsewhere."""
+    if is_api(request):
+        return errors(403, FieldError("", f"the CSRF check failed ({reason}); send the X-CSRFToken header"))
+    from django.views.csrf import csrf_failure as page
+
+    return page(request, reason)

@@ -1,38 +1,137 @@
-"""Django for command-line use: configure it and bring the database up to date, quietly.
+"""Django for command-line use: configure it, check the store, and bring the database up to date, quietly.
 
 Only commands that need the store call :func:`setup`, so ``softspot --help``
-never imports Django.
+never imports Django. Every way the store can be unusable is raised as a
+:class:`~softspot.store.health.StoreError` whose message says what, where and
+how to fix it: settings that cannot load, a data folder that is missing and
+cannot be made or is read-only, a damaged SQLite file (``PRAGMA quick_check``),
+a database server out of reach.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from softspot.store.health import (
+    ELSEWHERE,
+    StoreError,
+    StoreProblem,
+    cannot_open,
+    classify,
+    how_to_write,
+    quick_check,
+    read_only,
+    sqlite_path,
+)
+
 SETTINGS_MODULE = "softspot.web.settings"
+FIX_FOLDER = "make the data folder writable by this user, or set SOFTSPOT_DATA_DIR to a folder you can write"
+
+
+def database() -> dict[str, Any]:
+    """The default database's settings; settings that cannot load raise StoreError."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        db: dict[str, Any] = dict(settings.DATABASES["default"])
+    except ImproperlyConfigured as exc:
+        raise StoreError(StoreProblem("settings", f"the settings are not right: {exc}")) from None
+    except OSError as exc:  # e.g. the per-installation secret key cannot be written in the data folder
+        what = str(exc) if exc.strerror and str(exc) == exc.strerror else (exc.strerror or str(exc))
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise StoreError(StoreProblem("settings", f"softspot cannot start: {what}{where}; {FIX_FOLDER}.")) from None
+    return db
+
+
+def sqlite_file() -> Path | None:
+    """The SQLite file the settings will use (None for another database), worked out without loading them.
+
+    Loading the settings makes the installation's secret key in the data folder,
+    so the folder is checked before they load.
+    """
+    import dj_database_url
+
+    from softspot.paths import database_url
+
+    try:
+        return sqlite_path(dj_database_url.parse(database_url()))
+    except ValueError as exc:
+        raise StoreError(StoreProblem("settings", f"SOFTSPOT_DATABASE_URL is not a database URL ({exc})")) from None
+
+
+def check() -> None:
+    """Is the store usable? Checks without creating anything (``guide`` runs it before the safety check).
+
+    For SQLite: the data folder can be written (or made), and an existing
+    database file is whole. Other databases are checked by :func:`setup`.
+    """
+    path = sqlite_file()
+    if path is not None:
+        check_folder(path.parent)
+        if path.exists():
+            check_file(path)
 
 
 def setup() -> None:
-    """Configure Django (unless already configured) and apply any migrations not yet applied."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    """Check the store, make the SQLite folder, configure Django, and apply any migrations not yet applied."""
+    path = sqlite_file()
+    if path is not None:
+        check_folder(path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            check_file(path)
+    db = database()
     import django
     from django.apps import apps
 
-    if not apps.ready:
-        from django.conf import settings
+    try:
+        if not apps.ready:
+            django.setup()
+        migrate_if_needed()
+    except Exception as exc:
+        problem = classify(exc, db)
+        if problem is None:
+            raise
+        raise StoreError(problem) from exc
 
-        _make_sqlite_folder(settings.DATABASES["default"])
-        django.setup()
-    migrate_if_needed()
+
+def check_folder(folder: Path) -> None:
+    """The folder exists and this user can write it, or it can be made; else StoreError saying how to fix it."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = f"the data folder {folder} cannot be made: {existing} is not a folder; {ELSEWHERE}."
+        raise StoreError(StoreProblem("cannot_open", what))
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".softspot-probe-", dir=existing)
+    except OSError as exc:
+        if existing == folder:
+            what = f"the data folder {folder} cannot be written {how_to_write(folder, exc)}."
+            raise StoreError(StoreProblem("read_only", what)) from None
+        what = (
+            f"the data folder {folder} does not exist and cannot be made: {existing} cannot be written "
+            f"{how_to_write(existing, exc)}"
+        )
+        raise StoreError(StoreProblem("cannot_open", f"{what} (or create it: `mkdir -p {folder}`).")) from None
+    os.close(handle)
+    os.unlink(probe)
 
 
-def _make_sqlite_folder(database: Mapping[str, Any]) -> None:
-    if "sqlite" in str(database.get("ENGINE", "")):
-        name = str(database.get("NAME", ""))
-        if name and name != ":memory:" and not name.startswith("file:"):
-            Path(name).parent.mkdir(parents=True, exist_ok=True)
+def check_file(path: Path) -> None:
+    """An existing SQLite file: a regular file this user can read and write, and whole."""
+    if not path.is_file():
+        raise StoreError(cannot_open(path, "it is not a regular file"))
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(read_only(path))
+    found = quick_check(path)
+    if found is not None:
+        raise StoreError(found)
 
 
 def migrate_if_needed() -> None:

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from softspot.keys import installation_secret_key
-from softspot.paths import data_dir
+from softspot.paths import data_dir, database_url
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -67,14 +67,26 @@ else:
     ALLOWED_HOSTS = envlist("SOFTSPOT_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
     DEBUG = envbool("SOFTSPOT_DEBUG")
 
-_default_db = f"sqlite:///{data_dir() / 'softspot.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("SOFTSPOT_DATABASE_URL") or _default_db,
+        database_url(),  # SOFTSPOT_DATABASE_URL, else SQLite in the data folder
         conn_max_age=envint("SOFTSPOT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# SQLite (w1-store): WAL, so readers never wait for the writer and a crash loses at most the last
+# commits' fsync, never consistency; synchronous=NORMAL is the setting SQLite recommends with WAL.
+# A write waits up to 20 s for another writer; IMMEDIATE takes the write lock when a transaction
+# starts, so two writers never deadlock upgrading a read lock. Set on every new connection.
+if "sqlite" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,10 +101,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: once the database is known to be damaged, everything answers 503 (w1-store).
+    "softspot.store.middleware.StoreHealth",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Record posts: owner, then JSON only (415) and size (413), before the CSRF check reads a body (w1-store).
+    "softspot.store.middleware.RecordRequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +158,31 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/signin/"
+
+# The records API answers a failed CSRF check in JSON like its other refusals (w1-store).
+CSRF_FAILURE_VIEW = "softspot.store.api.csrf_failure"
+
+# Logging (w1-store): request errors (a 500 or 503, with the traceback) and softspot's warnings go to
+# stderr and to <data dir>/softspot.log (skipped quietly when the folder cannot be written).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "level": "ERROR"},
+        "file": {
+            "class": "softspot.logs.DataFolderFileHandler",
+            "formatter": "plain",
+            "level": "WARNING",
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr", "file"], "level": "WARNING", "propagate": False},
+        "softspot": {"handlers": ["stderr", "file"], "level": "WARNING", "propagate": False},
+    },
+}
 
 SECURE = PRODUCTION or LAN
 SESSION_COOKIE_HTTPONLY = True

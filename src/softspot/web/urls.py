@@ -27,3 +27,6 @@ urlpatterns = [
     path("trust/ca.crt", trust.ca_certificate, name="trust-ca"),
     path("trust/softspot-ca.crt", trust.ca_certificate_file, name="trust-ca-file"),
 ]
+
+# A database that cannot be used (read-only, missing, damaged) answers 503 with the reason, not a 500.
+handler500 = "softspot.store.health.server_error"

@@ -1,0 +1,134 @@
+"""``softspot import`` and ``softspot backup``: bring a kept record back; copy the database while it is in use."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+import tempfile
+from contextlib import closing
+from datetime import UTC, datetime
+from gettext import ngettext
+from pathlib import Path
+
+from rich.markup import escape
+
+from softspot.cli.output import console, fail
+from softspot.cli.store import local_owner, store_errors
+
+
+def import_(file: Path) -> None:
+    """Validate a record file (a recovery file, or one record as the web player sends it) and store it once."""
+    from softspot.core.record import MAX_RECORD_BYTES, RecordError, read_record
+    from softspot.files import UnsafeTarget, read_regular_file
+
+    try:
+        body = read_regular_file(file, limit=MAX_RECORD_BYTES)
+    except FileNotFoundError:
+        fail(f"{file}: no such file")
+    except UnsafeTarget as exc:
+        fail(f"cannot import it: {exc}")
+    except OSError as exc:
+        fail(f"{file}: cannot read it ({exc.strerror or exc})")
+    try:
+        record = read_record(body, now=datetime.now(UTC), what="the file")
+    except RecordError as exc:
+        fail(f"{file}: not a session record softspot can store: {exc}")
+    owner = local_owner()
+    from softspot.store.records import KeyTaken, save_record
+
+    with store_errors():
+        try:
+            stored, created = save_record(owner, record)
+        except KeyTaken:
+            fail(f"{file}: its key {record.key} is already used by someone else's record; nothing was imported")
+    when = f"{stored.started_at.astimezone():%Y-%m-%d %H:%M}"
+    if created:
+        console.print(f"Imported the session of {when} (record {stored.key}); see `softspot history`.")
+    else:
+        console.print(f"Already stored: the session of {when} (record {stored.key}); nothing changed.")
+    console.print(f"[dim]{escape(str(file))} is no longer needed; you may delete it.[/]", soft_wrap=True)
+
+
+def backup(out: Path) -> None:
+    """Copy the SQLite database to ``out`` with SQLite's online backup (safe while softspot writes)."""
+    from softspot.files import UnsafeTarget, check_target, commit
+    from softspot.store.bootstrap import database
+    from softspot.store.health import StoreError, quick_check, restore_commands, sqlite_path
+
+    try:
+        db = database()
+    except StoreError as exc:
+        fail(str(exc))
+    path = sqlite_path(db)
+    if path is None:
+        fail(
+            "backup copies the SQLite database; this installation uses another database "
+            f"({db.get('ENGINE')}). For PostgreSQL use pg_dump, e.g. "
+            f'`pg_dump --format=custom --file {shlex.quote(str(out))} "$SOFTSPOT_DATABASE_URL"`.'
+        )
+    try:
+        check_target(out)
+    except UnsafeTarget as exc:
+        fail(f"FILE: {exc}")
+    if not path.is_file():
+        fail(f"there is no database at {path} yet, so nothing to back up")
+    if _same(out, path):
+        fail(f"FILE: {out} is the database itself; give another file")
+    found = quick_check(path)
+    if found is not None:
+        fail(f"not backed up: {found.message}")
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        sessions = _copy(path, temporary)
+        os.chmod(temporary, 0o600)
+        commit(temporary, out)
+    except sqlite3.Error as exc:
+        temporary.unlink(missing_ok=True)
+        fail(f"the backup failed, nothing was written to {out}: {exc}")
+    except UnsafeTarget as exc:
+        temporary.unlink(missing_ok=True)
+        fail(f"FILE: {exc}")
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        fail(f"FILE: cannot write {out}: {exc.strerror or exc}")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    size = out.stat().st_size
+    console.print(
+        f"Backed up {ngettext('%d session', '%d sessions', sessions) % sessions} ({size / 1024:.0f} KB) from "
+        f"{escape(str(path))} to {escape(str(out))}.\n"
+        f"To restore it: stop softspot, then `{escape(restore_commands(str(out.resolve()), path))}`.",
+        soft_wrap=True,
+    )
+
+
+def _copy(source: Path, target: Path) -> int:
+    """SQLite's online backup of ``source`` into ``target`` as one self-contained file; the sessions it holds."""
+    from softspot.store.health import connect_read_only
+
+    with closing(connect_read_only(source, timeout=20)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)  # every page in one step: a consistent copy even while another process writes
+        dst.execute("PRAGMA journal_mode=DELETE")  # one file to keep, no -wal beside it
+        found = [str(r[0]) for r in dst.execute("PRAGMA quick_check").fetchmany(5)]
+        if found != ["ok"]:
+            raise sqlite3.DatabaseError(f"the copy does not check out: {'; '.join(found)}")
+        tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "store_sessionrecord" not in tables:
+            return 0
+        count: int = dst.execute("SELECT count(*) FROM store_sessionrecord").fetchone()[0]
+        return count
+
+
+def _same(out: Path, database: Path) -> bool:
+    """Is ``out`` the database or one of its -wal/-shm files?"""
+    mine = [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")]
+    if out.resolve() in {m.resolve() for m in mine}:
+        return True
+    try:
+        return out.exists() and os.path.samefile(out, database)
+    except OSError:
+        return False

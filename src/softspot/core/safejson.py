@@ -1,0 +1,179 @@
+"""JSON from outside, read within bounds: no deep nesting, no NaN or Infinity, no huge numbers, no NUL.
+
+Python's ``json`` accepts ``NaN`` and ``Infinity``, reads ``1e400`` as infinity,
+turns a 5,000-digit number into a ValueError and recurses once per level of
+nesting. Records come from browsers and files, so :func:`loads` checks the
+nesting depth before decoding (a cheap pass over the brackets) and reads those
+constants and numbers as :class:`Refused` markers, and :func:`problems` walks
+decoded data (or data built in Python) for values no store can keep, naming
+the field: the markers, NUL characters (PostgreSQL refuses them), strings,
+lists and objects too large, numbers not finite or too large.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+MAX_DEPTH = 32
+"""Levels of nesting: a record needs about 6."""
+MAX_STRING_CHARS = 10_000
+MAX_ITEMS = 10_000
+"""Items in one list or object."""
+MAX_INT_DIGITS = 18
+MAX_NUMBER = 1e15
+"""Largest magnitude of any number; fields have their own, smaller bounds."""
+
+
+class JsonProblem(ValueError):
+    """The text is not JSON softspot reads; the message says why, without a subject: "is not JSON (...)"."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value at ``path`` (dotted, e.g. ``engine.spots.0.leg``; empty for the whole) and what is wrong."""
+
+    path: str
+    message: str
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` outside strings (an upper bound for text that is not JSON).
+
+    Escaped backslashes and quotes are dropped first, so every remaining ``"``
+    opens or closes a string; text between them is left out.
+    """
+    plain = text.replace("\\\\", "").replace('\\"', "")
+    outside = "".join(plain.split('"')[::2])
+    brackets = _NOT_BRACKETS.sub("", outside)
+    steps = (1 if c in "[{" else -1 for c in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A number read from JSON that no field can take (NaN, Infinity, 1e400, 5,000 digits).
+
+    The decoder puts this in its place instead of failing, so :func:`problems`
+    can name the field it was in; no float infinity or huge int is ever made.
+    """
+
+    text: str
+    reason: str
+
+
+def _constant(name: str) -> Refused:
+    return Refused(name, f"{name} is not a number JSON allows; send a finite number")
+
+
+def _float(text: str) -> float | Refused:
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        return Refused(text, f"{_short(text)} is too large")
+    return value
+
+
+def _int(text: str) -> int | Refused:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return Refused(text, f"{_short(text)} is too large")
+    return int(text)
+
+
+def _short(text: str, keep: int = 24) -> str:
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text)} characters)"
+
+
+def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+    """Decode JSON text (bytes must be UTF-8), or raise :class:`JsonProblem` saying why it cannot be read.
+
+    NaN, Infinity and numbers too large come back as :class:`Refused` values, for :func:`problems` to report.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonProblem(f"is not UTF-8 text (byte {exc.start + 1})") from None
+    else:
+        text = data
+    text = text.removeprefix("\ufeff")
+    depth = nesting_depth(text)
+    if depth > max_depth:
+        raise JsonProblem(f"is nested {depth} levels deep; at most {max_depth} are allowed")
+    try:
+        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(f"is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # a last guard: nothing from the decoder escapes
+        raise JsonProblem(f"is not JSON ({exc})") from None
+
+
+def problems(data: Any, *, limit: int = 20) -> list[Problem]:
+    """Values no store can keep, at most ``limit`` of them, in document order; [] when all is well."""
+    return list(itertools.islice(_walk(data), limit))
+
+
+def _walk(data: Any) -> Iterator[Problem]:
+    stack: list[tuple[str, int, Any]] = [("", 0, data)]
+    while stack:
+        path, depth, value = stack.pop()
+        if depth > MAX_DEPTH:
+            yield Problem(path, f"is nested more than {MAX_DEPTH} levels deep")
+            continue
+        if isinstance(value, Refused):
+            yield Problem(path, value.reason)
+        elif isinstance(value, str):
+            yield from _text(path, value)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if abs(value) > MAX_NUMBER:
+                yield Problem(path, f"{_short(str(value))} is too large")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                yield Problem(path, f"{value} is not a finite number")
+            elif abs(value) > MAX_NUMBER:
+                yield Problem(path, f"{value:g} is too large")
+        elif isinstance(value, dict):
+            if len(value) > MAX_ITEMS:
+                yield Problem(path, f"has {len(value)} fields; at most {MAX_ITEMS} are allowed")
+                continue
+            children = []
+            for key, item in value.items():
+                where = _join(path, str(key))
+                if not isinstance(key, str):
+                    yield Problem(where, "a field name must be text")
+                    continue
+                if "\x00" in key:
+                    yield Problem(_join(path, key.replace("\x00", "\\u0000")), "a field name contains a NUL")
+                    continue
+                children.append((where, depth + 1, item))
+            stack.extend(reversed(children))
+        elif isinstance(value, list | tuple):
+            if len(value) > MAX_ITEMS:
+                yield Problem(path, f"has {len(value)} items; at most {MAX_ITEMS} are allowed")
+                continue
+            stack.extend(reversed([(_join(path, str(n)), depth + 1, item) for n, item in enumerate(value)]))
+        else:
+            yield Problem(path, f"a {type(value).__name__} is not a JSON value")
+
+
+def _text(path: str, value: str) -> Iterator[Problem]:
+    if len(value) > MAX_STRING_CHARS:
+        yield Problem(path, f"is {len(value)} characters long; at most {MAX_STRING_CHARS} are allowed")
+    elif "\x00" in value:
+        yield Problem(path, "contains a NUL character (\\u0000), which cannot be stored")
+    elif _SURROGATE.search(value):
+        yield Problem(path, "contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
