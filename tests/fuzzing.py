@@ -35,7 +35,7 @@ import yaml
 from tests.plan_checks import rules_broken
 
 from softspot.core.loader import TechniqueError, built_in_text, load_technique
-from softspot.core.planner import PlanError, PlanOptions, StopError, plan
+from softspot.core.planner import PlanError, PlanOptions, StopError, plan, room
 from softspot.core.units import Length
 
 BUILT_IN = built_in_text("hands-free-hamstring")
@@ -369,7 +369,13 @@ def check_case(index: int, data: bytes, path: Path) -> tuple[str, str]:
     answers = {q.id: False for q in technique.questions}
     people = [
         PlanOptions(answers=answers),
-        PlanOptions(thigh=Length(seg.min_length), minutes_per_leg=dose.maximum / 60, answers=answers),
+        # The shortest thigh asks for the most it can fill: the technique's maximum, or less when its safe
+        # spots cannot hold that long (a longer dose is refused, naming the option: tests/test_thigh_room.py).
+        PlanOptions(
+            thigh=Length(seg.min_length),
+            minutes_per_leg=min(dose.maximum, room(technique, seg.min_length).seconds) / 60,
+            answers=answers,
+        ),
         PlanOptions(thigh=Length(seg.max_length, "in"), minutes_per_leg=dose.beginner_min / 60, answers=answers),
     ]
     for person in people:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -443,7 +444,10 @@ def test_a_technique_whose_record_the_store_cannot_keep_is_not_started(
     from softspot.core.loader import built_in_text
 
     # The technique file allows any number of digits in a version; the store keeps 20 characters.
-    text = built_in_text("hands-free-hamstring").replace('version: "1.0"', f'version: "1.{"0" * 25}"', 1)
+    text, changed = re.subn(
+        r'^version: "[0-9.]+"', f'version: "1.{"0" * 25}"', built_in_text("hands-free-hamstring"), count=1, flags=re.M
+    )
+    assert changed == 1
     (tmp_path / "long-version.yaml").write_text(text)
     monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path / "data"))
     result = runner.invoke(
