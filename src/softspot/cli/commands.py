@@ -159,11 +159,15 @@ def plan(
     plan_cmd.plan(args, as_json=json)
 
 
-def history(json: JsonOpt = False) -> None:
-    """List the sessions recorded on this computer, newest first."""
+def history(
+    json: JsonOpt = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many of the newest sessions.")] = 20,
+    all_: Annotated[bool, typer.Option("--all", help="Show every session (overrides --limit).")] = False,
+) -> None:
+    """List the sessions recorded on this computer, newest first (the latest 20 unless --limit or --all)."""
     from softspot.cli import records_cmd
 
-    records_cmd.history(json)
+    records_cmd.history(json, None if all_ else limit)
 
 
 def progress(

@@ -36,6 +36,9 @@ class SessionRecord(models.Model):
     position = models.CharField(max_length=60)
     add_ons = models.JSONField(default=list, help_text="Add-on ids included in the plan.")
     seconds_per_leg = models.PositiveIntegerField(help_text="The planned dose.")
+    thigh_cm = models.FloatField(
+        null=True, blank=True, help_text="The thigh (segment) length the session was planned for, in cm."
+    )
     active_seconds = models.FloatField(help_text="Session time without pauses.")
     script = models.JSONField(help_text="The planned SessionScript.")
     engine = models.JSONField(help_text="The engine record: what actually happened.")

@@ -6,12 +6,13 @@ Views and CLI commands call these; they hold no request or terminal logic.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from softspot.core.progress import Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
@@ -75,6 +76,7 @@ def _insert(owner: User, payload: RecordIn) -> SessionRecord:
         position=script.position.id,
         add_ons=[a.id for a in script.add_ons],
         seconds_per_leg=script.dose.seconds_per_leg,
+        thigh_cm=script.person.thigh_cm,
         active_seconds=round(engine.active_seconds, 3),
         script=script.model_dump(mode="json"),
         engine=engine.model_dump(mode="json"),
@@ -121,41 +123,123 @@ def record_of_plan(owner: User, plan: uuid.UUID) -> SessionRecord | None:
     return SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created").first()
 
 
+HISTORY_COLUMNS = (
+    "key",
+    "plan",
+    "technique_id",
+    "technique_version",
+    "started_at",
+    "ended_at",
+    "seconds_per_leg",
+    "active_seconds",
+    "surface",
+    "position",
+    "add_ons",
+    "before_left",
+    "before_right",
+    "before_back",
+    "after_left",
+    "after_right",
+    "after_back",
+    "ended_early",
+    "stop_reason",
+    "note",
+    "source",
+)
+"""What a list of sessions shows: never the whole script or engine record (those are for export)."""
+
+
 def history(owner: User, technique_id: str | None = None) -> QuerySet[SessionRecord]:
-    """The owner's records, newest first, with their spots."""
+    """The owner's records, newest first, with only the columns a list shows (:data:`HISTORY_COLUMNS`).
+
+    Lazy: slice it (or paginate it) to read one page; ``.iterator()`` to go through all of them.
+    """
     records = SessionRecord.objects.filter(owner=owner)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
-    return records.order_by("-started_at", "-id").prefetch_related("spots")
+    return records.order_by("-started_at", "-id").only(*HISTORY_COLUMNS)
+
+
+def spot_counts(records: Iterable[SessionRecord]) -> dict[int, int]:
+    """How many spots each record has (record id -> count), in one query."""
+    ids = [r.pk for r in records]
+    counts = SpotRecord.objects.filter(record_id__in=ids).values("record_id").annotate(n=Count("id"))
+    return {row["record_id"]: row["n"] for row in counts}
+
+
+SUMMARY_COLUMNS = (
+    "key",
+    "started_at",
+    "seconds_per_leg",
+    "active_seconds",
+    "before_left",
+    "before_right",
+    "before_back",
+    "after_left",
+    "after_right",
+    "after_back",
+    "ended_early",
+    "stop_reason",
+    "add_ons",
+    "thigh_cm",
+)
+"""The columns progress reads (the thigh is a column: the script and engine JSON are never loaded for it)."""
 
 
 def summary(record: SessionRecord) -> SessionSummary:
-    after = record.after
+    return _summary(*(getattr(record, name) for name in SUMMARY_COLUMNS))
+
+
+def _summary(
+    key: uuid.UUID,
+    started_at: datetime,
+    seconds_per_leg: int,
+    active_seconds: float,
+    before_left: int,
+    before_right: int,
+    before_back: int,
+    after_left: int | None,
+    after_right: int | None,
+    after_back: int | None,
+    ended_early: bool,
+    stop_reason: str,
+    add_ons: list[str],
+    thigh_cm: float | None,
+) -> SessionSummary:
+    # The database's check constraints keep every rating within 0-10: no need to validate them again.
+    after = (
+        None
+        if after_left is None or after_right is None or after_back is None
+        else Ratings.model_construct(left=after_left, right=after_right, back=after_back)
+    )
     return SessionSummary(
-        key=str(record.key),
-        started_at=record.started_at,
-        seconds_per_leg=record.seconds_per_leg,
-        active_seconds=record.active_seconds,
-        before=Ratings(**record.before),
-        after=Ratings(**after) if after else None,
-        ended_early=record.ended_early,
-        stop_reason=record.stop_reason or None,
-        add_ons=tuple(record.add_ons),
-        thigh_cm=_thigh_cm(record.script),
+        key=str(key),
+        started_at=started_at,
+        seconds_per_leg=seconds_per_leg,
+        active_seconds=active_seconds,
+        before=Ratings.model_construct(left=before_left, right=before_right, back=before_back),
+        after=after,
+        ended_early=ended_early,
+        stop_reason=stop_reason or None,
+        add_ons=tuple(add_ons),
+        thigh_cm=thigh_cm,
     )
 
 
-def _thigh_cm(script: object) -> float | None:
-    """The thigh the stored script was planned for (progress caps the dose by it); None if it cannot be read."""
-    person = script.get("person") if isinstance(script, dict) else None
-    value = person.get("thigh_cm") if isinstance(person, dict) else None
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def iter_summaries(owner: User, technique_id: str, chunk_size: int = 2000) -> Iterator[SessionSummary]:
+    """What :mod:`softspot.core.progress` needs, oldest first, read from one query a chunk at a time."""
+    rows = (
+        SessionRecord.objects.filter(owner=owner, technique_id=technique_id)
+        .order_by("started_at", "id")
+        .values_list(*SUMMARY_COLUMNS)
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield _summary(*row)
 
 
 def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
-    """What :mod:`softspot.core.progress` needs, oldest first."""
-    records = SessionRecord.objects.filter(owner=owner, technique_id=technique_id).order_by("started_at", "id")
-    return [summary(r) for r in records]
+    """:func:`iter_summaries` as a list (for a few sessions; progress and suggestions stream them)."""
+    return list(iter_summaries(owner, technique_id))
 
 
 def suggestion(owner: User, technique: Technique, thigh_cm: float | None = None) -> Suggestion:
@@ -163,12 +247,12 @@ def suggestion(owner: User, technique: Technique, thigh_cm: float | None = None)
 
     ``thigh_cm``: today's thigh, when known, so the dose never exceeds what it can fill (else the last one's).
     """
-    return suggest(technique, summaries(owner, technique.id), thigh_cm)
+    return suggest(technique, iter_summaries(owner, technique.id), thigh_cm)
 
 
 def progress_report(owner: User, technique: Technique, today: date) -> Progress:
-    """Progress for this owner (what ``softspot progress`` and the history page show)."""
-    return progress(technique, summaries(owner, technique.id), today)
+    """Progress for this owner (what ``softspot progress`` and the history page show), in one query."""
+    return progress(technique, iter_summaries(owner, technique.id), today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +27,13 @@ from softspot.store.records import history as records_of
 from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
-from softspot.web.history import rating_points, week_bars
+from softspot.web.history import chart_period, rating_points, week_bars
 
 STOP_WORDS = {"discomfort": "discomfort", "out_of_time": "out of time", "other": "other reason"}
 DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 CALENDAR_FILE = "softspot-reminders.ics"
+PAGE_SIZE = 25
+"""Sessions in the table per page, newest first (``?page=2`` for older ones)."""
 
 
 class ReminderForm(forms.Form):
@@ -69,7 +72,10 @@ def _page(
 ) -> HttpResponse:
     today = timezone.localdate()
     report = progress_report(owner, technique, today)
-    last = timezone.localtime(report.changes[-1].started_at).date() if report.changes else None
+    last = timezone.localtime(report.last_started_at).date() if report.last_started_at else None
+    # One page of the table: a COUNT and one LIMIT/OFFSET query, whatever the history (Paginator.get_page
+    # turns a page number that is not one, or past the end, into the nearest page).
+    page = Paginator(records_of(owner, technique.id), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "record": r,
@@ -77,9 +83,8 @@ def _page(
             "before": r.before,
             "after": r.after,
             "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else "done",
-            "spots": len(r.spots.all()),
         }
-        for r in records_of(owner, technique.id)
+        for r in page
     ]
     return render(
         request,
@@ -90,11 +95,21 @@ def _page(
             "due": due(last, today, SESSIONS_PER_WEEK, after_discomfort=report.aftercare is not None),
             "remind_form": form,
             "rows": rows,
+            "page": page,
+            "page_query": _page_query(request),
+            "chart_period": chart_period(report),
             "ratings_chart": before_after_svg(rating_points(report)),
             "weeks_chart": minutes_per_week_svg(week_bars(report)[-12:]),
         },
         status=status,
     )
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The page's query string without ``page``, to which the table's page links add theirs."""
+    query: QueryDict = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode() + "&" if query else ""
 
 
 @require_GET
