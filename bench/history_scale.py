@@ -71,7 +71,11 @@ def seed(data: Path, count: int) -> None:
         if f.attname not in {"id", "key", "created"}
     }
     spots = [
-        {f.attname: getattr(s, f.attname) for f in SpotRecord._meta.concrete_fields if f.attname not in {"id", "record_id"}}
+        {
+            f.attname: getattr(s, f.attname)
+            for f in SpotRecord._meta.concrete_fields
+            if f.attname not in {"id", "record_id"}
+        }
         for s in template.spots.all()
     ]
     template.delete()
@@ -206,7 +210,11 @@ def main() -> None:
             for name, values in samples.items():
                 median = {k: statistics.median(v[k] for v in values) for k in values[0]}
                 medians[(name, size)] = median
-                print(json.dumps({"size": size, "what": name, "runs": len(values), **{k: round(v, 4) for k, v in median.items()}}))
+                print(
+                    json.dumps(
+                        {"size": size, "what": name, "runs": len(values), **{k: round(v, 4) for k, v in median.items()}}
+                    )
+                )
     names = list(dict.fromkeys(n for n, _ in medians))
     print(f"\n{'what':<32} {'sessions':>8} {'median s':>9} {'peak RSS MiB':>12} {'bytes':>10} {'queries':>7}")
     for name in names:

@@ -17,7 +17,7 @@ from django.db.models import Count, QuerySet
 from softspot.core.progress import Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
-from softspot.store.models import SessionRecord, SpotRecord
+from softspot.store.models import RATINGS, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
 
@@ -120,7 +120,8 @@ def record_for(owner: User, key: uuid.UUID | str) -> SessionRecord | None:
 
 def record_of_plan(owner: User, plan: uuid.UUID) -> SessionRecord | None:
     """The owner's record of the session that played this web plan, if it was saved."""
-    return SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created").first()
+    records = SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created")
+    return records.only("key", "plan", *(f"{when}_{part}" for when in ("before", "after") for part in RATINGS)).first()
 
 
 HISTORY_COLUMNS = (

@@ -43,6 +43,8 @@ class Plan(models.Model):
 
     @classmethod
     def create_for(cls, owner: Any, script: SessionScript) -> Plan:
+        """Store the plan and register every text its player may say (the player page then only reads)."""
+        CueText.register(spoken_texts(script))
         return cls.objects.create(owner=owner, technique_id=script.technique.id, script=script.model_dump(mode="json"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,9 +19,10 @@ from softspot.core.technique import Technique
 from softspot.core.units import UnitError, format_distance, format_duration, parse_length
 from softspot.store import records
 from softspot.web.access import Owner, owner_page
+from softspot.web.caching import not_modified, page_etag, tagged
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import CheckForm, SetupForm
-from softspot.web.models import CueText, Plan, spoken_texts
+from softspot.web.models import Plan
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
 POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
@@ -49,45 +51,51 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
-def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
-    """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
+@cache
+def technique_context(technique_id: str, version: str) -> dict[str, Any]:
+    """Everything the technique page shows, the example plan and its drawing included: computed once per
+    technique version and process (``built_in`` keeps the compiled technique itself)."""
     technique = technique_or_404(technique_id)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
     dose = technique.dose
-    return render(
-        request,
-        "softspot/technique.html",
-        {
-            "technique": technique,
-            "stops": [q for q in technique.questions if q.if_yes.action == "stop"],
-            "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
-            "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
-            "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
-            "thigh_map": thigh_map_svg(example, svg_id="example-map"),
-            "example": example,
-            "steps": [
-                (seg.cue.show, technique.preparation[i].detail)
-                for i, seg in enumerate(
-                    s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg
-                )
-            ],
-            "step_words": (
-                f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
-            ),
-            "clearance_words": (
-                f"about {format_distance(example.rules.clearance_cm, 'in')} "
-                f"({format_distance(example.rules.clearance_cm)})"
-            ),
-            "dose": {
-                "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
-                "start": format_duration(dose.start),
-                "grow_by": format_duration(dose.grow_by),
-                "grow_after": dose.grow_after,
-                "maximum": format_duration(dose.maximum),
-                "first_hold": format_duration(technique.spots.first_hold.max),
-            },
+    return {
+        "technique": technique,
+        "stops": [q for q in technique.questions if q.if_yes.action == "stop"],
+        "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
+        "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
+        "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
+        "thigh_map": thigh_map_svg(example, svg_id="example-map"),
+        "example": example,
+        "steps": [
+            (seg.cue.show, technique.preparation[i].detail)
+            for i, seg in enumerate(s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg)
+        ],
+        "step_words": (
+            f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
+        ),
+        "clearance_words": (
+            f"about {format_distance(example.rules.clearance_cm, 'in')} ({format_distance(example.rules.clearance_cm)})"
+        ),
+        "dose": {
+            "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
+            "start": format_duration(dose.start),
+            "grow_by": format_duration(dose.grow_by),
+            "grow_after": dose.grow_after,
+            "maximum": format_duration(dose.maximum),
+            "first_hold": format_duration(technique.spots.first_hold.max),
         },
-    )
+    }
+
+
+def technique_page(request: HttpRequest, technique_id: str) -> HttpResponseBase:
+    """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
+    technique = technique_or_404(technique_id)
+    etag = page_etag(request, "technique", technique.id, technique.version)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    response = render(request, "softspot/technique.html", technique_context(technique.id, technique.version))
+    return tagged(response, etag)
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,8 +159,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         made = _make_plan(form, technique, result, suggestion.comfortable_sessions)
         if made is not None:
-            plan_row = Plan.create_for(owner, made)
-            CueText.register(spoken_texts(made))
+            plan_row = Plan.create_for(owner, made)  # registers its cue texts
             return redirect("plan", plan_id=plan_row.id)
     return render(
         request,
