@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
@@ -28,6 +28,7 @@ from softspot.web.caching import not_modified, page_etag, tagged
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
+from softspot.web.ranges import ranged_file
 
 OFFLINE_FILES = (
     "player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js",
@@ -167,6 +168,7 @@ def session_data(request: HttpRequest, row: Plan, parts: PlanParts, saved_key: s
         "cue_urls": {text: reverse("cue", kwargs={"sha": sha}) for text, sha in shas.items()},
         "chime_url": reverse("chime"),
         "audio_url": reverse("plan-audio", kwargs={"plan_id": row.id}),
+        "audio_m4a_url": reverse("plan-audio-m4a", kwargs={"plan_id": row.id}) if sound.has_aac() else None,
         "time_scale": settings.SOFTSPOT_TIME_SCALE,
         "history_url": reverse("history"),
         "plan_url": reverse("plan", kwargs={"plan_id": row.id}),
@@ -221,16 +223,21 @@ def _unavailable(message: str) -> HttpResponseBase:
     return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+AUDIO_NAMES = {"ogg": "Opus", "m4a": "M4A (AAC)", "wav": "WAV"}
+
+
+@require_safe
 @owner_resource
-def plan_audio(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
-    """The whole session as one WAV, for any media player (rendered once, then cached)."""
+def plan_audio(request: HttpRequest, owner: Owner, plan_id: uuid.UUID, fmt: str = "ogg") -> HttpResponseBase:
+    """The whole session as one audio file for any media player: Opus in Ogg (``audio.ogg``), AAC in M4A for
+    older Apple devices (``audio.m4a``), or WAV (``audio.wav``); rendered once, then answered with HTTP Range
+    requests (softspot.web.ranges) so a player can seek."""
     row = owned_plan(owner, plan_id)
     try:
-        data = sound.session_wav(row.session_script)
+        path, key = sound.session_audio(row.session_script, fmt)
     except sound.AudioUnavailable as exc:
         return _unavailable(str(exc))
-    return _wav(data, f"softspot-{row.id}.wav")
+    return ranged_file(request, path, sound.ENCODINGS[fmt][0], f"softspot-{row.id}.{fmt}", key)
 
 
 @require_GET
