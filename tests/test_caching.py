@@ -71,7 +71,7 @@ def test_pages_answer_304_while_nothing_in_them_changed(client: Client) -> None:
     tag = client.get(play)["ETag"]
     payload = make_payload()
     payload["plan"] = str(plan.id)
-    save_record(plan.owner, parse_record(payload))
+    save_record(plan.receiver, parse_record(payload))
     saved = client.get(play, HTTP_IF_NONE_MATCH=tag)
     assert saved.status_code == 200 and "Saved. It is in your history." in saved.content.decode()
 
@@ -89,7 +89,7 @@ def test_a_new_csrf_secret_or_another_person_never_gets_an_old_copy(alice: User,
 
 def test_pages_and_json_are_gzipped_and_audio_is_not(client: Client) -> None:
     plan = ready_plan(client)
-    record, _ = save_record(plan.owner, parse_record(make_payload()))
+    record, _ = save_record(plan.receiver, parse_record(make_payload()))
     for url in (T, f"/p/{plan.id}/", f"/p/{plan.id}/play/", "/history/", f"/api/records/{record.key}/"):
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         assert response.get("Content-Encoding") == "gzip", url

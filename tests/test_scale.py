@@ -16,26 +16,28 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.conftest import Home
 from tests.helpers import NIGHT, hamstring, make_payload
 from typer.testing import CliRunner
 
 from softspot.cli import app
 from softspot.core.progress import CHART_POINTS
 from softspot.core.record import parse_record
-from softspot.store.models import SessionRecord
+from softspot.store import receivers
+from softspot.store.models import Receiver, SessionRecord
 from softspot.store.records import local_owner, progress_report, save_record
 from softspot.web.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.postgres
 
 
-def practise(owner: User, sessions: int, start: int = 0) -> None:
+def practise(receiver: Receiver, sessions: int, start: int = 0) -> None:
     """``sessions`` sessions, one a day from ``start`` days after the first night, with varied ratings."""
     for day in range(start, start + sessions):
         payload = make_payload(before=(6, 5, 4), after=(3 + day % 4, 3, 2), note=f"day {day}")
         payload["started_at"] = (NIGHT + timedelta(days=day)).isoformat()
         payload["ended_at"] = (NIGHT + timedelta(days=day, minutes=10)).isoformat()
-        save_record(owner, parse_record(payload))
+        save_record(receiver, parse_record(payload))
 
 
 def queries_of(action: object) -> list[str]:
@@ -50,28 +52,28 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def test_the_history_page_makes_the_same_queries_for_3_sessions_as_for_40(alice: User) -> None:
-    client = signed_in(alice)
-    practise(alice, 3)
+def test_the_history_page_makes_the_same_queries_for_3_sessions_as_for_40(home: Home) -> None:
+    client = signed_in(home.owner)
+    practise(home.sam, 3)
     few = queries_of(lambda: client.get("/history/"))
-    practise(alice, 37, start=3)
+    practise(home.sam, 37, start=3)
     many = queries_of(lambda: client.get("/history/"))
     assert len(many) == len(few)
     assert not [q for q in many if '"script"' in q or '"engine"' in q], "the page read whole scripts"
 
 
-def test_progress_is_one_query_whatever_the_history_and_reads_no_script(alice: User) -> None:
-    practise(alice, 2)
-    few = queries_of(lambda: progress_report(alice, hamstring(), NIGHT.date()))
-    practise(alice, 38, start=2)
-    many = queries_of(lambda: progress_report(alice, hamstring(), NIGHT.date()))
+def test_progress_is_one_query_whatever_the_history_and_reads_no_script(home: Home) -> None:
+    practise(home.sam, 2)
+    few = queries_of(lambda: progress_report(home.sam, hamstring(), NIGHT.date()))
+    practise(home.sam, 38, start=2)
+    many = queries_of(lambda: progress_report(home.sam, hamstring(), NIGHT.date()))
     assert len(few) == len(many) == 1
     assert '"script"' not in many[0] and '"engine"' not in many[0]
 
 
-def test_the_history_page_shows_one_page_of_sessions_newest_first_and_the_rest_on_later_pages(alice: User) -> None:
-    practise(alice, PAGE_SIZE + 5)
-    client = signed_in(alice)
+def test_the_history_page_shows_one_page_of_sessions_newest_first_and_the_rest_on_later_pages(home: Home) -> None:
+    practise(home.sam, PAGE_SIZE + 5)
+    client = signed_in(home.owner)
     first = client.get("/history/").content.decode()
     assert first.count("<tr>") == PAGE_SIZE + 1  # the head and one row a session
     assert f"day {PAGE_SIZE + 4}<" in first and "day 0<" not in first
@@ -84,40 +86,40 @@ def test_the_history_page_shows_one_page_of_sessions_newest_first_and_the_rest_o
         assert client.get("/history/", {"page": bad}).status_code == 200, bad
 
 
-def test_the_chart_has_a_point_a_session_at_first_and_one_a_week_after_many(alice: User) -> None:
-    practise(alice, CHART_POINTS)
-    client = signed_in(alice)
+def test_the_chart_has_a_point_a_session_at_first_and_one_a_week_after_many(home: Home) -> None:
+    practise(home.sam, CHART_POINTS)
+    client = signed_in(home.owner)
     html = client.get("/history/").content.decode()
     assert html.count('class="before"') == CHART_POINTS
     assert "after, for each session" in html
-    practise(alice, 40, start=CHART_POINTS)  # 70 days: ten or eleven weeks
+    practise(home.sam, 40, start=CHART_POINTS)  # 70 days: ten or eleven weeks
     html = client.get("/history/").content.decode()
     weeks = html.count('class="before"')
     assert 10 <= weeks <= 12
     assert "after, for the mean of each week&#x27;s sessions" in html
-    assert SessionRecord.objects.filter(owner=alice).count() == CHART_POINTS + 40
+    assert SessionRecord.objects.filter(receiver=home.sam).count() == CHART_POINTS + 40
 
 
-def test_the_chart_turns_to_months_then_years_for_a_long_history(alice: User) -> None:
+def test_the_chart_turns_to_months_then_years_for_a_long_history(home: Home) -> None:
     # One session every two weeks for four years: over 30 weeks and 30 months, so a point a quarter.
     for n in range(4 * 26):
         payload = make_payload()
         payload["started_at"] = (NIGHT - timedelta(days=14 * n)).isoformat()
         payload["ended_at"] = (NIGHT - timedelta(days=14 * n, minutes=-10)).isoformat()
-        save_record(alice, parse_record(payload))
-    html = signed_in(alice).get("/history/").content.decode()
+        save_record(home.sam, parse_record(payload))
+    html = signed_in(home.owner).get("/history/").content.decode()
     points = re.findall(r'<circle class="before"', html)
     assert 16 <= len(points) <= 18
     assert "each quarter" in html
 
 
 @pytest.fixture
-def local(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> User:
+def local(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Receiver:
     monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path / "data"))
-    return local_owner()
+    return receivers.add(local_owner(), "Sam")
 
 
-def test_softspot_history_shows_the_newest_twenty_unless_asked_for_more(local: User) -> None:
+def test_softspot_history_shows_the_newest_twenty_unless_asked_for_more(local: Receiver) -> None:
     practise(local, 25)
     runner = CliRunner()
     shown = runner.invoke(app, ["history"], env={"COLUMNS": "200"})

@@ -40,6 +40,7 @@ def _ratings(r: dict[str, int] | None) -> str:
 def _row(r: Any, spots: int) -> dict[str, Any]:
     return {
         "key": str(r.key),
+        "receiver": r.receiver.name,
         "technique": {"id": r.technique_id, "version": r.technique_version},
         "started_at": _iso(r.started_at),
         "ended_at": _iso(r.ended_at),
@@ -77,14 +78,18 @@ def _chunks(records: Any, limit: int | None) -> Iterator[list[Any]]:
         yield chunk
 
 
-def history(as_json: bool, limit: int | None = 20) -> None:
-    """The newest ``limit`` sessions (all with None), newest first, as a table or JSON."""
+def history(as_json: bool, receiver_name: str | None = None, limit: int | None = 20) -> None:
+    """The newest ``limit`` sessions (all with None) of a receiver or the whole household, newest first, as a
+    table or JSON."""
     owner = _owner()
+    from softspot.cli.people_cmd import choose
+    from softspot.store.receivers import household
     from softspot.store.records import history as load
     from softspot.store.records import spot_counts
 
+    receiver = choose(owner, receiver_name) if receiver_name is not None else None
     with store_errors():
-        records = load(owner)
+        records = load(receiver or owner)
         total = records.count()
         if as_json:
             out = sys.stdout
@@ -99,23 +104,23 @@ def history(as_json: bool, limit: int | None = 20) -> None:
             _shown(min(total, limit or total), total, to_stderr=True)
             return
         if not total:
-            console.print(EMPTY)
+            console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
             return
         several = records.values("technique_id").distinct()[:2].count() > 1
+        whose = receiver is None and len(household(owner)) > 1
+        title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
         for n, chunk in enumerate(_chunks(records, limit)):
-            console.print(_table(chunk, several, header=n == 0))
+            console.print(_table(chunk, several, whose, title if n == 0 else None))
     _shown(min(total, limit or total), total)
 
 
-def _table(records: list[Any], several: bool, header: bool) -> Table:
-    """One chunk of the sessions table; fixed column widths, so chunks printed one after another line up."""
-    table = Table(
-        title="Sessions, newest first" if header else None,
-        caption=None,
-        show_header=header,
-        show_edge=False,
-    )
+def _table(records: list[Any], several: bool, whose: bool, title: str | None) -> Table:
+    """One chunk of the sessions table (the first with its title and head); fixed column widths, so chunks
+    printed one after another line up."""
+    table = Table(title=title, show_header=title is not None, show_edge=False)
     table.add_column("When", no_wrap=True, width=16)
+    if whose:
+        table.add_column("Receiver", overflow="fold", width=12)
     if several:
         table.add_column("Technique", overflow="fold", width=20)
     for column, width in (("Per leg", 7), ("Time", 6), ("Before", 8), ("After", 8), ("Ended", 20), ("Note", 24)):
@@ -124,6 +129,7 @@ def _table(records: list[Any], several: bool, header: bool) -> Table:
         ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
         table.add_row(
             f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
+            *([escape(r.receiver.name)] if whose else []),
             *([escape(r.technique_id)] if several else []),
             f"{r.seconds_per_leg / 60:g} min",
             f"{r.active_seconds / 60:.0f} min",
@@ -167,18 +173,23 @@ def _mean(r: Ratings | None) -> str:
     return "—" if r is None else f"{r.mean:.1f} ({r.left}/{r.right}/{r.back})"
 
 
-def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> None:
+def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, receiver: str | None = None) -> None:
     from softspot.cli.technique_cmd import resolve
 
     technique = resolve(technique_ref)
     owner = _owner()
+    from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
 
-    with store_errors():
-        result = progress_report(owner, technique, today or date.today())
+    whom = choose(owner, receiver)
+    with store_errors():  # nobody yet (None): no records, the first dose
+        result = progress_report(whom, technique, today or date.today())
     if as_json:
-        print(json.dumps(dataclasses.asdict(result), indent=2, default=_json_default))
+        numbers = dataclasses.asdict(result)
+        print(json.dumps({"receiver": whom.name if whom else None, **numbers}, indent=2, default=_json_default))
         return
+    if whom is not None:
+        console.print(f"[bold]{escape(whom.name)}[/] · {escape(technique.title)}")
     if not result.changes:
         console.print(EMPTY)
         _show_suggestion(result)
@@ -253,7 +264,7 @@ def _show_suggestion(result: Progress) -> None:
         console.print(f"Add-ons on offer: {', '.join(s.unlocked_add_ons)} (plan with --add-on).")
 
 
-def export(fmt: str, out: Path | None) -> None:
+def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None:
     if fmt not in {"csv", "json"}:
         fail(f"--format: '{fmt}' is not a format; choose csv or json")
     if out is not None:
@@ -262,17 +273,19 @@ def export(fmt: str, out: Path | None) -> None:
         except UnsafeTarget as exc:
             fail(f"--out: {exc}")
     owner = _owner()
+    from softspot.cli.people_cmd import choose
     from softspot.store.records import EXPORT_COLUMNS, export_rows
     from softspot.store.records import export as full
 
+    scope = (choose(owner, receiver_name) if receiver_name is not None else None) or owner
     if fmt == "json":
         with store_errors():
-            records = full(owner)
+            records = full(scope)
         text = json.dumps(records, indent=2) + "\n"
         count = len(records)
     else:
         with store_errors():
-            rows = export_rows(owner)
+            rows = export_rows(scope)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()

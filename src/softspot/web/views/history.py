@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from softspot.core.reminders import (
     reminder_calendar,
 )
 from softspot.core.technique import Technique
+from softspot.store import receivers
+from softspot.store.models import Receiver, SessionRecord
 from softspot.store.records import history as records_of
 from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
@@ -67,15 +69,32 @@ def _technique(request: HttpRequest) -> Technique:
     return built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
 
 
+def _receiver(request: HttpRequest, owner: Owner) -> tuple[Receiver | None, list[Receiver]]:
+    """Whose history (``?receiver=<id>``; default: whoever had the last session), and the household.
+
+    Another household's receiver, or an id that is not one, is a 404.
+    """
+    everyone = receivers.household(owner)
+    wanted = request.GET.get("receiver")
+    if wanted:
+        found = receivers.owned(owner, wanted)
+        if found is None:
+            raise Http404("No such receiver")
+        return found, everyone
+    return receivers.latest(owner) or (everyone[0] if everyone else None), everyone
+
+
 def _page(
     request: HttpRequest, owner: Owner, technique: Technique, form: ReminderForm, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    report = progress_report(owner, technique, today)
+    receiver, everyone = _receiver(request, owner)
+    report = progress_report(receiver, technique, today)
     last = timezone.localtime(report.last_started_at).date() if report.last_started_at else None
     # One page of the table: a COUNT and one LIMIT/OFFSET query, whatever the history (Paginator.get_page
     # turns a page number that is not one, or past the end, into the nearest page).
-    page = Paginator(records_of(owner, technique.id), PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = records_of(receiver, technique.id) if receiver else SessionRecord.objects.none()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "record": r,
@@ -91,6 +110,8 @@ def _page(
         "softspot/history.html",
         {
             "technique": technique,
+            "receiver": receiver,
+            "everyone": everyone,
             "report": report,
             "due": due(last, today, SESSIONS_PER_WEEK, after_discomfort=report.aftercare is not None),
             "remind_form": form,
