@@ -64,7 +64,8 @@ def seed(data: Path, count: int) -> None:
 
     rng = random.Random(20261201)
     owner = local_owner()
-    template, _ = save_record(owner, parse_record(make_payload()))
+    receiver = _receiver_of(owner)
+    template, _ = save_record(receiver, parse_record(make_payload()))
     values = {
         f.attname: getattr(template, f.attname)
         for f in SessionRecord._meta.concrete_fields
@@ -112,6 +113,15 @@ def seed(data: Path, count: int) -> None:
             SpotRecord.objects.bulk_create(SpotRecord(record_id=r.pk, **s) for r in made for s in spots)
 
 
+def _receiver_of(owner: Any) -> Any:
+    """The household's one receiver (w2-people's model), or the owner itself in code from before receivers."""
+    try:
+        from softspot.store.receivers import only_or_first
+    except ImportError:
+        return owner
+    return only_or_first(owner)
+
+
 def measure(data: Path, what: str) -> dict[str, Any]:
     """One measurement in this (fresh) process."""
     _django(data)
@@ -124,7 +134,7 @@ def measure(data: Path, what: str) -> dict[str, Any]:
     from softspot.core.loader import built_in
     from softspot.store.records import local_owner, progress_report
 
-    owner = local_owner()
+    owner = _receiver_of(local_owner())
     technique = built_in()
     result: dict[str, Any] = {}
     with CaptureQueriesContext(connection) as queries:
