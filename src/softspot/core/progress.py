@@ -198,7 +198,7 @@ class Tally:
         self.comfortable = 0
         self.discomfort_in_a_row = 0
         self.thigh_cm: float | None = None
-        self.recent: deque[Change] = deque(maxlen=max(recent, CHART_POINTS))
+        self.recent: deque[SessionSummary] = deque(maxlen=max(recent, CHART_POINTS))
         self.keep = recent
         # per week (Monday) and per month (1st): [sessions, minutes, sum of before means, sum of after means,
         # sessions rated after, discomfort stops]
@@ -217,19 +217,19 @@ class Tally:
             self.longest_gap = gap if self.longest_gap is None else max(self.longest_gap, gap)
         self.sessions += 1
         self.last = s
-        before_mean = round(s.before.mean, 2)
-        after_mean = None if s.after is None else round(s.after.mean, 2)
-        change = Change(s.key, s.started_at, s.before, s.after, before_mean, after_mean, s.stop_reason)
-        self.recent.append(change)
-        drop = change.drop
-        if drop is not None:
+        self.recent.append(s)
+        before, after = s.before, s.after
+        before_mean = round(before.mean, 2)
+        after_mean = None if after is None else round(after.mean, 2)
+        if after_mean is not None:
+            drop = round(before_mean - after_mean, 2)  # as Change.drop
             if drop > 0:
                 self.lower += 1
             elif drop < 0:
                 self.higher += 1
             else:
                 self.same += 1
-        comfortable = s.comfortable
+        comfortable = is_comfortable(s.ended_early, s.stop_reason, before, after)
         self.comfortable += comfortable
         self.doses.append(s.seconds_per_leg)
         self.comfy.append(comfortable)
@@ -251,7 +251,7 @@ class Tally:
 
     @property
     def changes(self) -> list[Change]:
-        return list(self.recent)[-self.keep :] if self.keep else []
+        return [_change(s) for s in list(self.recent)[-self.keep :]] if self.keep else []
 
     def week_list(self, today: date) -> list[Week]:
         if self.last is None:
@@ -270,7 +270,7 @@ class Tally:
         if self.sessions <= CHART_POINTS:
             return [
                 ChartPoint("session", c.started_at, 1, c.before_mean, c.after_mean, int(c.stop_reason == DISCOMFORT))
-                for c in list(self.recent)[-self.sessions :]
+                for c in map(_change, list(self.recent)[-self.sessions :])
             ]
         groups: dict[date, list[float]] = {}
         period: Period = "week"
@@ -298,6 +298,18 @@ class Tally:
                 break
             count += 1
         return count
+
+
+def _change(s: SessionSummary) -> Change:
+    return Change(
+        key=s.key,
+        started_at=s.started_at,
+        before=s.before,
+        after=s.after,
+        before_mean=round(s.before.mean, 2),
+        after_mean=None if s.after is None else round(s.after.mean, 2),
+        stop_reason=s.stop_reason,
+    )
 
 
 def _grouped(buckets: dict[date, list[float]], period: Period) -> dict[date, list[float]]:

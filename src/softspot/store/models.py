@@ -16,6 +16,11 @@ from django.db.models.functions import Lower
 from softspot.core.people import NAME_MAX_CHARS
 
 RATINGS = ("left", "right", "back")
+PROGRESS_INDEX = [
+    "receiver", "technique_id", "started_at", "id", "key", "seconds_per_leg", "active_seconds",
+    *(f"{when}_{part}" for when in ("before", "after") for part in RATINGS),
+    "ended_early", "stop_reason", "thigh_cm",
+]  # fmt: skip
 
 
 class Receiver(models.Model):
@@ -110,7 +115,12 @@ class SessionRecord(models.Model):
                 for part in RATINGS
             ),
         )
-        indexes = (models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),)
+        indexes = (
+            models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),
+            # Progress reads these columns of every session, oldest first: from this index alone, never the
+            # rows with their script and engine JSON (softspot.store.records.SUMMARY_COLUMNS; issue 12).
+            models.Index(fields=PROGRESS_INDEX, name="store_record_progress"),
+        )
 
     def __str__(self) -> str:
         return f"{self.technique_id} on {self.started_at:%Y-%m-%d %H:%M} ({self.key})"

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
@@ -203,14 +205,21 @@ SUMMARY_COLUMNS = (
     "after_back",
     "ended_early",
     "stop_reason",
-    "add_ons",
     "thigh_cm",
 )
 """The columns progress reads (the thigh is a column: the script and engine JSON are never loaded for it)."""
 
 
 def summary(record: SessionRecord) -> SessionSummary:
-    return _summary(*(getattr(record, name) for name in SUMMARY_COLUMNS))
+    found = _summary(*(getattr(record, name) for name in SUMMARY_COLUMNS))
+    return replace(found, add_ons=tuple(record.add_ons))
+
+
+@cache
+def _ratings(left: int, right: int, back: int) -> Ratings:
+    """One shared (frozen) value per triple: there are only 11**3 of them, and 100,000 sessions need no more.
+    The database's check constraints keep every rating within 0-10: no need to validate them again."""
+    return Ratings.model_construct(left=left, right=right, back=back)
 
 
 def _summary(
@@ -226,25 +235,22 @@ def _summary(
     after_back: int | None,
     ended_early: bool,
     stop_reason: str,
-    add_ons: list[str],
     thigh_cm: float | None,
 ) -> SessionSummary:
-    # The database's check constraints keep every rating within 0-10: no need to validate them again.
     after = (
         None
         if after_left is None or after_right is None or after_back is None
-        else Ratings.model_construct(left=after_left, right=after_right, back=after_back)
+        else _ratings(after_left, after_right, after_back)
     )
     return SessionSummary(
         key=str(key),
         started_at=started_at,
         seconds_per_leg=seconds_per_leg,
         active_seconds=active_seconds,
-        before=Ratings.model_construct(left=before_left, right=before_right, back=before_back),
+        before=_ratings(before_left, before_right, before_back),
         after=after,
         ended_early=ended_early,
         stop_reason=stop_reason or None,
-        add_ons=tuple(add_ons),
         thigh_cm=thigh_cm,
     )
 

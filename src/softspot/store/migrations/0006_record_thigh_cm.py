@@ -1,4 +1,5 @@
-"""The thigh each session was planned for, as a column: progress reads it without loading the whole script."""
+"""The thigh each session was planned for, as a column, and an index holding every column progress reads: progress
+reads neither the whole script nor the rows themselves (issue 12)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,28 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_thigh, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name="sessionrecord",
+            index=models.Index(
+                fields=[
+                    "receiver",
+                    "technique_id",
+                    "started_at",
+                    "id",
+                    "key",
+                    "seconds_per_leg",
+                    "active_seconds",
+                    "before_left",
+                    "before_right",
+                    "before_back",
+                    "after_left",
+                    "after_right",
+                    "after_back",
+                    "ended_early",
+                    "stop_reason",
+                    "thigh_cm",
+                ],
+                name="store_record_progress",
+            ),
+        ),
     ]
