@@ -106,7 +106,7 @@ def history(as_json: bool, receiver_name: str | None = None, limit: int | None =
         if not total:
             console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
             return
-        several = records.values("technique_id").distinct()[:2].count() > 1
+        several = records.order_by().values("technique_id").distinct()[:2].count() > 1
         whose = receiver is None and len(household(owner)) > 1
         title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
         for n, chunk in enumerate(_chunks(records, limit)):
@@ -123,8 +123,9 @@ def _table(records: list[Any], several: bool, whose: bool, title: str | None) ->
         table.add_column("Receiver", overflow="fold", width=12)
     if several:
         table.add_column("Technique", overflow="fold", width=20)
-    for column, width in (("Per leg", 7), ("Time", 6), ("Before", 8), ("After", 8), ("Ended", 20), ("Note", 24)):
+    for column, width in (("Per leg", 7), ("Time", 6), ("Before", 8), ("After", 8), ("Ended", 20)):
         table.add_column(column, overflow="fold", width=width)
+    table.add_column("Note", overflow="fold", min_width=10)  # the last column: its width moves nothing
     for r in records:
         ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
         table.add_row(
@@ -148,10 +149,10 @@ def _shown(shown: int, total: int, to_stderr: bool = False) -> None:
             console.print(f"{sessions(total)}. Tension 0-10 as left/right/back.")
         return
     line = ngettext(
-        "The newest %(shown)d of %(total)d sessions; --limit N for more, --all for every one.",
-        "The newest %(shown)d of %(total)d sessions; --limit N for more, --all for every one.",
-        shown,
-    ) % {"shown": shown, "total": total}
+        "The newest %(shown)s of %(total)s session; --limit N for more, --all for every one.",
+        "The newest %(shown)s of %(total)s sessions; --limit N for more, --all for every one.",
+        total,
+    ) % {"shown": f"{shown:,}", "total": f"{total:,}"}
     (errors if to_stderr else console).print(line + ("" if to_stderr else " Tension 0-10 as left/right/back."))
 
 
