@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from pathlib import Path
@@ -201,8 +202,40 @@ def test_the_plan_page_shows_the_spots_the_explanation_and_the_timeline(client: 
         assert line.replace("'", "&#x27;") in html
     for spot in [*script.legs[0].spots, *script.legs[0].reserve]:
         assert f'data-spot="{spot.index}"' in html
-    assert html.count("<tr") == len(script.segments) + 2
+    timed = [t for seg in script.segments for t in seg.timed]
+    assert html.count("<tr") == len(script.segments) + len(timed) + 2
     assert f'href="/p/{plan.id}/before/"' in html
+
+
+def cells(html: str) -> list[tuple[str, str, str]]:
+    """The timeline's rows as (class, at, what), the words without tags."""
+    rows = re.findall(r'<tr class="kind-(\w+)"><td>([^<]*)</td><td>[^<]*</td><td>(.*?)</td>', html)
+    return [(kind, at, html_lib.unescape(re.sub(r"<[^>]+>", "", what))) for kind, at, what in rows]
+
+
+def test_the_plan_timeline_shows_each_segment_label_and_the_pain_rule_and_check_in_at_their_moment(
+    client: Client,
+) -> None:
+    checked(client)
+    plan = planned(client)
+    script = plan.session_script
+    rows = cells(client.get(f"/p/{plan.id}/").content.decode())
+    expected = []
+    for seg in script.segments:
+        leg = seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else ""
+        expected.append((seg.kind, f"{seg.starts_at // 60}:{seg.starts_at % 60:02d}", f"{leg} {seg.label}".strip()))
+        for t in seg.timed:
+            at = seg.starts_at + t.after
+            words = {"pain_rule": "Pain rule", "check_in": "Check-in"}[t.kind]
+            expected.append((t.kind, f"{at // 60}:{at % 60:02d}", f"{words}: softspot adds: {t.cue.show}"))
+    # Segment words are the script's labels (none of these is softspot's); the pain rule and check-in are marked.
+    assert rows == expected
+    kinds = [k for k, _, _ in rows]
+    assert kinds.count("pain_rule") == 2 and kinds.count("check_in") == 2
+    assert kinds.index("check_in") == kinds.index("spot") + 1  # said inside the first spot, 15 s in
+    html = client.get(f"/p/{plan.id}/").content.decode()
+    assert 'id="pain-rule"' in html
+    assert "softspot adds:</span> Receiver: firm pressure is fine." in html
 
 
 def test_before_ratings_are_stored_and_lead_to_the_player(client: Client) -> None:
