@@ -18,6 +18,7 @@ from softspot.core.technique import Question, Technique
 from softspot.core.units import UnitError, format_distance, format_duration, parse_length
 from softspot.store import records
 from softspot.web.access import Owner, owner_page
+from softspot.web.demo import build as build_demo
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import CueText, Plan, spoken_texts
@@ -56,6 +57,7 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
     """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
     technique = technique_or_404(technique_id)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
+    demo = build_demo(technique, example)
     dose = technique.dose
     return render(
         request,
@@ -69,6 +71,8 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
             "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
             "thigh_map": thigh_map_svg(example, svg_id="example-map"),
             "example": example,
+            "demo": demo,
+            "demo_data": demo.data(),
             "steps": _steps(technique, example),
             "step_words": (
                 f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
