@@ -72,7 +72,7 @@ def test_axe_finds_no_violation_on_any_page(page: Page, site: str, axe_source: s
     expect(page.locator("#stop-dialog")).to_be_visible()
     check(page, axe_source, "player: stop dialog", seen)
     page.locator("label[for='stop-discomfort']").click()
-    page.get_by_role("button", name="Stop now").click()
+    page.get_by_role("button", name="End the session").click()
     expect(page.locator("#after")).to_be_visible()
     check(page, axe_source, "after", seen)
     page.get_by_role("button", name="Save").click()  # no ratings yet: the error names them
@@ -120,7 +120,7 @@ def test_axe_finds_no_violation_on_any_player_state(page: Page, site: str, axe_s
     expect(page.locator("#stop-dialog")).to_be_visible()
     check(page, axe_source, "stop dialog", seen)
     page.locator("label[for='stop-discomfort']").click()
-    page.get_by_role("button", name="Stop now").click()
+    page.get_by_role("button", name="End the session").click()
     expect(page.locator("#after")).to_be_visible()
     check(page, axe_source, "after", seen)
     page.get_by_role("button", name="Save").click()

@@ -45,6 +45,7 @@ const debug = {
   voice: () => ({ ...cues.progress }),
   sounding: () => ({ cues: cues.sounding, background: background.on }),
   events: () => events.slice(),
+  flush: () => flushOutbox(),
 };
 window.softspot = debug;
 
@@ -523,9 +524,15 @@ async function submitAfter(withRatings) {
   if (result.sent.includes(key)) {
     showSaved(true, summary);
     save(true);
-  } else text("saved-status", "Saved on this device. It will be sent when the network is back.");
-  await afterFlush(result);
+  } else if (result.refused.includes(key)) refusedStatus();
+  else text("saved-status", "Saved on this device. It will be sent when the network is back.");
+  await showRefused();
   requestBackgroundSync();
+}
+
+function refusedStatus() {
+  text("saved-status", "Kept on this phone, but the server refused it: see below.");
+  root.dataset.record = "refused";
 }
 
 // -- the outbox ----------------------------------------------------------------
@@ -560,10 +567,7 @@ async function afterFlush(result) {
     save(true);
     text("saved-status", "Sent. It is in your history.");
     root.dataset.record = "sent";
-  } else if (refused.some((item) => item.key === key)) {
-    text("saved-status", "Kept on this phone, but the server refused it: see below.");
-    root.dataset.record = "refused";
-  }
+  } else if (refused.some((item) => item.key === key)) refusedStatus();
 }
 
 /** Records the server refused: why (its own messages), what to do, a copy to save, and Try again. */
