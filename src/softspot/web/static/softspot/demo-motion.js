@@ -21,7 +21,7 @@ function turnBetween(a, b, t) {
 export function framePose(frames, index, elapsed, moveMs) {
   const to = frames[index];
   const from = index > 0 ? frames[index - 1] : to;
-  const p = Math.min(1, Math.max(0, elapsed / moveMs));
+  const p = index === 0 ? 1 : Math.min(1, Math.max(0, elapsed / moveMs)); // the first frame is where it starts
   const t = smooth(p);
   const changesLeg = to.leg !== from.leg;
   let x;
