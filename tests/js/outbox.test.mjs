@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
-import { Outbox, csrfToken, fetchSender, fieldErrors, memoryStore, outcomeOf, refusalText } from "../../src/softspot/web/static/softspot/outbox.js";
+import { Outbox, csrfToken, fetchSender, fieldErrors, memoryStore, outcomeOf } from "../../src/softspot/web/static/softspot/outbox.js";
+import { refusalText } from "../../src/softspot/web/static/softspot/refused.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 

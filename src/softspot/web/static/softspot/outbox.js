@@ -32,29 +32,6 @@ export function fieldErrors(body) {
     .map((e) => ({ field: typeof e.field === "string" ? e.field.slice(0, 200) : "", message: e.message.slice(0, 500) }));
 }
 
-/**
- * What the person is told about a refused record: a sentence, the server's messages one per line, and
- * what to do. `refused` is {status, errors: [{field, message}]}.
- */
-export function refusalText(refused) {
-  const status = refused.status;
-  const lines = refused.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
-  let why;
-  let todo;
-  if (status === 403) {
-    why = "The server refused this record: this phone is not signed in, or its sign-in has expired.";
-    todo = "It stays on this phone. Sign in again (with a new link from the computer), then press Try again.";
-  } else if (status === 409) {
-    why = "The server refused this record: its key is already used by a record of another account.";
-    todo = "It stays on this phone. Save a copy, and give it to whoever runs softspot for you.";
-  } else {
-    why = `The server refused this record (HTTP ${status}): sending it again would not change the answer.`;
-    todo =
-      "It stays on this phone and is not sent again by itself. Save a copy: on the computer, " +
-      "`softspot import FILE` stores it and says what is wrong. Try again once softspot has been updated.";
-  }
-  return { why, lines, todo };
-}
 
 export class Outbox {
   /**

@@ -11,7 +11,7 @@ import { CuePlayer } from "./audio.js";
 import { changeText, clockText, confirmText, counter, protection, readinessText } from "./display.js";
 import { BackgroundSound, ScreenKeeper, mediaButtons } from "./keepalive.js";
 import { newKey } from "./keys.js";
-import { Outbox, csrfToken, fetchSender, idbStore, memoryStore, refusalText } from "./outbox.js";
+import { Outbox, csrfToken, fetchSender, idbStore, memoryStore } from "./outbox.js";
 import { buildRecord, isoSeconds, ratingsFrom } from "./record.js";
 import * as snapshots from "./snapshot.js";
 
@@ -570,35 +570,26 @@ async function afterFlush(result) {
   } else if (refused.some((item) => item.key === key)) refusedStatus();
 }
 
-/** Records the server refused: why (its own messages), what to do, a copy to save, and Try again. */
+/** Records the server refused: why, in its own words, what to do, a copy to save, and Try again (refused.js,
+ * loaded only when there is one). */
 async function showRefused() {
   const items = await (await outbox).refused();
-  const list = $("refused-list");
+  $("refused").hidden = items.length === 0;
+  if (!items.length) {
+    shown.refused = "";
+    return items;
+  }
   const wanted = items.map((i) => `${i.key}:${i.refused.at}`).join("|");
   if (shown.refused !== wanted) {
     shown.refused = wanted;
-    for (const link of list.querySelectorAll("a[href^='blob:']")) URL.revokeObjectURL(link.href);
-    list.replaceChildren(...items.map(refusedItem));
+    try {
+      const { renderRefused } = await import("./refused.js");
+      renderRefused($("refused-list"), items, async (k) => afterFlush(await (await outbox).retry(k)));
+    } catch {
+      text("refused-list", "The server refused a record kept on this phone; open this page again with the network on to see why.");
+    }
   }
-  $("refused").hidden = items.length === 0;
   return items;
-}
-
-function refusedItem(item) {
-  const { why, lines, todo } = refusalText(item.refused);
-  const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
-  const box = el("div", { className: "refused-item" });
-  box.dataset.key = item.key;
-  box.append(el("p", { textContent: why }));
-  if (lines.length) box.append(el("ul", { className: "refused-fields" }));
-  for (const line of lines) box.lastChild.append(el("li", { textContent: line }));
-  box.append(el("p", { textContent: todo }));
-  const copy = el("a", { className: "button", textContent: "Save a copy", download: `softspot-record-${item.key}.json` });
-  copy.href = URL.createObjectURL(new Blob([JSON.stringify(item.body, null, 2)], { type: "application/json" }));
-  const again = el("button", { type: "button", className: "button", textContent: "Try again" });
-  again.addEventListener("click", async () => afterFlush(await (await outbox).retry(item.key)));
-  box.append(copy, again);
-  return box;
 }
 
 function requestBackgroundSync() {
@@ -620,7 +611,7 @@ function registerServiceWorker() {
     .then(() => navigator.serviceWorker.ready)
     .then((reg) => {
       const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
-      const modules = ["player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "theme.js", "site.css"];
+      const modules = ["player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "theme.js", "site.css", "refused.js"];
       const urls = [location.pathname, ...modules.map(here), ...Object.values(data.cue_urls || {})];
       if (data.chime_url) urls.push(data.chime_url);
       const reply = new MessageChannel();
