@@ -707,7 +707,7 @@ function wire() {
   $("stop-dialog").addEventListener("cancel", (event) => event.preventDefault()); // Esc again: still stopped
   $("stop-dialog").addEventListener("close", onStopClosed);
   $("background-sound").addEventListener("change", (event) => {
-    if (event.target.checked && stage === "playing") background.start();
+    if (event.target.checked && stage === "playing" && !engine.halted) background.start();
     else background.stop();
   });
   $("after-form").addEventListener("submit", (event) => {
