@@ -121,6 +121,16 @@ def record_of_plan(owner: User, plan: uuid.UUID) -> SessionRecord | None:
     return SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created").first()
 
 
+def recent_stop_reasons(owner: User, technique_id: str, count: int = 2) -> list[str]:
+    """The stop reasons of the owner's last ``count`` sessions of a technique, oldest first ("": not stopped).
+
+    Enough for :func:`softspot.core.aftercare.aftercare` to tell a first discomfort stop from a second in a row,
+    without reading every record (the player page asks this on each load).
+    """
+    recent = SessionRecord.objects.filter(owner=owner, technique_id=technique_id).order_by("-started_at", "-id")
+    return list(reversed(list(recent.values_list("stop_reason", flat=True)[:count])))
+
+
 def history(owner: User, technique_id: str | None = None) -> QuerySet[SessionRecord]:
     """The owner's records, newest first, with their spots."""
     records = SessionRecord.objects.filter(owner=owner)

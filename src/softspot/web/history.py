@@ -8,7 +8,12 @@ from softspot.web.drawing import RatingPoint
 
 def rating_points(report: Progress) -> list[RatingPoint]:
     return [
-        RatingPoint(label=c.started_at.strftime("%d %b"), before=c.before_mean, after=c.after_mean)
+        RatingPoint(
+            label=c.started_at.strftime("%d %b"),
+            before=c.before_mean,
+            after=c.after_mean,
+            discomfort=c.stop_reason == "discomfort",
+        )
         for c in report.changes
     ]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL
 from softspot.core.loader import built_in, built_in_ids
 from softspot.core.reminders import (
     DAYS,
@@ -77,6 +78,7 @@ def _page(
             "before": r.before,
             "after": r.after,
             "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else "done",
+            "discomfort": r.stop_reason == DISCOMFORT,
             "spots": len(r.spots.all()),
         }
         for r in records_of(owner, technique.id)
@@ -92,6 +94,8 @@ def _page(
             "rows": rows,
             "ratings_chart": before_after_svg(rating_points(report)),
             "weeks_chart": minutes_per_week_svg(week_bars(report)[-12:]),
+            "see_a_professional": SEE_A_PROFESSIONAL,
+            "any_discomfort": any(c.stop_reason == DISCOMFORT for c in report.changes),
         },
         status=status,
     )

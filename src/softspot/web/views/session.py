@@ -14,14 +14,17 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
 from softspot.core.script import SessionScript
+from softspot.core.technique import Technique
 from softspot.core.units import format_distance, format_seconds
-from softspot.store.records import record_of_plan
+from softspot.store.records import recent_stop_reasons, record_of_plan
 from softspot.web import sound
 from softspot.web.access import Owner, owner_page, owner_resource
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
+from softspot.web.sources import Part, adds, technique_of, timed_adds, timeline_parts
 
 
 def owned_plan(owner: Owner, plan_id: uuid.UUID) -> Plan:
@@ -29,10 +32,11 @@ def owned_plan(owner: Owner, plan_id: uuid.UUID) -> Plan:
     return get_object_or_404(Plan, pk=plan_id, owner=owner)
 
 
-def timeline(script: SessionScript) -> list[dict[str, str]]:
-    """The rows of the plan's table, as the terminal prints them."""
+def timeline(script: SessionScript, technique: Technique | None = None) -> list[dict[str, object]]:
+    """The rows of the plan's table, as the terminal prints them: each segment's ``label`` (its parts marked when
+    they are softspot's), and under it the cues said inside it (the pain rule, the check-in) at their moment."""
     unit = script.person.unit
-    rows = []
+    rows: list[dict[str, object]] = []
     for seg in script.segments:
         spot = script.spot_at(seg)
         where = format_distance(spot.from_knee_cm, unit) if spot else ""
@@ -41,12 +45,27 @@ def timeline(script: SessionScript) -> list[dict[str, str]]:
                 "at": format_seconds(seg.starts_at),
                 "for": format_seconds(seg.seconds),
                 "leg": seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else "",
-                "what": seg.cue.show,
+                "parts": timeline_parts(technique, script, seg),
                 "where": where,
                 "kind": seg.kind,
             }
         )
+        for timed in seg.timed:
+            rows.append(
+                {
+                    "at": format_seconds(seg.starts_at + timed.after),
+                    "for": "",
+                    "leg": "",
+                    "parts": [Part(timed.cue.show, timed_adds(technique, timed))],
+                    "where": "",
+                    "kind": timed.kind,
+                    "said": TIMED_WORDS[timed.kind],
+                }
+            )
     return rows
+
+
+TIMED_WORDS = {"pain_rule": "Pain rule", "check_in": "Check-in"}
 
 
 @require_GET
@@ -54,14 +73,16 @@ def timeline(script: SessionScript) -> list[dict[str, str]]:
 def plan_page(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse:
     row = owned_plan(owner, plan_id)
     script = row.session_script
+    technique = technique_of(script)
     return render(
         request,
         "softspot/plan.html",
         {
             "plan": row,
             "script": script,
+            "technique": technique,
             "thigh_map": thigh_map_svg(script),
-            "rows": timeline(script),
+            "rows": timeline(script, technique),
             "total": format_seconds(script.total_seconds),
         },
     )
@@ -116,6 +137,12 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
     script = row.session_script
     # Saved already (on this device or another): the page says so instead of offering the form again.
     saved = record_of_plan(owner, row.id)
+    # What to say after a stop for discomfort (softspot.core.aftercare): once saved, from the stored sessions;
+    # before, as if this one is the next, since the page shows it the moment the reason is given.
+    reasons = recent_stop_reasons(owner, script.technique.id)
+    care = aftercare(reasons if saved else [*reasons, DISCOMFORT]) or aftercare([DISCOMFORT])
+    technique = technique_of(script)
+    pain_rule_adds = technique is not None and adds(technique, technique.cues, technique.cues.pain_rule)
     return render(
         request,
         "softspot/player.html",
@@ -127,6 +154,9 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
             "thigh_map": thigh_map_svg(script, svg_id="live-map", live=True),
             "after_form": RatingsForm(prefix="after"),
             "ratings": RATINGS,
+            "aftercare": care,
+            "see_a_professional": SEE_A_PROFESSIONAL,
+            "pain_rule_adds": pain_rule_adds,
         },
     )
 

@@ -11,16 +11,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
-from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan
+from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
-from softspot.core.technique import Technique
+from softspot.core.technique import Question, Technique
 from softspot.core.units import UnitError, format_distance, format_duration, parse_length
 from softspot.store import records
 from softspot.web.access import Owner, owner_page
+from softspot.web.demo import build as build_demo
 from softspot.web.drawing import thigh_map_svg
-from softspot.web.forms import CheckForm, SetupForm
+from softspot.web.forms import CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import CueText, Plan, spoken_texts
+from softspot.web.sources import adds, answered
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
 POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
@@ -34,6 +36,8 @@ PLAN_FIELDS = {
     "--add-on": "add_ons",
 }
 _ANSWERS = "softspot_answers"
+RECEIVER = "the receiver"
+"""How pages name the receiver (a later wave names each one)."""
 
 
 def technique_or_404(technique_id: str) -> Technique:
@@ -53,24 +57,23 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
     """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
     technique = technique_or_404(technique_id)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
+    demo = build_demo(technique, example)
     dose = technique.dose
     return render(
         request,
         "softspot/technique.html",
         {
             "technique": technique,
-            "stops": [q for q in technique.questions if q.if_yes.action == "stop"],
+            "stops": answered(technique, _answering(technique, "stop"), with_ask=False),
+            "asks": answered(technique, _answering(technique, "ask_first")),
             "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
             "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
             "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
             "thigh_map": thigh_map_svg(example, svg_id="example-map"),
             "example": example,
-            "steps": [
-                (seg.cue.show, technique.preparation[i].detail)
-                for i, seg in enumerate(
-                    s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg
-                )
-            ],
+            "demo": demo,
+            "demo_data": demo.data(),
+            "steps": _steps(technique, example),
             "step_words": (
                 f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
             ),
@@ -85,38 +88,92 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
                 "grow_after": dose.grow_after,
                 "maximum": format_duration(dose.maximum),
                 "first_hold": format_duration(technique.spots.first_hold.max),
+                "min_hold": format_duration(technique.spots.min_hold),
+                "check_in_after": format_duration(technique.spots.check_in_after),
+                "shortest": format_duration(room(technique, technique.segment.min_length).seconds),
+                "typical": format_duration(room(technique, technique.segment.default_length).seconds),
+                "min_length": format_distance(technique.segment.min_length),
+                "default_length": format_distance(technique.segment.default_length),
             },
         },
     )
 
 
+def _answering(technique: Technique, action: str) -> list[Question]:
+    return [q for q in technique.questions if q.if_yes.action == action]
+
+
+def _steps(technique: Technique, example: SessionScript) -> list[dict[str, object]]:
+    """Each leg's preparation as the example plan words it, each part marked when it is softspot's."""
+    position = technique.position(example.position.id)
+    rows: list[dict[str, object]] = []
+    prepared = [s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg]
+    for step, seg in zip(technique.preparation, prepared, strict=True):
+        cue_parts = (position, position.steps[step.id]) if step.id in position.steps else (step, step.cue)
+        rows.append(
+            {
+                "show": seg.cue.show,
+                "adds": adds(technique, *cue_parts),
+                "detail": step.detail,
+                "detail_adds": step.detail is not None and adds(technique, step, step.detail),
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 @owner_page
 def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse:
-    """The safety questions; stop lists every reason, go or adapt carries the answers to set-up."""
+    """The safety questions. A stop lists every reason; an ask-first answer says why and asks for the
+    go-ahead of a doctor or therapist (a checkbox, carried with the answers); go or adapt goes on to set-up."""
     technique = technique_or_404(technique_id)
     form = CheckForm(technique, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = screen(technique, form.answers())
+        answers = form.answers()
+        result = screen(technique, answers)
         if result.verdict == "stop":
             request.session.pop(_ANSWERS, None)
-            return render(request, "softspot/stop.html", {"technique": technique, "result": result})
+            context = {
+                "technique": technique,
+                "result": result,
+                "stops": answered(technique, result.stops, with_ask=False),
+                "asks": answered(technique, result.asks, with_ask=False),
+            }
+            return render(request, "softspot/stop.html", context)
+        if result.verdict == "ask_first":
+            request.session.pop(_ANSWERS, None)
+            choice = request.POST.get("go_ahead")
+            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=RECEIVER)
+            if choice == "yes" and go_ahead.is_valid():
+                result = screen(technique, answers, cleared=True)
+            else:
+                context = {
+                    "technique": technique,
+                    "result": result,
+                    "asks": answered(technique, result.asks),
+                    "form": form,
+                    "go_ahead": go_ahead,
+                    "waiting": choice == "not_yet",
+                    "receiver": RECEIVER,
+                }
+                return render(request, "softspot/ask_first.html", context, status=400 if choice == "yes" else 200)
         stored = dict(request.session.get(_ANSWERS, {}))
-        stored[technique.id] = result.answers
+        stored[technique.id] = {"answers": result.answers, "cleared": result.cleared}
         request.session[_ANSWERS] = stored
         return redirect("setup", technique_id=technique.id)
     return render(request, "softspot/check.html", {"technique": technique, "form": form})
 
 
 def _screening(request: HttpRequest, technique: Technique) -> Screening | None:
-    answers = request.session.get(_ANSWERS, {}).get(technique.id)
-    if not isinstance(answers, dict):
+    """Today's answers (and go-ahead) kept by the check page; None sends the person back to it."""
+    kept = request.session.get(_ANSWERS, {}).get(technique.id)
+    if not isinstance(kept, dict) or not isinstance(kept.get("answers"), dict):
         return None
     try:
-        result = screen(technique, answers)
+        result = screen(technique, kept["answers"], cleared=kept.get("cleared") is True)
     except AnswerError:
         return None
-    return None if result.verdict == "stop" else result
+    return result if result.verdict in ("go", "adapt") else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,6 +223,8 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
             "locked": locked,
             "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
             "maximum": f"{technique.dose.maximum / 60:g}",
+            "receiver": RECEIVER,
+            "cleared": answered(technique, result.asks, with_ask=False) if result.cleared else [],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -193,6 +252,7 @@ def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfort
         answers=result.answers,
         comfortable_sessions=comfortable,
         unit=unit,
+        cleared=result.cleared,
     )
     try:
         return plan(technique, options)
