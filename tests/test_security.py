@@ -25,7 +25,9 @@ from softspot.web.models import CueText, Plan, SignInLink, cue_sha
 ROOT = Path(__file__).resolve().parent.parent
 T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
-PUBLIC = {"home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file"}
+PUBLIC = {
+    "home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file", "account-reset",
+}  # fmt: skip
 """Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/)."""
 ANSWERS = {
     "heart_condition": "no",
@@ -67,7 +69,13 @@ def every_route() -> list[tuple[str, str]]:
 
 def sample_url(pattern: str, plan: Plan, sha: str) -> str:
     """Fill a route's parameters with real values, so a refusal is about access, not a missing row."""
-    values = {"technique_id": "hands-free-hamstring", "plan_id": str(plan.id), "sha": sha, "key": str(uuid.uuid4())}
+    values = {
+        "technique_id": "hands-free-hamstring",
+        "plan_id": str(plan.id),
+        "sha": sha,
+        "key": str(uuid.uuid4()),
+        "version": "1",
+    }
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], pattern)
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
     return "/" + url.lstrip("^").rstrip("$").replace("\\.", ".")
