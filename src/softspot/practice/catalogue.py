@@ -9,6 +9,7 @@ version that were used.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from softspot.practice.models import PublishedTechnique, Therapist
 
 ID_MAX = 60
 """A technique id as records keep it (``softspot.core.record.ID_MAX_CHARS``)."""
-_parsed: dict[int, Technique] = {}
+_parsed: dict[tuple[str, str], Technique] = {}
+"""Parsed versions by (public id, SHA-256 of the text): a version's text never changes."""
 
 
 class NoSuchTechnique(LookupError):
@@ -37,11 +39,12 @@ def is_published_id(technique_id: str) -> bool:
 
 def as_published(row: PublishedTechnique) -> Technique:
     """The technique of one published version, under its public id (parsed once per process)."""
-    found = _parsed.get(row.pk)
+    key = (row.technique_id, hashlib.sha256(row.text.encode("utf-8", "surrogateescape")).hexdigest())
+    found = _parsed.get(key)
     if found is None:
         parsed = parse_technique(row.text, f"{row.file_id}.yaml")
         found = parsed.model_copy(update={"id": row.technique_id})
-        _parsed[row.pk] = found
+        _parsed[key] = found
     return found
 
 

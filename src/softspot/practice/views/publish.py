@@ -47,6 +47,11 @@ class PublishForm(forms.Form):
         return data
 
 
+def printable(text: str) -> str:
+    """The text as a page can show it: bytes that were not UTF-8 become U+FFFD (the problems say where)."""
+    return catalogue.normalise(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def listing(text: str, problems: list[Problem]) -> list[dict[str, object]]:
     """The text's lines, numbered, with the problems at each line (the page links each problem to its line)."""
     at: dict[int, list[Problem]] = {}
@@ -54,7 +59,7 @@ def listing(text: str, problems: list[Problem]) -> list[dict[str, object]]:
         at.setdefault(problem.line, []).append(problem)
     return [
         {"number": n, "text": line, "problems": at.get(n, [])}
-        for n, line in enumerate(catalogue.normalise(text).split("\n"), start=1)
+        for n, line in enumerate(printable(text).split("\n"), start=1)
     ]
 
 
@@ -99,7 +104,7 @@ def publish(request: HttpRequest, therapist: Therapist, technique_id: str | None
 
 
 def _refilled(text: str) -> PublishForm:
-    return PublishForm(initial={"text": catalogue.normalise(text)})
+    return PublishForm(initial={"text": printable(text)})
 
 
 def _with_problems(

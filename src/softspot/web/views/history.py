@@ -22,6 +22,7 @@ from softspot.core.reminders import (
     reminder_calendar,
 )
 from softspot.core.technique import Technique
+from softspot.practice import catalogue
 from softspot.store.records import history as records_of
 from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
@@ -60,8 +61,11 @@ class ReminderForm(forms.Form):
 
 
 def _technique(request: HttpRequest) -> Technique:
-    wanted = request.GET.get("technique")
-    return built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
+    wanted = request.GET.get("technique") or ""
+    try:
+        return catalogue.technique(wanted)
+    except catalogue.NoSuchTechnique:
+        return built_in(built_in_ids()[0])
 
 
 def _page(

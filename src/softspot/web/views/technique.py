@@ -16,6 +16,7 @@ from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
 from softspot.core.units import UnitError, format_distance, format_duration, parse_length
+from softspot.practice import catalogue
 from softspot.store import records
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import thigh_map_svg
@@ -36,10 +37,12 @@ PLAN_FIELDS = {
 _ANSWERS = "softspot_answers"
 
 
-def technique_or_404(technique_id: str) -> Technique:
-    if technique_id not in built_in_ids():
-        raise Http404("No such technique")
-    return built_in(technique_id)
+def technique_or_404(technique_id: str, version: str | None = None) -> Technique:
+    """A built-in technique or one a therapist published (its newest version, or ``version``)."""
+    try:
+        return catalogue.technique(technique_id, version)
+    except catalogue.NoSuchTechnique:
+        raise Http404("No such technique") from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
