@@ -138,3 +138,80 @@ class PublishedTechnique(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError("a published technique version is never changed; publish a new version")
         super().save(*args, **kwargs)
+
+
+class CareLink(models.Model):
+    """A therapist and one of their clients: a receiver (the household that owns it is who signs in).
+
+    Active while ``ended`` is empty; ending it, by either side, ends the therapist's access at once.
+    The therapist sees this receiver's sessions from ``started`` on, never the household's other receivers.
+    """
+
+    class EndedBy(models.TextChoices):
+        THERAPIST = "therapist"
+        CLIENT = "client"
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="links")
+    receiver = models.ForeignKey("store.Receiver", on_delete=models.CASCADE, related_name="care_links")
+    started = models.DateTimeField()
+    ended = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=10, choices=EndedBy.choices, blank=True)
+
+    class Meta:
+        ordering = ("-started", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["therapist", "receiver"],
+                condition=models.Q(ended__isnull=True),
+                name="practice_one_active_link",
+            ),
+        )
+        indexes = (models.Index(fields=["therapist", "ended"], name="practice_link_therapist"),)
+
+    def __str__(self) -> str:
+        return f"{self.therapist} and {self.receiver}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended is None
+
+
+class Invitation(models.Model):
+    """A one-time link a therapist gives a new client; only the token's hash is kept; it expires."""
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=60, blank=True, help_text="Who it is for, as the therapist wrote it.")
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    link = models.ForeignKey(CareLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"invitation from {self.therapist} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class Programme(models.Model):
+    """What a therapist prescribes one client; the newest row of a link is the programme in force.
+
+    Rows are never changed: a new programme is a new row, so what was prescribed when stays known.
+    """
+
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="programmes")
+    technique_id = models.CharField(max_length=60)
+    version = models.CharField(max_length=20)
+    seconds_per_leg = models.PositiveIntegerField()
+    sessions_per_week = models.PositiveSmallIntegerField()
+    add_ons = models.JSONField(default=list, help_text="Add-on ids unlocked early.")
+    note = models.TextField(blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-created", "-id")
+        indexes = (models.Index(fields=["link", "created"], name="practice_programme_link"),)
+
+    def __str__(self) -> str:
+        return f"{self.technique_id} {self.version}: {self.seconds_per_leg // 60} min, {self.sessions_per_week}/week"
