@@ -190,9 +190,7 @@ def profile(args: argparse.Namespace) -> None:
             bodies = [template.replace("__KEY__", str(uuid.uuid4())) for _ in range(args.profile + 20)]
 
             def post(body: str) -> Any:
-                response = client.post(
-                    "/api/records/", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
-                )
+                response = client.post("/api/records/", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
                 assert response.status_code == 201, response.content[:300]
 
             for body in bodies[:20]:
