@@ -37,11 +37,9 @@ ELEMENTS: dict[str, Check] = {
     "F7": lambda t: any(has(c.say, "hip-width", "parallel") for c in t.setup),
     "F8": lambda t: any(has(c.say, "choose", "leg") for c in t.setup),
     "F9": lambda t: t.preparation[0].id == "palpate" and has(t.preparation[0].cue.say, "centre"),
-    "F10": lambda t: (
-        t.main_position.id == "sideways"
-        and has(t.main_position.name, "sideways", "facing away")
-        and has(t.main_position.description, "facing away from the receiver")
-    ),
+    "F10": lambda t: t.main_position.id == "sideways"
+    and has(t.main_position.name, "sideways", "facing away")
+    and has(t.main_position.description, "facing away from the receiver"),
     "F11": lambda t: 0 < t.spots.first_above_centre <= CM_PER_INCH * 1.5 and has(t.preparation[1].cue.say, "above"),
     "F12": lambda t: has(t.preparation[1].cue.say, "back straight"),
     "F13": lambda t: t.spots.first_hold.max == 120 and t.spots.first_hold.ends_on == "softened",
@@ -54,9 +52,8 @@ ELEMENTS: dict[str, Check] = {
     "F20": lambda t: {a.id for a in t.add_ons} == {"calf", "lower_back"} and all(a.unlock_after > 0 for a in t.add_ons),
     "F21": lambda t: has(t.position("straddle").name, "straddl"),
     "F22": lambda t: t.demo is not None and has(t.demo.description, "video"),
-    "F23": lambda t: (
-        has(t.guidance.practice, "regularly") and any(has(n, "record", "remind") for n in t.guidance.notes)
-    ),
+    "F23": lambda t: has(t.guidance.practice, "regularly")
+    and any(has(n, "record", "remind") for n in t.guidance.notes),
     "F24": lambda t: has(" ".join(t.guidance.good_for), "recent", "long-standing", "hamstring", "back"),
     "F25": lambda t: [q(t, i) for i in ("heart_condition", "varicose_veins", "pregnant")] == ["stop"] * 3,
 }

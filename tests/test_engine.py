@@ -342,10 +342,8 @@ class EngineRules(RuleBasedStateMachine):
         for leg in self.script.legs:
             spots = [s for s in self.engine.spots if s.leg == leg.leg]
             for n, spot in enumerate(spots[1:], 1):
-                left = (
-                    leg.budget_seconds
-                    + sum(s.extended_seconds for s in spots[:n])
-                    - sum(s.held_seconds for s in spots[:n])
+                left = leg.budget_seconds + sum(s.extended_seconds for s in spots[:n]) - sum(
+                    s.held_seconds for s in spots[:n]
                 )
                 assert spot.planned_seconds >= min(rules.min_hold_seconds, left) - 1e-6
 

@@ -127,12 +127,9 @@ def test_the_explanation_names_the_add_ons_and_the_safety_rules() -> None:
         "15 s into each leg they are asked whether the pressure is all right."
     ) in lines
     assert any("softened in under 20 s needs a second press to confirm" in line for line in lines)
-    assert (
-        make_plan("38 cm", 3, add_ons=("calf",), comfortable_sessions=3).explanation.count(
-            "Add-on: hand compression on the calf (during every spot)."
-        )
-        == 1
-    )
+    assert make_plan("38 cm", 3, add_ons=("calf",), comfortable_sessions=3).explanation.count(
+        "Add-on: hand compression on the calf (during every spot)."
+    ) == 1
 
 
 def test_add_on_cues_come_in_an_order_a_giver_can_follow() -> None:
