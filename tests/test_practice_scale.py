@@ -56,7 +56,7 @@ def populate(therapist: Therapist, clients: int, sessions: int, first: int = 0) 
             records.append(
                 SessionRecord(
                     receiver=person,
-                    key=f"{n:08d}-0000-4000-8000-{k:012d}",
+                    key=f"{therapist.pk:08d}-{n:04d}-4000-8000-{k:012d}",
                     technique_id="hands-free-hamstring",
                     technique_version="1.1",
                     surface="floor",

@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
 PUBLIC = {
-    "home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file", "account-reset",
+    "home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file",
+    "account-reset", "invitation",
 }  # fmt: skip
-"""Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/)."""
+"""Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/);
+a reset link's and an invitation's page (each answers only with its one-time token)."""
 ANSWERS = {
     "heart_condition": "no",
     "varicose_veins": "no",
@@ -75,6 +77,8 @@ def sample_url(pattern: str, plan: Plan, sha: str) -> str:
         "sha": sha,
         "key": str(uuid.uuid4()),
         "version": "1",
+        "link_id": "1",
+        "kind": "csv",
     }
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], pattern)
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)

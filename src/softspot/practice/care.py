@@ -126,7 +126,9 @@ def active_link_for(receiver: Receiver) -> CareLink | None:
     return (
         CareLink.objects.select_related("therapist")
         .filter(receiver=receiver, ended__isnull=True)
-        .annotate(latest=Subquery(Programme.objects.filter(link=OuterRef("pk")).order_by("-created").values("created")[:1]))
+        .annotate(
+            latest=Subquery(Programme.objects.filter(link=OuterRef("pk")).order_by("-created").values("created")[:1])
+        )
         .order_by(F("latest").desc(nulls_last=True), "-started")
         .first()
     )
@@ -290,14 +292,26 @@ def overview(therapist: Therapist, now: datetime, page: int = 1) -> tuple[list[d
             last_stop=Subquery(last_record.values("stop_reason")[:1]),
         )
         .values(
-            "pk", "receiver__name", "started", "sessions", "stops", "before_mean", "after_mean", "before_earlier", "per_week",
-            "minutes", "technique", "last_at", "last_note", "last_stop",
-        )  # fmt: skip
+            "pk",
+            "receiver__name",
+            "started",
+            "sessions",
+            "stops",
+            "before_mean",
+            "after_mean",
+            "before_earlier",
+            "per_week",
+            "minutes",
+            "technique",
+            "last_at",
+            "last_note",
+            "last_stop",
+        )
         .order_by(F("stops").desc(), "receiver__name", "pk")
     )
     total = CareLink.objects.filter(therapist=therapist, ended__isnull=True).count()
     page = max(1, page)
-    rows = list(links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    rows: list[dict[str, Any]] = [dict(row) for row in links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
     for row in rows:
         row["prescribed"] = row["per_week"] * OVERVIEW_WEEKS if row["per_week"] else None
         now_before, then_before = row["before_mean"], row["before_earlier"]

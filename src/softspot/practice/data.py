@@ -49,7 +49,9 @@ def everything(owner: User) -> dict[str, Any]:
         ],
         "records": [
             {"receiver": r.receiver.name, **as_dict(r)}
-            for r in SessionRecord.objects.filter(receiver__owner=owner).select_related("receiver").order_by("started_at", "id")
+            for r in SessionRecord.objects.filter(receiver__owner=owner)
+            .select_related("receiver")
+            .order_by("started_at", "id")
         ],
         "plans": [
             {"id": str(p.id), "technique_id": p.technique_id, "created": iso(p.created_at), "before": p.before}

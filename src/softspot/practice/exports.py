@@ -50,8 +50,17 @@ def link_export(link: CareLink, kind: str) -> HttpResponse:
         records = list(care.records_seen(link).defer("script", "engine").order_by("started_at", "id"))
         return _download(csv_text(records), "text/csv; charset=utf-8", f"{name}.csv")
     if kind == "fhir":
-        fields = ("key", "started_at", "ended_at", "before_left", "before_right", "before_back", "after_left",
-                  "after_right", "after_back")  # fmt: skip
+        fields = (
+            "key",
+            "started_at",
+            "ended_at",
+            "before_left",
+            "before_right",
+            "before_back",
+            "after_left",
+            "after_right",
+            "after_back",
+        )
         records = list(care.records_seen(link).only(*fields).order_by("started_at", "id"))
         bundle = fhir.bundle(records, link.receiver_id, link.receiver.name)
         return _download(json.dumps(bundle, indent=1), "application/fhir+json", f"{name}-fhir.json")

@@ -48,13 +48,28 @@ def client_page(link: CareLink, today: date, page: str | None) -> dict[str, Any]
     seen = summaries(link)
     weeks = care.adherence(link, programmes, [s.started_at for s in seen], today)
     found = changes(seen)
-    points = [RatingPoint(label=c.started_at.strftime("%d %b"), before=c.before_mean, after=c.after_mean) for c in found]
+    points = [
+        RatingPoint(label=c.started_at.strftime("%d %b"), before=c.before_mean, after=c.after_mean) for c in found
+    ]
     stops = [c for c in found if c.stop_reason == "discomfort"]
     sessions = Paginator(
         care.records_seen(link)
-        .only("key", "started_at", "active_seconds", "technique_id", "technique_version", "stop_reason",
-              "ended_early", "note", "before_left", "before_right", "before_back", "after_left", "after_right",
-              "after_back")  # fmt: skip
+        .only(
+            "key",
+            "started_at",
+            "active_seconds",
+            "technique_id",
+            "technique_version",
+            "stop_reason",
+            "ended_early",
+            "note",
+            "before_left",
+            "before_right",
+            "before_back",
+            "after_left",
+            "after_right",
+            "after_back",
+        )
         .order_by("-started_at", "-id"),
         SESSIONS_PER_PAGE,
     ).get_page(page)

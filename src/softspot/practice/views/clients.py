@@ -25,7 +25,7 @@ NOTE_MAX = 2000
 def qr_svg(url: str) -> SafeString:
     """A QR code as inline SVG (no inline style: the page's CSP allows none)."""
     svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))  # noqa: S308
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))
 
 
 def link_or_404(therapist: Therapist, link_id: int) -> CareLink:
@@ -77,16 +77,22 @@ def invite(request: HttpRequest, therapist: Therapist) -> HttpResponse:
         url = request.build_absolute_uri(f"{reverse('invitation')}?token={token}")
         days = INVITATION_LIFETIME.days
         return render(
-            request, "practice/invited.html", {"url": url, "qr": qr_svg(url), "days": days, "name": form.cleaned_data["name"]}
+            request,
+            "practice/invited.html",
+            {"url": url, "qr": qr_svg(url), "days": days, "name": form.cleaned_data["name"]},
         )
     return render(request, "practice/invite.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 def technique_choices(therapist: Therapist) -> list[tuple[str, str]]:
     """Built-in techniques and every version the therapist published, as ``id|version`` choices."""
-    choices = [(f"{i}|{built_in(i).version}", f"{built_in(i).title} (built in, {built_in(i).version})") for i in built_in_ids()]
+    choices = [
+        (f"{i}|{built_in(i).version}", f"{built_in(i).title} (built in, {built_in(i).version})") for i in built_in_ids()
+    ]
     for row in PublishedTechnique.objects.filter(therapist=therapist).only("technique_id", "version", "title"):
-        choices.append((f"{row.technique_id}|{row.version}", f"{row.title} ({row.technique_id}, version {row.version})"))
+        choices.append(
+            (f"{row.technique_id}|{row.version}", f"{row.title} ({row.technique_id}, version {row.version})")
+        )
     return choices
 
 
@@ -101,8 +107,11 @@ class ProgrammeForm(forms.Form):
         label="Sessions per week",
         min_value=1,
         max_value=14,
-        error_messages={"required": "Give the sessions per week.", "min_value": "At least 1 a week.",
-                        "max_value": "At most 14 a week (twice a day)."},  # fmt: skip
+        error_messages={
+            "required": "Give the sessions per week.",
+            "min_value": "At least 1 a week.",
+            "max_value": "At most 14 a week (twice a day).",
+        },
     )
     add_ons = forms.CharField(
         label="Add-ons unlocked early (ids, separated by spaces)",
@@ -131,7 +140,9 @@ class ProgrammeForm(forms.Form):
         )
 
 
-def _client(request: HttpRequest, therapist: Therapist, link: CareLink, form: ProgrammeForm, status: int = 200) -> HttpResponse:
+def _client(
+    request: HttpRequest, therapist: Therapist, link: CareLink, form: ProgrammeForm, status: int = 200
+) -> HttpResponse:
     context = client_page(link, timezone.localdate(), request.GET.get("page"))
     context.update({"form": form, "therapist": therapist, "as_therapist": True})
     return render(request, "practice/client.html", context, status=status)
@@ -139,7 +150,7 @@ def _client(request: HttpRequest, therapist: Therapist, link: CareLink, form: Pr
 
 def _programme_form(therapist: Therapist, link: CareLink, data: object = None) -> ProgrammeForm:
     current = care.programme_of(link)
-    initial = {"per_week": 3, "minutes": 3}
+    initial: dict[str, object] = {"per_week": 3, "minutes": 3}
     if current is not None:
         initial = {
             "technique": f"{current.technique_id}|{current.version}",

@@ -157,7 +157,9 @@ class ChooseReceiverForm(forms.Form):
 
 def _invitation_page(request: HttpRequest, found: Invitation, form: forms.Form, status: int = 200) -> HttpResponse:
     token = request.POST.get("token") or request.GET.get("token") or ""
-    return render(request, "practice/invitation.html", {"invitation": found, "form": form, "token": token}, status=status)
+    return render(
+        request, "practice/invitation.html", {"invitation": found, "form": form, "token": token}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
