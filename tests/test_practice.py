@@ -376,3 +376,39 @@ def test_the_local_owner_cannot_be_deleted_from_the_web(db: None) -> None:
 def _unused(*_: Any) -> None:
     """Keep imports used by type checkers only."""
     _ = (datetime,)
+
+
+@override_settings(**LAN)
+def test_the_set_up_starts_from_the_programme_with_its_exact_version_and_add_ons(practice: Practice) -> None:
+    from tests.practice_data import technique_text
+
+    from softspot.practice import catalogue
+
+    catalogue.publish(practice.jo, technique_text("1.0"), "evening.yaml")
+    catalogue.publish(practice.jo, technique_text("2.0", grow_by="2 min"), "evening.yaml")
+    technique_id = "evening-hamstring@jo"
+    add_on = catalogue.technique(technique_id, "1.0").add_ons[0].id
+    care.prescribe(practice.link, care.ProgrammeIn(technique_id, "1.0", 5, 3, (add_on,), "Slowly."), timezone.now())
+    household = as_user(practice.ahmed)
+    household.post(f"/t/{technique_id}/check/", dict.fromkeys(ALL_NO, "no"))
+    page = household.get(f"/t/{technique_id}/setup/?receiver={practice.sam.pk}")
+    html = page.content.decode()
+    assert page.context["form"].initial["minutes"] == "5"
+    assert "your therapist&#x27;s programme" in html
+    assert "Jo Reyes's programme for Sam" in html
+    assert "Slowly." in html
+    assert [a.id for a in page.context["unlocked"]] == [add_on]  # unlocked early, with no session yet
+    made = household.post(
+        f"/t/{technique_id}/setup/",
+        {"receiver": str(practice.sam.pk), "shown_for": str(practice.sam.pk), "unit": "cm", "thigh": "45",
+         "start_leg": "left", "surface": "floor", "position": "sideways", "minutes": "5", "add_ons": [add_on]},
+    )  # fmt: skip
+    assert made.status_code == 302, made.context["form"].errors
+    plan = Plan.objects.get(pk=made["Location"].split("/")[2])
+    script = plan.session_script
+    assert (script.technique.id, script.technique.version) == (technique_id, "1.0")  # not the newest, 2.0
+    assert [a.id for a in script.add_ons] == [add_on]
+    # Robin, with no programme, gets the newest version and no early add-on.
+    robin = household.get(f"/t/{technique_id}/setup/?receiver={practice.robin.pk}")
+    assert robin.context["technique"].version == "2.0"
+    assert robin.context["unlocked"] == []

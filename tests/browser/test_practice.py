@@ -67,7 +67,7 @@ def test_a_therapist_publishes_invites_prescribes_and_sees_the_clients_session(
     seen: dict[str, list[dict[str, Any]]] = {}
     therapist = browser.new_page(viewport={"width": 390, "height": 844})
     sign_in(therapist, lan, "jo", "jo has a long password")
-    therapist.wait_for_url(f"{lan}/")
+    therapist.wait_for_url(f"{lan}/practice/")
 
     # A file with one error: the problem beside the text, linked to its line; nothing published.
     publish(therapist, lan, with_error(technique_text()))

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from softspot.practice.auth import BACKEND
+from softspot.practice.models import Therapist
 from softspot.web.models import SignInLink
 
 
@@ -55,7 +56,10 @@ def signin(request: HttpRequest) -> HttpResponseBase:
     form = PasswordForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            login(request, form.get_user(), backend=BACKEND)
+            user = form.get_user()
+            login(request, user, backend=BACKEND)
+            if next_url == "/" and Therapist.objects.filter(user=user).exists():
+                return redirect("practice")  # a therapist starts at their practice
             return redirect(next_url)
         return render(request, "softspot/signin.html", {**context, "form": form}, status=400)
     return render(request, "softspot/signin.html", {**context, "form": form})

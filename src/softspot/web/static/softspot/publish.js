@@ -1,4 +1,4 @@
-// The publish page: a problem's FILE:LINE:COLUMN link puts the cursor at that place in the text.
+// The publish page: a problem's FILE:LINE:COLUMN link selects that line in the text (the column is in the message).
 const text = document.querySelector("#publish-form textarea");
 
 function offsetOf(value, line, column) {
@@ -16,7 +16,7 @@ if (text) {
     link.addEventListener("click", (event) => {
       event.preventDefault();
       const line = Number(link.dataset.line);
-      const start = offsetOf(text.value, line, Number(link.dataset.column));
+      const start = offsetOf(text.value, line, 1);
       const end = text.value.indexOf("\n", start);
       text.focus();
       text.setSelectionRange(start, end < 0 ? text.value.length : end);
