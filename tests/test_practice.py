@@ -207,12 +207,12 @@ def test_the_overview_flags_discomfort_first_and_counts_sessions_against_the_pro
 def test_a_programme_with_bad_values_is_refused_by_field_and_changes_nothing(practice: Practice) -> None:
     jo = as_user(practice.jo.user)
     url = f"/practice/clients/{practice.link.pk}/programme/"
-    good = {"technique": "hands-free-hamstring|1.1", "minutes": "4", "per_week": "3", "add_ons": "", "note": ""}
+    good = {"technique": "hands-free-hamstring|1.1", "minutes": "4", "per_week": "3", "note": ""}
     for field, value, words in (
         ("minutes", "45", "45 is outside 2 to 10 minutes per leg"),
         ("per_week", "0", "At least 1 a week."),
         ("technique", "someone-else@kim|1.0", "Select a valid choice"),
-        ("add_ons", "back_rub", "has no add-on &#x27;back_rub&#x27;"),
+        ("add_ons", "back_rub", "&#x27;back_rub&#x27; is not an add-on of these techniques."),
     ):
         answer = jo.post(url, {**good, field: value})
         assert answer.status_code == 400, field

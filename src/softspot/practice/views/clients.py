@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.core.loader import built_in, built_in_ids
-from softspot.practice import care, exports
+from softspot.practice import care, catalogue, exports
 from softspot.practice.access import therapist_page
 from softspot.practice.accounts import issue_reset_link
 from softspot.practice.models import INVITATION_LIFETIME, CareLink, PublishedTechnique, Therapist
@@ -96,6 +96,18 @@ def technique_choices(therapist: Therapist) -> list[tuple[str, str]]:
     return choices
 
 
+def add_on_choices(therapist: Therapist) -> list[tuple[str, str]]:
+    """Every add-on of the techniques on offer, once per id (the programme is checked against its technique)."""
+    found: dict[str, str] = {}
+    techniques = [built_in(i) for i in built_in_ids()]
+    for row in PublishedTechnique.objects.filter(therapist=therapist):
+        techniques.append(catalogue.as_published(row))
+    for technique in techniques:
+        for add_on in technique.add_ons:
+            found.setdefault(add_on.id, add_on.name)
+    return sorted(found.items(), key=lambda item: item[1])
+
+
 class ProgrammeForm(forms.Form):
     technique = forms.ChoiceField(label="Technique and version")
     minutes = forms.FloatField(
@@ -113,11 +125,12 @@ class ProgrammeForm(forms.Form):
             "max_value": "At most 14 a week (twice a day).",
         },
     )
-    add_ons = forms.CharField(
-        label="Add-ons unlocked early (ids, separated by spaces)",
+    add_ons = forms.MultipleChoiceField(
+        label="Add-ons unlocked early",
         required=False,
-        max_length=400,
-        help_text="e.g. calf_compression; the thigh still limits the time, and screening can still leave one out.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Offered from the first session. The thigh still limits the time; screening can still leave one out.",
+        error_messages={"invalid_choice": "'%(value)s' is not an add-on of these techniques."},
     )
     note = forms.CharField(
         label="A note for the client", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
@@ -125,7 +138,9 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, therapist: Therapist, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["technique"].choices = technique_choices(therapist)  # type: ignore[attr-defined]
+        choices = technique_choices(therapist)
+        self.fields["technique"].choices = choices  # type: ignore[attr-defined]
+        self.fields["add_ons"].choices = add_on_choices(therapist)  # type: ignore[attr-defined]
 
     def given(self) -> care.ProgrammeIn:
         data = self.cleaned_data
@@ -135,7 +150,7 @@ class ProgrammeForm(forms.Form):
             version=version,
             minutes_per_leg=float(data["minutes"]),
             sessions_per_week=int(data["per_week"]),
-            add_ons=tuple(str(data["add_ons"] or "").replace(",", " ").split()),
+            add_ons=tuple(data["add_ons"] or ()),
             note=str(data["note"] or ""),
         )
 
@@ -156,7 +171,7 @@ def _programme_form(therapist: Therapist, link: CareLink, data: object = None) -
             "technique": f"{current.technique_id}|{current.version}",
             "minutes": f"{current.seconds_per_leg / 60:g}",
             "per_week": current.sessions_per_week,
-            "add_ons": " ".join(current.add_ons),
+            "add_ons": list(current.add_ons),
             "note": current.note,
         }
     return ProgrammeForm(therapist, data, initial=initial)

@@ -22,7 +22,13 @@ if (text) {
       text.setSelectionRange(start, end < 0 ? text.value.length : end);
       const lineHeight = text.scrollHeight / Math.max(text.value.split("\n").length, 1);
       text.scrollTop = Math.max((line - 3) * lineHeight, 0);
-      document.getElementById(`L${line}`)?.classList.add("shown");
+      const row = document.getElementById(`L${line}`);
+      if (row) {
+        for (const shown of document.querySelectorAll(".listing li.shown")) shown.classList.remove("shown");
+        row.classList.add("shown");
+        const box = row.closest(".listing-wrap");
+        if (box) box.scrollTop = row.offsetTop - box.clientHeight / 3;
+      }
     });
   }
 }
