@@ -24,6 +24,7 @@ import os
 import platform
 import pstats
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,7 @@ def record_template() -> str:
 
     started = datetime.now(UTC) - timedelta(days=1)
     payload = make_payload(key=uuid.UUID(int=0), started_at=started)
+    payload["receiver"] = "Bench"  # as the player names whose session it is (or sends its plan)
     return json.dumps(payload).replace(str(uuid.UUID(int=0)), "__KEY__")
 
 
@@ -64,7 +66,7 @@ def environment(data: Path, database_url: str) -> dict[str, str]:
         SOFTSPOT_DATA_DIR=str(data),
         SOFTSPOT_DATABASE_URL=database_url,
         SOFTSPOT_LAN="true",
-        SOFTSPOT_DB_CONN_MAX_AGE=os.environ.get("SOFTSPOT_DB_CONN_MAX_AGE", "0"),
+        SOFTSPOT_DB_CONN_MAX_AGE=os.environ.get("SOFTSPOT_DB_CONN_MAX_AGE", "60"),  # production's default
         SOFTSPOT_ALLOWED_HOSTS="127.0.0.1,localhost",
         SOFTSPOT_SECRET_KEY="bench-" + "k" * 40,
         DJANGO_SETTINGS_MODULE="softspot.web.settings",
@@ -77,15 +79,48 @@ MAKE_USER = f"""
 from softspot.store.bootstrap import setup
 setup()
 from django.contrib.auth.models import User
-User.objects.create_user("bench", password={PASSWORD!r})
+from softspot.store import receivers
+receivers.add(User.objects.create_user("bench", password={PASSWORD!r}), "Bench")
 """
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (from /proc; vanished ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def family(pid: int) -> list[int]:
+    """A process and its children (gunicorn's master and workers; PostgreSQL's postmaster and backends)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+SERVER_PID: list[int] = []
+
+
 @contextmanager
-def served(env: dict[str, str], workers: int) -> Iterator[str]:
+def served(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[str]:
     port = free_port()
     command = [str(BIN / "gunicorn"), "softspot.web.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads > 1:
+        command += ["--threads", str(threads)]  # gthread workers: keep-alive, and a thread runs while another waits
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    SERVER_PID[:] = [proc.pid]
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -148,22 +183,40 @@ def throughput(args: argparse.Namespace) -> None:
             subprocess.run([sys.executable, "-c", MAKE_USER], env=env, check=True)
             template = data / "record.json"
             template.write_text(record_template())
-            with served(env, args.workers) as base:
+            with served(env, args.workers, args.worker_threads) as base:
                 cookies = sign_in(base)
                 run_wrk(base, cookies, template, 3, args.connections, args.threads)  # warm-up
                 before = count_records(url)
+                postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+                app, db = family(SERVER_PID[0]), family(postmaster)
+                cpu_app, cpu_db = cpu_seconds(app), cpu_seconds(db)
+                load_before = os.getloadavg()[0]
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 out = run_wrk(base, cookies, template, args.seconds, args.connections, args.threads)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu_app, cpu_db = cpu_seconds(app) - cpu_app, cpu_seconds(db) - cpu_db
+                cpu_wrk = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
                 stored = count_records(url) - before
             print(out)
             rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
             print(f"stored in the measured run: {stored} records")
             print(
                 f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-                f"gunicorn --workers {args.workers} (sync) and wrk -t{args.threads} -c{args.connections} "
+                f"gunicorn --workers {args.workers} --threads {args.worker_threads} and wrk -t{args.threads} "
+                f"-c{args.connections} "
                 "on the same CPUs"
             )
             if rate:
                 print(f"record POSTs per second: {float(rate.group(1)):.0f}")
+            if stored:
+                per = {"app (gunicorn)": cpu_app, "PostgreSQL": cpu_db, "wrk": cpu_wrk}
+                shown = ", ".join(f"{k} {v / stored * 1000:.2f} ms" for k, v in per.items())
+                server_ms = (cpu_app + cpu_db) / stored * 1000
+                print(f"CPU per stored record: {shown}")
+                print(
+                    f"so 2 cores given only to the server would take about {2000 / server_ms:.0f} records/s "
+                    f"({server_ms:.2f} CPU-ms each); load average when the run began: {load_before:.2f}"
+                )
     finally:
         server.stop()
 
@@ -195,6 +248,13 @@ def profile(args: argparse.Namespace) -> None:
 
             for body in bodies[:20]:
                 post(body)
+            plain = [template.replace("__KEY__", str(uuid.uuid4())) for _ in range(args.profile)]
+            started, cpu = time.perf_counter(), time.process_time()
+            for body in plain:
+                post(body)
+            each = (time.perf_counter() - started) / args.profile * 1000
+            cpu_each = (time.process_time() - cpu) / args.profile * 1000
+            print(f"{args.profile} POSTs in one process: {each:.2f} ms each, {cpu_each:.2f} ms of CPU (no profiler)")
             profiler = cProfile.Profile()
             started = time.perf_counter()
             profiler.enable()
@@ -215,6 +275,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads (gthread when > 1)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N POSTs in one process instead")
     args = parser.parse_args()
     if args.profile:

@@ -62,15 +62,15 @@ def save_record(receiver: Receiver, payload: RecordIn) -> tuple[SessionRecord, b
     lets one in, the other gets an IntegrityError and returns the stored record.
     A key already used in another household raises :class:`KeyTaken`.
     """
-    existing = _by_key(payload.key)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return _insert(receiver, payload), True
-        except IntegrityError:
-            existing = _by_key(payload.key)
-            if existing is None:
-                raise
+    # The insert comes first (w2-practice): a new record, the common case, costs no look-up; a repeat fails
+    # on the key's unique constraint inside its savepoint and is then read.
+    try:
+        with transaction.atomic():
+            return _insert(receiver, payload), True
+    except IntegrityError:
+        existing = _by_key(payload.key)
+        if existing is None:
+            raise
     if existing.receiver.owner_id != receiver.owner_id:
         raise KeyTaken()
     return existing, False
