@@ -412,3 +412,39 @@ def test_the_set_up_starts_from_the_programme_with_its_exact_version_and_add_ons
     robin = household.get(f"/t/{technique_id}/setup/?receiver={practice.robin.pk}")
     assert robin.context["technique"].version == "2.0"
     assert robin.context["unlocked"] == []
+
+
+@override_settings(**LAN)
+def test_the_household_sees_who_made_a_reset_link_for_it(practice: Practice) -> None:
+    as_user(practice.jo.user).post(f"/practice/clients/{practice.link.pk}/reset/")
+    html = as_user(practice.ahmed).get("/account/").content.decode()
+    assert "Password-reset links made for you" in html
+    assert "By jo on" in html
+
+
+@override_settings(**LAN)
+def test_no_practice_page_carries_inline_script_or_style(practice: Practice) -> None:
+    import re
+
+    record(practice.sam, 2, stop="discomfort")
+    jo = as_user(practice.jo.user)
+    pages = [
+        (jo, "/practice/"),
+        (jo, f"/practice/clients/{practice.link.pk}/"),
+        (jo, "/practice/techniques/"),
+        (jo, "/practice/techniques/new/"),
+        (as_user(practice.ahmed), "/mine/"),
+        (as_user(practice.ahmed), f"/mine/therapists/{practice.link.pk}/"),
+        (as_user(practice.ahmed), "/mine/delete/"),
+        (as_user(practice.ahmed), "/account/"),
+        (Client(), "/signin/"),
+    ]
+    invited = jo.post("/practice/invite/", {"name": "Dee"}).content.decode()
+    reset = jo.post(f"/practice/clients/{practice.link.pk}/reset/").content.decode()
+    htmls = [client.get(url).content.decode() for client, url in pages] + [invited, reset]
+    for html in htmls:
+        assert " style=" not in html
+        assert "<style" not in html
+        assert not re.search(r"\son\w+=", html)
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, tag

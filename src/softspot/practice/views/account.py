@@ -29,8 +29,18 @@ def account(request: HttpRequest, owner: Owner) -> HttpResponse:
             changed = True
             form = ChangePasswordForm(owner)
         else:
-            return render(request, "practice/account.html", {"form": form}, status=400)
-    return render(request, "practice/account.html", {"form": form, "changed": changed})
+            return render(request, "practice/account.html", {"form": form, "made_by_others": others(owner)}, status=400)
+    return render(request, "practice/account.html", {"form": form, "changed": changed, "made_by_others": others(owner)})
+
+
+def others(owner: Owner) -> list[AccountLink]:
+    """Reset links someone else (a therapist, softspot admin is no one) made for this account, newest first."""
+    return list(
+        AccountLink.objects.filter(user=owner, issued_by__isnull=False)
+        .exclude(issued_by=owner)
+        .select_related("issued_by")
+        .order_by("-created")[:5]
+    )
 
 
 @require_POST

@@ -24,7 +24,7 @@ NOTE_MAX = 2000
 
 def qr_svg(url: str) -> SafeString:
     """A QR code as inline SVG (no inline style: the page's CSP allows none)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    svg = segno.make(url, error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
     return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))
 
 
