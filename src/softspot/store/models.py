@@ -107,7 +107,12 @@ class SessionRecord(models.Model):
                 for part in RATINGS
             ),
         )
-        indexes = (models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),)
+        indexes = (
+            models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),
+            # A receiver's sessions by time, whatever the technique (w2-practice: a therapist's overview and a
+            # client's page at 1,000 clients x 100 sessions).
+            models.Index(fields=["receiver", "started_at"], name="store_receiver_started"),
+        )
 
     def __str__(self) -> str:
         return f"{self.technique_id} on {self.started_at:%Y-%m-%d %H:%M} ({self.key})"
