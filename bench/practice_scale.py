@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plan of each overview query")
     args = parser.parse_args()
     server = start_server()
     try:
@@ -90,6 +91,14 @@ def run(args: argparse.Namespace) -> None:
         f"one client's page ({args.sessions} sessions)": (therapist_client, f"/practice/clients/{links[0].pk}/"),
         "what the household sees of it": (household, f"/mine/therapists/{links[0].pk}/"),
     }
+    if args.explain:
+        with CaptureQueriesContext(connection) as captured:
+            therapist_client.get("/practice/")
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                if query["sql"].startswith("SELECT") and "django_session" not in query["sql"]:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                    print("\n".join(row[0] for row in cursor.fetchall()), "\n")
     print("| page | p50 | p95 | max | queries |")
     print("|---|---:|---:|---:|---:|")
     for label, (client, url) in pages.items():
