@@ -1,5 +1,7 @@
 """Named people for store and API tests: alice (the owner), bob (her partner), charlie (an outsider).
 
+With receivers (issue 9): ``home`` is the household account alice and bob share, with the receivers
+"Alice" and "Sam"; ``charlies`` is charlie's own receiver in another household.
 Only tests that ask for them touch the database.
 """
 
@@ -9,6 +11,8 @@ import atexit
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -43,3 +47,28 @@ def bob(db: None) -> User:
 @pytest.fixture
 def charlie(db: None) -> User:
     return User.objects.create_user("charlie")
+
+
+@dataclass(frozen=True)
+class Home:
+    """The household alice and bob share: one account, two receivers."""
+
+    owner: User
+    alice: Any  # softspot.store.models.Receiver
+    sam: Any
+
+
+@pytest.fixture
+def home(alice: User) -> Home:
+    from softspot.store import receivers
+
+    alice.first_name = "Alice"
+    alice.save(update_fields=["first_name"])
+    return Home(alice, receivers.add(alice, "Alice", thigh_cm=44.0), receivers.add(alice, "Sam", thigh_cm=38.0))
+
+
+@pytest.fixture
+def charlies(charlie: User) -> Any:
+    from softspot.store import receivers
+
+    return receivers.add(charlie, "Charlie", thigh_cm=41.0)

@@ -118,3 +118,10 @@ def make_payload(
         "started_at": started_at.isoformat().replace("+00:00", "Z"),
         "ended_at": (started_at + timedelta(seconds=ended_at)).isoformat().replace("+00:00", "Z"),
     }
+
+
+def receiver_of(user: Any) -> Any:
+    """The household's only receiver (made, named as a first receiver is, when there is none yet)."""
+    from softspot.store.receivers import only_or_first
+
+    return only_or_first(user)

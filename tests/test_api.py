@@ -51,7 +51,7 @@ def test_a_record_is_created_once_and_a_repeat_gets_the_same_answer(alice: User)
     assert {k: first[k] for k in sent} == sent
     status, again = post(client, sent)
     assert (status, again) == (200, first)
-    assert SessionRecord.objects.filter(owner=alice).count() == 1
+    assert SessionRecord.objects.filter(receiver__owner=alice).count() == 1
     assert SpotRecord.objects.count() == len(sent["engine"]["spots"])
     shown = client.get(f"{RECORDS}{sent['key']}/")
     assert (shown.status_code, shown.json()) == (200, first)
@@ -117,7 +117,7 @@ def test_an_outsider_cannot_see_or_overwrite_a_record(alice: User, charlie: User
     assert status == 409
     assert body["errors"][0]["field"] == "key"
     assert "alice" not in json.dumps(body)
-    assert list(SessionRecord.objects.values_list("owner__username", "note")) == [("alice", "alice's night")]
+    assert list(SessionRecord.objects.values_list("receiver__owner__username", "note")) == [("alice", "alice's night")]
 
 
 @lan
@@ -127,7 +127,7 @@ def test_partners_each_see_only_their_own_records(alice: User, bob: User) -> Non
     assert post(signed_in(bob), bobs)[0] == 201
     assert signed_in(bob).get(f"{RECORDS}{alices['key']}/").status_code == 404
     assert signed_in(bob).get(f"{RECORDS}{bobs['key']}/").status_code == 200
-    assert sorted(SessionRecord.objects.values_list("owner__username", flat=True)) == ["alice", "bob"]
+    assert sorted(SessionRecord.objects.values_list("receiver__owner__username", flat=True)) == ["alice", "bob"]
 
 
 @lan
@@ -141,7 +141,7 @@ def test_an_anonymous_visitor_is_refused_when_sign_in_is_needed(db: None) -> Non
 def test_on_loopback_records_go_to_the_local_owner(db: None) -> None:
     sent = make_payload()
     assert post(Client(), sent)[0] == 201
-    assert list(SessionRecord.objects.values_list("owner__username", flat=True)) == ["local"]
+    assert list(SessionRecord.objects.values_list("receiver__owner__username", flat=True)) == ["local"]
     assert Client().get(f"{RECORDS}{sent['key']}/").status_code == 200
 
 

@@ -68,9 +68,10 @@ def fill(env: dict[str, str], sessions: int) -> list[str]:
         "setup()\n"
         "from softspot.core.record import parse_record\n"
         "from softspot.store.records import local_owner, save_record\n"
+        "from softspot.store.receivers import only_or_first\n"
         "owner = local_owner()\n"
         "for r in json.load(sys.stdin):\n"
-        "    save_record(owner, parse_record(r))\n"
+        "    save_record(only_or_first(owner), parse_record(r))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], input=json.dumps(records), env=env, capture_output=True, text=True, check=False
@@ -295,10 +296,11 @@ def test_backup_copies_a_live_database_while_another_process_writes(env: dict[st
         "setup()\n"
         "from softspot.core.record import parse_record\n"
         "from softspot.store.records import local_owner, save_record\n"
+        "from softspot.store.receivers import only_or_first\n"
         "owner, record = local_owner(), json.load(sys.stdin)\n"
         "print('writing', flush=True)\n"
         "for n in range(400):\n"
-        "    save_record(owner, parse_record({**record, 'key': str(uuid.uuid4())}))\n"
+        "    save_record(only_or_first(owner), parse_record({**record, 'key': str(uuid.uuid4())}))\n"
     )
     writer = subprocess.Popen(
         [sys.executable, "-c", writer_code],

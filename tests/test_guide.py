@@ -318,6 +318,9 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
         ],
         env,
     )
+    term.wait_for("The receiver's name")  # nobody yet: asked once the safety check says go
+    term.type("Sam\r")
+    term.wait_for("(new)")
     term.wait_for("Press Enter when you are set up")
     term.type("\r")
     term.wait_for("Press Enter to start")
@@ -350,6 +353,7 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
     term.type("d")  # discomfort
     term.wait_for("Saved.")
     assert "Stopped because something hurt" in term.output
+    assert "Added Sam." in term.output
     assert "Do not repeat this technique until the pain has gone." in term.output
     assert term.exit_code() == 0
 
@@ -361,6 +365,7 @@ def test_a_live_session_driven_by_keys_under_a_terminal(tmp_path: Path) -> None:
         check=True,
     )
     record = json.loads(exported.stdout)[0]
+    assert record["receiver"] == "Sam"
     engine = record["engine"]
     assert engine["ended_early"] and engine["stop_reason"] == "discomfort"
     first, second = engine["spots"][0], engine["spots"][1]
@@ -378,7 +383,7 @@ def test_on_a_terminal_guide_asks_for_the_go_ahead_after_an_ask_first_answer(tmp
     declined.wait_for("Has a doctor or therapist said this technique is fine for the receiver?")
     declined.type("n\r")
     assert declined.exit_code() == 4
-    cleared = Terminal(["guide", *answers("bones"), "--thigh", "40 cm", "--no-voice"], env)
+    cleared = Terminal(["guide", *answers("bones"), "--receiver", "Alice", "--thigh", "40 cm", "--no-voice"], env)
     cleared.wait_for("Has a doctor or therapist said this technique is fine for the receiver?")
     cleared.type("y\r")
     cleared.wait_for("GO, cleared")

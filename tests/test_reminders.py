@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
+from tests.helpers import receiver_of
 from tests.test_store import record_in
 from typer.testing import CliRunner
 
@@ -217,7 +218,7 @@ def test_progress_says_whether_a_session_is_due(local: User) -> None:
     result = runner.invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert "Due: No session yet: the first one is the hardest." in result.stdout
     five_days_ago = datetime.combine(date.today() - timedelta(days=5), time(12)).astimezone()
-    save_record(local, record_in(started_at=five_days_ago))
+    save_record(receiver_of(local), record_in(started_at=five_days_ago))
     result = runner.invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Due: Last session 5 days ago: time for another (you aim for 3 a week)." in result.stdout

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from tests.helpers import NIGHT, hamstring, make_payload
+from tests.helpers import NIGHT, hamstring, make_payload, receiver_of
 from typer.testing import CliRunner
 
 from softspot.cli import app
@@ -33,7 +33,7 @@ def record_in(**kw: Any) -> RecordIn:
 
 def test_a_record_is_stored_with_its_spots_and_read_back_as_sent(alice: User) -> None:
     sent = make_payload(stop_reason=None)
-    _, created = save_record(alice, parse_record(sent))
+    _, created = save_record(receiver_of(alice), parse_record(sent))
     assert created
     stored = SessionRecord.objects.get(key=sent["key"])
     back = as_dict(stored)
@@ -65,8 +65,8 @@ def test_a_record_is_stored_with_its_spots_and_read_back_as_sent(alice: User) ->
 
 def test_the_same_key_is_stored_once_and_the_first_version_wins(alice: User) -> None:
     key = uuid.uuid4()
-    first, created = save_record(alice, record_in(key=key, note="first"))
-    again, created_again = save_record(alice, record_in(key=key, note="second"))
+    first, created = save_record(receiver_of(alice), record_in(key=key, note="first"))
+    again, created_again = save_record(receiver_of(alice), record_in(key=key, note="second"))
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert SessionRecord.objects.filter(key=key).count() == 1
@@ -75,30 +75,33 @@ def test_the_same_key_is_stored_once_and_the_first_version_wins(alice: User) -> 
 
 
 def test_a_save_that_loses_the_race_returns_the_winners_record(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both saves look for the key before either has inserted it: the second one
-    # hits the unique constraint and must hand back the first one's record.
+    # The insert comes first: the second save of a key (a repeat, or a race lost) hits the unique constraint
+    # inside its savepoint, and only then looks the key up and hands back the first one's record.
     key = uuid.uuid4()
-    winner, _ = save_record(alice, record_in(key=key))
+    winner, _ = save_record(receiver_of(alice), record_in(key=key))
     real = records._by_key
     looks: list[uuid.UUID] = []
 
-    def first_look_misses(k: uuid.UUID) -> SessionRecord | None:
+    def look(k: uuid.UUID) -> SessionRecord | None:
         looks.append(k)
-        return None if len(looks) == 1 else real(k)
+        return real(k)
 
-    monkeypatch.setattr(records, "_by_key", first_look_misses)
-    loser, created = save_record(alice, record_in(key=key))
-    assert (created, loser.pk, len(looks)) == (False, winner.pk, 2)
+    monkeypatch.setattr(records, "_by_key", look)
+    loser, created = save_record(receiver_of(alice), record_in(key=key))
+    assert (created, loser.pk, looks) == (False, winner.pk, [key])
     assert SessionRecord.objects.count() == 1
     assert SpotRecord.objects.count() == len(record_in().engine.spots)
+    _, made = save_record(receiver_of(alice), record_in())
+    assert made
+    assert looks == [key]  # a new record is stored without a look-up
 
 
 def test_someone_elses_key_is_refused_and_their_record_is_untouched(alice: User, charlie: User) -> None:
     key = uuid.uuid4()
-    save_record(alice, record_in(key=key, note="alice's"))
+    save_record(receiver_of(alice), record_in(key=key, note="alice's"))
     with pytest.raises(KeyTaken):
-        save_record(charlie, record_in(key=key, note="charlie's"))
-    assert list(SessionRecord.objects.values_list("owner__username", "note")) == [("alice", "alice's")]
+        save_record(receiver_of(charlie), record_in(key=key, note="charlie's"))
+    assert list(SessionRecord.objects.values_list("receiver__owner__username", "note")) == [("alice", "alice's")]
     assert not history(charlie).exists()
 
 
@@ -108,40 +111,40 @@ def test_a_record_that_fails_half_way_leaves_nothing(alice: User, monkeypatch: p
 
     monkeypatch.setattr(SpotRecord.objects, "bulk_create", broken)
     with pytest.raises(RuntimeError):
-        save_record(alice, record_in())
+        save_record(receiver_of(alice), record_in())
     assert SessionRecord.objects.count() == 0
 
 
 def test_history_and_summaries_belong_to_their_owner_in_order(alice: User, bob: User) -> None:
     days = [NIGHT + timedelta(days=d) for d in (0, 2, 5)]
     for n, day in enumerate(days):
-        save_record(alice, record_in(started_at=day, before=(6, 5, 4 - n)))
-    save_record(bob, record_in(started_at=NIGHT, stop_reason="discomfort", after=None))
+        save_record(receiver_of(alice), record_in(started_at=day, before=(6, 5, 4 - n)))
+    save_record(receiver_of(bob), record_in(started_at=NIGHT, stop_reason="discomfort", after=None))
     assert [r.started_at for r in history(alice)] == days[::-1]
-    alices = summaries(alice, "hands-free-hamstring")
+    alices = summaries(receiver_of(alice), "hands-free-hamstring")
     assert [(s.started_at, s.before.back, s.comfortable) for s in alices] == [
         (days[0], 4, True),
         (days[1], 3, True),
         (days[2], 2, True),
     ]
-    bobs = summaries(bob, "hands-free-hamstring")
+    bobs = summaries(receiver_of(bob), "hands-free-hamstring")
     assert [(s.ended_early, s.stop_reason, s.after, s.comfortable) for s in bobs] == [(True, "discomfort", None, False)]
-    assert summaries(alice, "another-technique") == []
+    assert summaries(receiver_of(alice), "another-technique") == []
 
 
 def test_the_suggestion_grows_after_two_comfortable_sessions(alice: User) -> None:
-    assert records.suggestion(alice, hamstring()).seconds_per_leg == 180
-    save_record(alice, record_in(started_at=NIGHT))
-    assert records.suggestion(alice, hamstring()).seconds_per_leg == 180
-    save_record(alice, record_in(started_at=NIGHT + timedelta(days=2)))
-    assert records.suggestion(alice, hamstring()).seconds_per_leg == 240
+    assert records.suggestion(receiver_of(alice), hamstring()).seconds_per_leg == 180
+    save_record(receiver_of(alice), record_in(started_at=NIGHT))
+    assert records.suggestion(receiver_of(alice), hamstring()).seconds_per_leg == 180
+    save_record(receiver_of(alice), record_in(started_at=NIGHT + timedelta(days=2)))
+    assert records.suggestion(receiver_of(alice), hamstring()).seconds_per_leg == 240
 
 
 def test_export_holds_everything_one_row_per_spot(alice: User, charlie: User) -> None:
     finished = make_payload(started_at=NIGHT)
     stopped = make_payload(started_at=NIGHT + timedelta(days=1), stop_reason="discomfort", after=None)
     for sent in (finished, stopped):
-        save_record(alice, parse_record(sent))
+        save_record(receiver_of(alice), parse_record(sent))
     full = export(alice)
     assert [{k: r[k] for k in finished} for r in full] == [finished, stopped]
     rows = export_rows(alice)
@@ -182,8 +185,10 @@ def test_history_with_no_sessions_says_so_kindly(local: User) -> None:
 
 
 def test_history_lists_sessions_newest_first(local: User) -> None:
-    save_record(local, record_in(started_at=NIGHT, note="first night"))
-    save_record(local, record_in(started_at=NIGHT + timedelta(days=1), stop_reason="out_of_time", after=None))
+    save_record(receiver_of(local), record_in(started_at=NIGHT, note="first night"))
+    save_record(
+        receiver_of(local), record_in(started_at=NIGHT + timedelta(days=1), stop_reason="out_of_time", after=None)
+    )
     result = runner.invoke(app, ["history", "--json"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
@@ -206,7 +211,9 @@ def test_history_lists_sessions_newest_first(local: User) -> None:
 
 def test_progress_shows_the_series_the_verdict_and_next_time(local: User) -> None:
     for n in range(6):
-        save_record(local, record_in(started_at=NIGHT + timedelta(days=3 * n), before=(6, 5, 4), after=(3, 3, 2)))
+        save_record(
+            receiver_of(local), record_in(started_at=NIGHT + timedelta(days=3 * n), before=(6, 5, 4), after=(3, 3, 2))
+        )
     result = runner.invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -231,7 +238,7 @@ def test_progress_with_no_sessions_offers_the_first_dose(local: User) -> None:
 
 def test_export_writes_csv_and_json_files(local: User, tmp_path: Path) -> None:
     sent = make_payload()
-    save_record(local, parse_record(sent))
+    save_record(receiver_of(local), parse_record(sent))
     result = runner.invoke(app, ["export", "--format", "json", "--out", str(tmp_path / "all.json")])
     assert result.exit_code == 0
     assert "Wrote 1 session to" in result.stdout
@@ -240,7 +247,7 @@ def test_export_writes_csv_and_json_files(local: User, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--format", "csv"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("key,technique_id,technique_version,started_at")
+    assert lines[0].startswith("key,receiver,technique_id,technique_version,started_at")
     assert len(lines) == 1 + len(sent["engine"]["spots"])
     assert all(line.startswith(sent["key"]) for line in lines[1:])
 
@@ -264,7 +271,8 @@ def test_a_fresh_data_folder_gets_a_database_on_first_use(tmp_path: Path) -> Non
         "setup()\n"
         "from softspot.core.record import parse_record\n"
         "from softspot.store.records import local_owner, save_record\n"
-        "record, created = save_record(local_owner(), parse_record(json.load(sys.stdin)))\n"
+        "from softspot.store.receivers import only_or_first\n"
+        "record, created = save_record(only_or_first(local_owner()), parse_record(json.load(sys.stdin)))\n"
         "print(created)\n"
     )
     sent = make_payload(source="terminal")

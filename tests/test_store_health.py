@@ -17,7 +17,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import DatabaseError, OperationalError
 from django.test import Client
-from tests.helpers import ALL_NO, make_payload
+from tests.helpers import ALL_NO, make_payload, receiver_of
 from typer.testing import CliRunner
 
 from softspot.cli import app
@@ -194,7 +194,9 @@ def test_a_path_that_is_not_a_record_file_is_refused_without_waiting(kept: Path,
 @pytest.mark.django_db
 def test_someone_elses_key_is_not_imported(kept: Path, alice: object) -> None:
     record = json.loads(kept.read_text())
-    records.save_record(alice, records.RecordIn.model_validate({**record, "key": str(uuid.UUID(record["key"]))}))  # type: ignore[arg-type]
+    records.save_record(
+        receiver_of(alice), records.RecordIn.model_validate({**record, "key": str(uuid.UUID(record["key"]))})
+    )  # type: ignore[arg-type]
     result = runner.invoke(app, ["import", str(kept)])
     assert result.exit_code == 2
     assert "already used by someone else's record; nothing was imported" in " ".join(result.stderr.split())

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
-from tests.helpers import ALL_NO
+from tests.helpers import ALL_NO, receiver_of
 from tests.test_store import make_payload
 
 from softspot.core.aftercare import ADVICE, HEADLINE, SEE_A_PROFESSIONAL
@@ -329,7 +329,7 @@ def test_history_shows_the_charts_the_table_and_next_time(alice: User) -> None:
         payload = make_payload(before=(6, 5, 4), after=(3, 2, 2), note=f"day {day}")
         payload["started_at"] = f"2026-11-0{day}T20:00:00Z"
         payload["ended_at"] = f"2026-11-0{day}T20:10:00Z"
-        save_record(alice, parse_record(payload))
+        save_record(receiver_of(alice), parse_record(payload))
     html = signed_in(alice).get("/history/").content.decode()
     assert html.count('class="chart"') == 2
     assert html.count('class="before"') == 3
@@ -350,7 +350,7 @@ def test_the_setup_suggests_the_progression_from_history(alice: User) -> None:
         payload = make_payload(minutes=3)
         payload["started_at"] = f"2026-11-0{day}T20:00:00Z"
         payload["ended_at"] = f"2026-11-0{day}T20:10:00Z"
-        save_record(alice, parse_record(payload))
+        save_record(receiver_of(alice), parse_record(payload))
     client = checked(signed_in(alice))
     response = client.get(f"{T}/setup/")
     assert response.context["form"]["minutes"].value() == "4"
@@ -403,11 +403,11 @@ def test_a_plan_whose_record_is_stored_opens_as_saved_on_any_device_of_its_owner
     assert re.search(r'<section id="after"[^>]* hidden', fresh)
 
     # Bob's record naming Alice's plan does not make her page "Saved": only her own records count.
-    save_record(bob, parse_record({**make_payload(), "plan": str(plan.id)}))
+    save_record(receiver_of(bob), parse_record({**make_payload(), "plan": str(plan.id)}))
     assert island(phone.get(f"/p/{plan.id}/play/").content.decode())["saved"] is None
 
     sent = {**make_payload(after=(3, 2, 2)), "plan": str(plan.id)}
-    stored, _ = save_record(alice, parse_record(sent))
+    stored, _ = save_record(receiver_of(alice), parse_record(sent))
     assert stored.plan == plan.id
     tablet = signed_in(alice)  # another device: nothing in its storage, the server knows
     html = tablet.get(f"/p/{plan.id}/play/").content.decode()
@@ -422,8 +422,8 @@ def test_a_plan_whose_record_is_stored_opens_as_saved_on_any_device_of_its_owner
 
 def test_a_record_keeps_the_plan_it_played_and_one_from_the_terminal_has_none(alice: User) -> None:
     plan_id = "3f0e8c1c-6c1e-4c55-9b0e-2a4b5f6d7e8f"
-    with_plan, _ = save_record(alice, parse_record({**make_payload(), "plan": plan_id}))
-    terminal, _ = save_record(alice, parse_record(make_payload(source="terminal")))
+    with_plan, _ = save_record(receiver_of(alice), parse_record({**make_payload(), "plan": plan_id}))
+    terminal, _ = save_record(receiver_of(alice), parse_record(make_payload(source="terminal")))
     assert as_dict(with_plan)["plan"] == plan_id
     assert as_dict(terminal)["plan"] is None
     with pytest.raises(ValueError, match="plan: is not a UUID"):

@@ -49,7 +49,28 @@ ClearedOpt = Annotated[
     ),
 ]
 SessionsOpt = Annotated[
-    int, typer.Option(min=0, help="Comfortable sessions done so far (add-ons unlock with experience).")
+    int | None,
+    typer.Option(
+        min=0, show_default=False, help="Comfortable sessions done so far (add-ons unlock with experience). Default 0."
+    ),
+]
+ReceiverOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--receiver",
+        "-r",
+        metavar="NAME",
+        help="Who receives: a name from `softspot people list` (any case). Default: the only one.",
+    ),
+]
+PlanReceiverOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--receiver",
+        "-r",
+        metavar="NAME",
+        help="Plan from this receiver's thigh, first leg and their own dose and add-ons (`softspot people list`).",
+    ),
 ]
 
 
@@ -65,9 +86,10 @@ class PlanArgs:
     position: str | None = None
     surface: str | None = None
     add_ons: list[str] = field(default_factory=list)
-    sessions: int = 0
+    sessions: int | None = None
     answers: list[str] = field(default_factory=list)
     cleared: bool = False
+    receiver: str | None = None
 
 
 technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
@@ -110,6 +132,62 @@ def technique_schema() -> None:
     technique_cmd.schema()
 
 
+people_app = typer.Typer(
+    help="The receivers in this household: each has their own thigh, first leg, dose, history and progress.",
+    no_args_is_help=True,
+)
+
+
+@people_app.command("add")
+def people_add(
+    name: Annotated[str, typer.Argument(help="Their name, unique here whatever the case (up to 40 characters).")],
+    thigh: ThighOpt = None,
+    height: HeightOpt = None,
+    first_leg: Annotated[str | None, typer.Option(help="The leg to start with: left or right.")] = None,
+) -> None:
+    """Add a receiver, e.g. `softspot people add Sam --thigh "44 cm"`."""
+    from softspot.cli import people_cmd
+
+    people_cmd.add(name, thigh, height, first_leg)
+
+
+@people_app.command("list")
+def people_list(json: JsonOpt = False) -> None:
+    """List the receivers with their measurements and sessions."""
+    from softspot.cli import people_cmd
+
+    people_cmd.list_(json)
+
+
+@people_app.command("rename")
+def people_rename(
+    old: Annotated[str, typer.Argument(help="Their name now (any case).")],
+    new: Annotated[str, typer.Argument(help="Their new name.")],
+) -> None:
+    """Give a receiver another name; their sessions stay with them."""
+    from softspot.cli import people_cmd
+
+    people_cmd.rename(old, new)
+
+
+@people_app.command("remove")
+def people_remove(
+    name: Annotated[str, typer.Argument(help="Their name (any case).")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (scripts). Without it, removing asks on a terminal.")
+    ] = False,
+    move_to: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Give their sessions to this receiver instead of deleting them."),
+    ] = None,
+) -> None:
+    """Remove a receiver. Says how many sessions they have and asks: their sessions are deleted with them
+    (export them first, or keep them with --move-to NAME). Unattended, nothing is removed without --yes."""
+    from softspot.cli import people_cmd
+
+    people_cmd.remove(name, yes, move_to)
+
+
 def screen(
     technique: TechniqueOpt = "hands-free-hamstring",
     answer: AnswerOpt = None,
@@ -135,9 +213,10 @@ def plan(
     position: PositionOpt = None,
     surface: SurfaceOpt = None,
     add_on: AddOnOpt = None,
-    sessions: SessionsOpt = 0,
+    sessions: SessionsOpt = None,
     answer: AnswerOpt = None,
     cleared: ClearedOpt = False,
+    receiver: PlanReceiverOpt = None,
     json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
 ) -> None:
     """Plan a session: every step, spot and cue with its time, for this receiver (exit 3 stop, 4 ask first)."""
@@ -155,35 +234,50 @@ def plan(
         sessions,
         answer or [],
         cleared,
+        receiver,
     )
     plan_cmd.plan(args, as_json=json)
 
 
-def history(json: JsonOpt = False) -> None:
-    """List the sessions recorded on this computer, newest first."""
+def history(
+    receiver: Annotated[
+        str | None,
+        typer.Option("--receiver", "-r", metavar="NAME", help="Only this receiver's sessions. Default: everyone's."),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List the sessions recorded on this computer, newest first, with whose they are."""
     from softspot.cli import records_cmd
 
-    records_cmd.history(json)
+    records_cmd.history(json, receiver)
 
 
 def progress(
     technique: TechniqueOpt = "hands-free-hamstring",
+    receiver: ReceiverOpt = None,
     json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
 ) -> None:
-    """Show tension before and after over time, minutes per week, regularity, and next time's dose."""
+    """Show one receiver's tension before and after over time, minutes per week, regularity, and next time's dose.
+
+    With several receivers, say whose with --receiver (asked on a terminal).
+    """
     from softspot.cli import records_cmd
 
-    records_cmd.progress_(technique, json)
+    records_cmd.progress_(technique, json, receiver=receiver)
 
 
 def export(
     format: Annotated[str, typer.Option("--format", "-f", metavar="csv|json", help="csv (one row per spot) or json.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of printing.")] = None,
+    receiver: Annotated[
+        str | None,
+        typer.Option("--receiver", "-r", metavar="NAME", help="Only this receiver's sessions. Default: everyone's."),
+    ] = None,
 ) -> None:
-    """Export every recorded session, to keep or to analyse elsewhere."""
+    """Export every recorded session (each with the receiver's name), to keep or to analyse elsewhere."""
     from softspot.cli import records_cmd
 
-    records_cmd.export(format, out)
+    records_cmd.export(format, out, receiver)
 
 
 def render_audio(
@@ -195,9 +289,10 @@ def render_audio(
     position: PositionOpt = None,
     surface: SurfaceOpt = None,
     add_on: AddOnOpt = None,
-    sessions: SessionsOpt = 0,
+    sessions: SessionsOpt = None,
     answer: AnswerOpt = None,
     cleared: ClearedOpt = False,
+    receiver: PlanReceiverOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="File to write (default: softspot-session.wav, or the suffix of --format)."),
@@ -223,15 +318,28 @@ def render_audio(
         sessions,
         answer or [],
         cleared,
+        receiver,
     )
     audio_cmd.render_audio(args, out=out, fmt=format, voice_name=voice_name, rate=rate)
 
 
 def guide(
     technique: TechniqueOpt = "hands-free-hamstring",
+    receiver: Annotated[
+        str | None,
+        typer.Option(
+            "--receiver",
+            "-r",
+            metavar="NAME",
+            help="Who receives today (any case); a new name adds them. Default: the only one; asked when several.",
+        ),
+    ] = None,
     answer: AnswerOpt = None,
     cleared: ClearedOpt = False,
-    thigh: Annotated[str | None, typer.Option(help="Thigh length ('42 cm', '16.5 in'); default: last time's.")] = None,
+    thigh: Annotated[
+        str | None,
+        typer.Option(help="Thigh length ('42 cm', '16.5 in'); default: the receiver's, kept from last time."),
+    ] = None,
     height: Annotated[str | None, typer.Option(help="Height, to estimate the thigh: '172 cm'.")] = None,
     minutes_per_leg: Annotated[
         float | None, typer.Option(help="Minutes on each leg. Default: the suggestion from your history.")
@@ -252,17 +360,19 @@ def guide(
     rate: RateOpt = 150,
     speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
 ) -> None:
-    """Take the pair through a whole session: safety check, set-up, plan, tension before, the live session
-    (space = softened, move on; p pause; e a little longer; s other leg; q or Esc stops at once, then d/o/x say
-    why or c carries on), tension after, saved.
+    """Take the pair through a whole session: who is receiving, safety check, set-up, plan, tension before, the live
+    session (space = softened, move on; p pause; e a little longer; s other leg; q or Esc stops at once, then d/o/x
+    say why or c carries on), tension after, saved.
 
-    Every question has an option, so it runs unattended when all are given.
+    Every question has an option, so it runs unattended when all are given. A new --thigh, --height or
+    --start-leg is remembered for the receiver.
     """
     from softspot.cli import guide_cmd
 
     guide_cmd.guide(
         guide_cmd.GuideOptions(
             technique=technique,
+            receiver=receiver,
             answers=answer or [],
             cleared=cleared,
             thigh=thigh,
@@ -314,7 +424,12 @@ def serve(
 
 
 def admin(ctx: typer.Context) -> None:
-    """Run a Django management command against softspot's settings (e.g. `softspot admin createsuperuser`)."""
+    """Run a Django management command against softspot's settings.
+
+    A practice: `softspot admin therapist USER --name NAME` makes a therapist account and prints a link to set its
+    password; `softspot admin reset_link USER` prints a one-time password-reset link and its QR code. Also
+    `migrate`, `check --deploy`, `createsuperuser` and Django's other commands.
+    """
     from softspot.cli import serve_cmd
 
     serve_cmd.admin(list(ctx.args))
@@ -336,11 +451,17 @@ def remind(
 
 def import_(
     file: Annotated[Path, typer.Argument(help="A session record (JSON), e.g. the recovery file `guide` wrote.")],
+    receiver: Annotated[
+        str | None,
+        typer.Option(
+            "--receiver", "-r", metavar="NAME", help="Whose session it is. Default: the receiver the file names."
+        ),
+    ] = None,
 ) -> None:
     """Store a session record kept in a file (after `guide` could not save it); a record is stored only once."""
     from softspot.cli import data_cmd
 
-    data_cmd.import_(file)
+    data_cmd.import_(file, receiver)
 
 
 def backup(
@@ -361,6 +482,7 @@ def doctor() -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(technique_app, name="technique")
+    app.add_typer(people_app, name="people")
     app.command()(screen)
     app.command()(plan)
     app.command()(guide)

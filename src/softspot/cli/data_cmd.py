@@ -17,8 +17,11 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import local_owner, store_errors
 
 
-def import_(file: Path) -> None:
-    """Validate a record file (a recovery file, or one record as the web player sends it) and store it once."""
+def import_(file: Path, receiver_name: str | None = None) -> None:
+    """Validate a record file (a recovery file, or one record as the web player sends it) and store it once.
+
+    It goes to ``--receiver``, else to the receiver the file names, else to the household's only receiver.
+    """
     from softspot.core.record import MAX_RECORD_BYTES, RecordError, read_record
     from softspot.files import UnsafeTarget, read_regular_file
 
@@ -35,16 +38,28 @@ def import_(file: Path) -> None:
     except RecordError as exc:
         fail(f"{file}: not a session record softspot can store: {exc}")
     owner = local_owner()
+    from softspot.cli.people_cmd import choose
+    from softspot.store.receivers import ReceiverError, for_record
     from softspot.store.records import KeyTaken, save_record
 
-    with store_errors():
+    chosen = choose(owner, receiver_name) if receiver_name is not None else None
+    from django.db import transaction
+
+    with store_errors(), transaction.atomic():  # a first receiver made for this record goes if it is refused
         try:
-            stored, created = save_record(owner, record)
+            receiver = chosen or for_record(owner, record.plan, record.receiver)
+        except ReceiverError as exc:
+            fail(f"{file}: {exc}; say whose session it is with --receiver NAME")
+        try:
+            stored, created = save_record(receiver, record)
         except KeyTaken:
             fail(f"{file}: its key {record.key} is already used by someone else's record; nothing was imported")
     when = f"{stored.started_at.astimezone():%Y-%m-%d %H:%M}"
     if created:
-        console.print(f"Imported the session of {when} (record {stored.key}); see `softspot history`.")
+        console.print(
+            f"Imported the session of {when} for {escape(stored.receiver.name)} (record {stored.key}); "
+            "see `softspot history`."
+        )
     else:
         console.print(f"Already stored: the session of {when} (record {stored.key}); nothing changed.")
     console.print(f"[dim]{escape(str(file))} is no longer needed; you may delete it.[/]", soft_wrap=True)

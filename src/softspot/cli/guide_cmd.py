@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from softspot.cli.live import LiveSession
 from softspot.cli.output import console, fail
+from softspot.cli.people_cmd import Choice, choose_for_guide, make, name_option, remembered, unit_of
 from softspot.cli.plan_cmd import (
     ASK_FIRST,
     STOPPED,
@@ -56,10 +57,12 @@ from softspot.core.record import (
 )
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
-from softspot.core.units import Length
+from softspot.core.units import DistanceUnit, Length
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from softspot.store.models import Receiver
 
 MAX_SPEED = 10_000.0
 """``--speed`` compresses time for demos and tests; more than this and the terminal cannot keep up."""
@@ -68,6 +71,7 @@ MAX_SPEED = 10_000.0
 @dataclass(frozen=True)
 class GuideOptions:
     technique: str
+    receiver: str | None
     answers: list[str]
     cleared: bool
     thigh: str | None
@@ -159,8 +163,16 @@ def guide(options: GuideOptions) -> None:
         fail(str(exc))
     # The store must be able to keep the session before one is started (nothing is created yet).
     check_store()
+    if options.receiver is not None:
+        name_option("--receiver", options.receiver)
+    # Who is receiving is asked first when there is a database to choose from; a first run makes none before the
+    # safety check, so then it is asked after it.
+    household = store_owner() if store_exists() else None
+    choice = choose_for_guide(household, options.receiver, ask=interactive) if household is not None else None
 
     console.rule(f"[bold]{escape(technique.title)}[/]")
+    if choice is not None:
+        show_choice(choice)
     console.print("[bold]1. Safety check[/] (asked every time: health can change)")
     answers = gather_answers(technique, options.answers)
     result = screen(technique, answers, cleared=options.cleared)
@@ -174,15 +186,26 @@ def guide(options: GuideOptions) -> None:
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 
-    owner = store_owner()
+    household = household or store_owner()
+    if choice is None:
+        choice = choose_for_guide(household, options.receiver, ask=interactive)
+        show_choice(choice)
+    given_thigh, given_height = thigh, height
+    existing = choice.receiver  # a new receiver is added once the plan is made (bad input adds nobody)
+    unit: DistanceUnit | None = None
+    if thigh is None and height is None and existing is not None:
+        thigh, height = remembered(existing)
+        unit = unit_of(existing)
+    try:
+        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+    except PlanError as exc:
+        fail(f"{exc} (kept for {choice.name}; measure again and give --thigh)")
     from softspot.store.records import suggestion as suggest_for
 
     with store_errors():
-        if thigh is None and height is None:
-            thigh = last_thigh(owner, technique.id)
-        if thigh is not None or height is not None:
-            length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
-        suggestion = suggest_for(owner, technique, length_cm)
+        suggestion = suggest_for(existing, technique, length_cm)
+    sides = {side.id for side in technique.sides}
+    start_leg = options.start_leg or (existing.first_leg if existing and existing.first_leg in sides else None)
 
     console.print("\n[bold]2. Set up[/]")
     surface = technique.surface(options.surface or result.surface or technique.default_surface.id)
@@ -202,13 +225,14 @@ def guide(options: GuideOptions) -> None:
                 thigh=thigh,
                 height=height,
                 minutes_per_leg=minutes,
-                start_leg=options.start_leg,
+                start_leg=start_leg,
                 position=options.position,
                 surface=options.surface,
                 add_ons=tuple(options.add_ons),
                 answers=answers,
                 comfortable_sessions=suggestion.comfortable_sessions,
                 cleared=result.cleared,
+                unit=unit,
             ),
         )
     except StopError as exc:  # screened above; kept for safety
@@ -217,6 +241,8 @@ def guide(options: GuideOptions) -> None:
         fail(str(exc))
     if problem := record_problem(script):
         fail(f"this session could not be saved, so it is not started: {problem}")
+    receiver = existing or receiver_for(household, choice, given_thigh, given_height, options.start_leg)
+    remember_measurements(receiver, given_thigh, given_height, options.start_leg)
 
     console.print("\n[bold]3. Today's plan[/]")
     console.print(f"  Suggested: {escape(suggestion.reason)}")
@@ -266,11 +292,11 @@ def guide(options: GuideOptions) -> None:
             console.print(f"  [yellow]{escape(problem)}; try again[/]")
             note = None
 
-    save(owner, script, engine_record, before, after, note, started_at, ended_at)
+    save(receiver, script, engine_record, before, after, note, started_at, ended_at)
     if engine_record["stop_reason"] == "discomfort":
         from softspot.store.records import summaries
 
-        care = aftercare([s.stop_reason for s in summaries(owner, technique.id)])
+        care = aftercare([s.stop_reason for s in summaries(receiver, technique.id)])
         if care is not None and care.see_a_professional:
             console.print(f"\n[bold red]{escape(care.lines[-1])}[/]")
 
@@ -313,21 +339,53 @@ def record_problem(script: SessionScript) -> str | None:
     return None
 
 
-def last_thigh(owner: User, technique_id: str) -> Length | None:
-    """The thigh measured last time, so the pair does not re-enter it."""
-    from softspot.store.records import history
+def show_choice(choice: Choice) -> None:
+    console.print(f"Receiving today: [bold]{escape(choice.name)}[/]" + ("" if choice.receiver else " (new)"))
 
-    latest = history(owner, technique_id).first()
-    if latest is None:
-        return None
-    person = SessionScript.model_validate(latest.script).person
-    if person.thigh_source != "measured":
-        return None
-    return Length(person.thigh_cm, person.unit)
+
+def store_exists() -> bool:
+    """Is there a database already (so receivers to choose from)? A first run makes none before the safety check."""
+    from softspot.store.bootstrap import sqlite_file
+
+    path = sqlite_file()
+    return path is None or path.exists()
+
+
+def receiver_for(
+    household: User, choice: Choice, thigh: Length | None, height: Length | None, start_leg: str | None
+) -> Receiver:
+    """The chosen receiver; a new one is added now, after the safety check said go, with today's measurements."""
+    unit = (thigh or height or Length(0, "cm")).unit
+    return make(
+        household,
+        choice,
+        thigh_cm=thigh.cm if thigh else None,
+        height_cm=height.cm if height else None,
+        unit=unit,
+        first_leg=start_leg or "",
+    )
+
+
+def remember_measurements(
+    receiver: Receiver, thigh: Length | None, height: Length | None, start_leg: str | None
+) -> None:
+    """A measurement or first leg given today is the receiver's from now on."""
+    from softspot.store.receivers import remember
+
+    given = thigh or height
+    unit = given.unit if given is not None else None
+    with store_errors():
+        remember(
+            receiver,
+            thigh_cm=thigh.cm if thigh else None,
+            height_cm=height.cm if height else None,
+            unit=unit,
+            first_leg=start_leg,
+        )
 
 
 def save(
-    owner: User,
+    receiver: Receiver,
     script: SessionScript,
     engine_record: dict[str, Any],
     before: dict[str, int],
@@ -338,6 +396,7 @@ def save(
 ) -> None:
     payload = {
         "key": str(uuid.uuid4()),
+        "receiver": receiver.name,
         "source": "terminal",
         "script": script.model_dump(mode="json"),
         "engine": engine_record,
@@ -347,7 +406,7 @@ def save(
         "started_at": started_at.isoformat(),
         "ended_at": ended_at.isoformat(),
     }
-    record = save_or_keep(owner, payload)
+    record = save_or_keep(receiver, payload)
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
     count = len(engine_record["spots"])
     spots = ngettext("%(n)d spot", "%(n)d spots", count) % {"n": count}

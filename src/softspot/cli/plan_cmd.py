@@ -22,7 +22,7 @@ from softspot.core.screening import AnswerError, Screening, missing_answers, par
 from softspot.core.screening import screen as run_screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
-from softspot.core.units import Length, UnitError, parse_length
+from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
 
 STOPPED = 3
 ASK_FIRST = 4
@@ -145,22 +145,29 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
     return _build(args, as_json=as_json)[1]
 
 
-def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript]:
+def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
     technique = resolve(args.technique)
+    thigh = length_option("--thigh", args.thigh)
+    height = length_option("--height", args.height)
+    if args.receiver is not None and args.sessions is not None:
+        fail("--sessions: not with --receiver, whose comfortable sessions are counted from their own records")
     options = PlanOptions(
-        thigh=length_option("--thigh", args.thigh),
-        height=length_option("--height", args.height),
+        thigh=thigh,
+        height=height,
         minutes_per_leg=args.minutes_per_leg,
         start_leg=args.start_leg,
         position=args.position,
         surface=args.surface,
         add_ons=tuple(args.add_ons),
         answers=gather_answers(technique, args.answers),
-        comfortable_sessions=args.sessions,
+        comfortable_sessions=args.sessions or 0,
         cleared=args.cleared,
     )
+    note = None
+    if args.receiver is not None:
+        options, note = for_receiver(technique, options, args.receiver)
     try:
-        return technique, make_plan(technique, options)
+        return technique, make_plan(technique, options), note
     except StopError as exc:
         if as_json:
             print(screening_json(exc.screening))
@@ -171,12 +178,56 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
         fail(str(exc))
 
 
+def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple[PlanOptions, str]:
+    """``options`` filled from the receiver's own measurements, first leg and suggestion (what is given wins),
+    and a line saying whose plan it is and what their records suggest.
+
+    Reads the store and changes nothing (``guide`` and the web set-up remember measurements).
+    """
+    from dataclasses import replace
+
+    from softspot.cli.people_cmd import choose, owner, remembered, unit_of
+    from softspot.cli.store import store_errors
+    from softspot.core.planner import thigh_length
+
+    receiver = choose(owner(), name)
+    assert receiver is not None  # a name was given: found, or the command failed
+    thigh, height = options.thigh, options.height
+    unit: DistanceUnit | None = None
+    if thigh is None and height is None:
+        thigh, height = remembered(receiver)
+        unit = unit_of(receiver)
+    try:
+        length_cm, _ = thigh_length(technique, replace(options, thigh=thigh, height=height))
+    except PlanError as exc:
+        fail(f"{exc} (kept for {receiver.name}; measure again and give --thigh)")
+    from softspot.store.records import suggestion
+
+    with store_errors():
+        suggested = suggestion(receiver, technique, length_cm)
+    sides = {s.id for s in technique.sides}
+    start_leg = options.start_leg or (receiver.first_leg if receiver.first_leg in sides else None)
+    minutes = options.minutes_per_leg if options.minutes_per_leg is not None else suggested.minutes_per_leg
+    filled = replace(
+        options,
+        thigh=thigh,
+        height=height,
+        unit=unit,
+        start_leg=start_leg,
+        minutes_per_leg=minutes,
+        comfortable_sessions=suggested.comfortable_sessions,
+    )
+    return filled, f"For {receiver.name}. Suggested: {suggested.reason}"
+
+
 def plan(args: PlanArgs, *, as_json: bool) -> None:
-    technique, script = _build(args, as_json=as_json)
+    technique, script, note = _build(args, as_json=as_json)
     if as_json:
         print(script.model_dump_json(indent=2))
         return
     console.print(f"[bold]{escape(script.technique.title)}[/] — plan for today")
+    if note:
+        console.print(f"  {escape(note)}")
     for line in script.explanation:
         console.print(f"  {escape(line)}")
     show_pain_rule(technique)

@@ -36,16 +36,21 @@ def _ratings(r: dict[str, int] | None) -> str:
     return "—" if r is None else f"{r['left']}/{r['right']}/{r['back']}"
 
 
-def history(as_json: bool) -> None:
+def history(as_json: bool, receiver_name: str | None = None) -> None:
     owner = _owner()
+    from softspot.cli.people_cmd import choose
+    from softspot.store.receivers import household
     from softspot.store.records import history as load
 
+    receiver = choose(owner, receiver_name) if receiver_name is not None else None
     with store_errors():
-        records = list(load(owner))
+        records = list(load(receiver or owner))
+        everyone = len(household(owner))
     if as_json:
         rows = [
             {
                 "key": str(r.key),
+                "receiver": r.receiver.name,
                 "technique": {"id": r.technique_id, "version": r.technique_version},
                 "started_at": _iso(r.started_at),
                 "ended_at": _iso(r.ended_at),
@@ -67,11 +72,15 @@ def history(as_json: bool) -> None:
         print(json.dumps(rows, indent=2))
         return
     if not records:
-        console.print(EMPTY)
+        console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
         return
     several = len({r.technique_id for r in records}) > 1
-    table = Table(title="Sessions, newest first", caption="Tension 0-10 as left/right/back")
+    whose = receiver is None and everyone > 1
+    title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
+    table = Table(title=title, caption="Tension 0-10 as left/right/back")
     table.add_column("When", no_wrap=True)
+    if whose:
+        table.add_column("Receiver", overflow="fold")
     if several:
         table.add_column("Technique", overflow="fold")
     for column in ("Per leg", "Time", "Before", "After", "Ended", "Note"):
@@ -80,6 +89,7 @@ def history(as_json: bool) -> None:
         ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
         table.add_row(
             f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
+            *([escape(r.receiver.name)] if whose else []),
             *([escape(r.technique_id)] if several else []),
             f"{r.seconds_per_leg / 60:g} min",
             f"{r.active_seconds / 60:.0f} min",
@@ -109,18 +119,23 @@ def _mean(r: Ratings | None) -> str:
     return "—" if r is None else f"{r.mean:.1f} ({r.left}/{r.right}/{r.back})"
 
 
-def progress_(technique_ref: str, as_json: bool, today: date | None = None) -> None:
+def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, receiver: str | None = None) -> None:
     from softspot.cli.technique_cmd import resolve
 
     technique = resolve(technique_ref)
     owner = _owner()
+    from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
 
-    with store_errors():
-        result = progress_report(owner, technique, today or date.today())
+    whom = choose(owner, receiver)
+    with store_errors():  # nobody yet (None): no records, the first dose
+        result = progress_report(whom, technique, today or date.today())
     if as_json:
-        print(json.dumps(dataclasses.asdict(result), indent=2, default=_json_default))
+        numbers = dataclasses.asdict(result)
+        print(json.dumps({"receiver": whom.name if whom else None, **numbers}, indent=2, default=_json_default))
         return
+    if whom is not None:
+        console.print(f"[bold]{escape(whom.name)}[/] · {escape(technique.title)}")
     if not result.changes:
         console.print(EMPTY)
         _show_suggestion(result)
@@ -182,7 +197,7 @@ def _show_suggestion(result: Progress) -> None:
         console.print(f"Add-ons on offer: {', '.join(s.unlocked_add_ons)} (plan with --add-on).")
 
 
-def export(fmt: str, out: Path | None) -> None:
+def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None:
     if fmt not in {"csv", "json"}:
         fail(f"--format: '{fmt}' is not a format; choose csv or json")
     if out is not None:
@@ -191,17 +206,19 @@ def export(fmt: str, out: Path | None) -> None:
         except UnsafeTarget as exc:
             fail(f"--out: {exc}")
     owner = _owner()
+    from softspot.cli.people_cmd import choose
     from softspot.store.records import EXPORT_COLUMNS, export_rows
     from softspot.store.records import export as full
 
+    scope = (choose(owner, receiver_name) if receiver_name is not None else None) or owner
     if fmt == "json":
         with store_errors():
-            records = full(owner)
+            records = full(scope)
         text = json.dumps(records, indent=2) + "\n"
         count = len(records)
     else:
         with store_errors():
-            rows = export_rows(owner)
+            rows = export_rows(scope)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()

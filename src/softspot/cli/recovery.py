@@ -48,13 +48,14 @@ def keep(payload: dict[str, Any], where: list[Path] | None = None) -> Path | Non
     return None
 
 
-def save_or_keep(owner: Any, payload: dict[str, Any]) -> Any:
-    """Store the record and return it; when that fails for any reason, keep it in a file and exit 2 saying how."""
+def save_or_keep(receiver: Any, payload: dict[str, Any]) -> Any:
+    """Store the record as ``receiver``'s and return it; when that fails for any reason, keep it in a file (which
+    names the receiver) and exit 2 saying how."""
     try:
         from softspot.core.record import parse_record
         from softspot.store.records import save_record
 
-        record, _ = save_record(owner, parse_record(payload, now=datetime.now(UTC)))
+        record, _ = save_record(receiver, parse_record(payload, now=datetime.now(UTC)))
         return record
     except Exception as exc:
         reason = describe(exc)

@@ -133,6 +133,19 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Prescribed:
+    """A therapist's programme for this receiver: the dose to start from, since when, add-ons unlocked early.
+
+    Progression then starts again from ``seconds_per_leg`` with the sessions since ``since`` (still capped by
+    the thigh and the technique's maximum); add-ons count every comfortable session, plus those listed here.
+    """
+
+    seconds_per_leg: int
+    since: datetime
+    add_ons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Progress:
     changes: list[Change]
     weeks: list[Week]
@@ -290,28 +303,46 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
     )
 
 
-def suggest(technique: Technique, sessions: Sequence[SessionSummary], thigh_cm: float | None = None) -> Suggestion:
+def suggest(
+    technique: Technique,
+    sessions: Sequence[SessionSummary],
+    thigh_cm: float | None = None,
+    prescribed: Prescribed | None = None,
+) -> Suggestion:
     """Next time's minutes per leg and the add-ons on offer (the progression rule above).
 
     The dose never exceeds what the receiver's thigh can fill: ``thigh_cm`` if given, else the thigh of the
-    last session that knew it, else the technique's typical length (what the planner assumes).
+    last session that knew it, else the technique's typical length (what the planner assumes). With a
+    therapist's programme (``prescribed``) the dose starts from the programme's and grows from the sessions
+    since it was given; the add-ons it unlocks are offered at once.
     """
     dose = technique.dose
-    ordered = _in_order(sessions)
+    everything = _in_order(sessions)
+    ordered = everything if prescribed is None else [s for s in everything if s.started_at >= prescribed.since]
     seg = technique.segment
     if thigh_cm is None:
-        thigh_cm = next((s.thigh_cm for s in reversed(ordered) if s.thigh_cm is not None), seg.default_length)
+        thigh_cm = next((s.thigh_cm for s in reversed(everything) if s.thigh_cm is not None), seg.default_length)
     fits = room(technique, min(max(thigh_cm, seg.min_length), seg.max_length))
     grow_by = round(dose.grow_by)
     top = min(round(dose.maximum), fits.seconds)
     bottom = min(round(dose.beginner_min), top)
-    comfortable = sum(1 for s in ordered if s.comfortable)
-    unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after)
+    comfortable = sum(1 for s in everything if s.comfortable)
+    early = prescribed.add_ons if prescribed is not None else ()
+    unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after or a.id in early)
     thigh_limit = fits.sentence(seg.name)
 
     def minutes(seconds: int) -> str:
         return f"{seconds / 60:g} min per leg"
 
+    if not ordered and prescribed is not None:
+        wanted = prescribed.seconds_per_leg
+        start = min(max(wanted, bottom), top)
+        if start < wanted:
+            reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]} (your therapist's programme says {minutes(wanted)})."
+            return Suggestion(start, comfortable, 0, unlocked, reason, fits.seconds)
+        return Suggestion(
+            start, comfortable, 0, unlocked, f"{minutes(start)}: your therapist's programme.", fits.seconds
+        )
     if not ordered:
         start = min(round(dose.start), top)
         if start < round(dose.start):

@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from softspot.core import safejson
+from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name
 from softspot.core.script import SessionScript
 
 RATING_MIN = 0
@@ -166,6 +167,11 @@ class RecordIn(_In):
     plan: uuid.UUID | None = Field(
         default=None, description="The web plan this session played, so its play page shows it as saved."
     )
+    receiver: str | None = Field(
+        default=None,
+        max_length=NAME_MAX_CHARS,
+        description="Who received the session, by name in the household (the web plan says it when there is one).",
+    )
     source: Source
     script: SessionScript
     engine: EngineRecord
@@ -183,6 +189,16 @@ class RecordIn(_In):
         if not EARLIEST.year <= value.year < LATEST.year:
             raise ValueError(f"{value.year} is not a year softspot keeps; give a time from {EARLIEST.year} to 2099")
         return value
+
+    @field_validator("receiver", mode="after")
+    @classmethod
+    def _a_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return clean_name(value)
+        except BadName as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("note", mode="after")
     @classmethod

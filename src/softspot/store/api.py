@@ -5,7 +5,8 @@ repeat. Every refusal is JSON, ``{"errors": [{"field", "message"}]}``, and write
 nothing:
 
 * 400 the body is not a record: not JSON, nested too deep, NaN or Infinity,
-  a field missing or out of its bounds (the field is named);
+  a field missing or out of its bounds (the field is named); or it does not say
+  whose session it is while the household has several receivers (``receiver``);
 * 403 no owner (sign in first) or the CSRF check failed;
 * 405 another method; 409 the key is someone else's;
 * 413 the body is larger than :data:`~softspot.core.record.MAX_RECORD_BYTES`;
@@ -23,12 +24,13 @@ import logging
 import uuid
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.utils import timezone
 
 from softspot.core.record import MAX_RECORD_BYTES, FieldError, RecordError, read_record
 from softspot.store.access import owner_for
+from softspot.store.receivers import ReceiverError, for_record
 from softspot.store.records import KeyTaken, as_dict, record_for, save_record
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,11 @@ def create_record(request: HttpRequest) -> HttpResponse:
     except RecordError as exc:
         return errors(400, *exc.errors)
     try:
-        record, created = save_record(owner, payload)
+        with transaction.atomic():  # a first receiver made for this record goes if the record is refused
+            receiver = for_record(owner, payload.plan, payload.receiver)
+            record, created = save_record(receiver, payload)
+    except ReceiverError as exc:
+        return errors(400, FieldError(exc.field, str(exc)))
     except KeyTaken as exc:
         return errors(409, FieldError("key", str(exc)))
     except (DataError, IntegrityError) as exc:

@@ -1,8 +1,9 @@
-"""Session records, stored once per idempotency key, and the spots of each.
+"""Receivers, their session records (stored once per idempotency key), and the spots of each.
 
-A record keeps everything the pair sent (the planned script and the engine's
-record as JSON, for export) and the fields that history and progress query,
-as columns.
+A household is one user account; it has several receivers, each with their own
+measurements, and every session record belongs to one receiver. A record keeps
+everything the pair sent (the planned script and the engine's record as JSON, for
+export) and the fields that history and progress query, as columns.
 """
 
 from __future__ import annotations
@@ -10,8 +11,51 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+
+from softspot.core.people import NAME_MAX_CHARS
 
 RATINGS = ("left", "right", "back")
+
+
+class Receiver(models.Model):
+    """A person who receives the massage, in a household (``owner``): their name, measurements and first leg.
+
+    Names are unique in a household without regard to case: the unique constraint is on
+    ``Lower(name)`` (ASCII case on SQLite; :func:`softspot.store.receivers.add` compares
+    whole Unicode case first, so ``ZOË`` and ``zoë`` are one name everywhere).
+    """
+
+    class Unit(models.TextChoices):
+        CM = "cm"
+        IN = "in"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="receivers")
+    name = models.CharField(max_length=NAME_MAX_CHARS)
+    thigh_cm = models.FloatField(null=True, blank=True, help_text="Thigh length as last measured, in cm.")
+    height_cm = models.FloatField(null=True, blank=True, help_text="Height, to estimate the thigh, in cm.")
+    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.CM, help_text="The unit they measure in.")
+    first_leg = models.CharField(max_length=60, blank=True, help_text="Side id to start with; blank: the default.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created", "id")
+        constraints = (
+            models.UniqueConstraint("owner", Lower("name"), name="store_receiver_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="store_receiver_name_not_empty"),
+            models.CheckConstraint(condition=Q(unit__in=("cm", "in")), name="store_receiver_unit"),
+            models.CheckConstraint(
+                condition=Q(thigh_cm__isnull=True) | Q(thigh_cm__gt=0, thigh_cm__lte=500),
+                name="store_receiver_thigh_cm",
+            ),
+            models.CheckConstraint(
+                condition=Q(height_cm__isnull=True) | Q(height_cm__gt=0, height_cm__lte=500),
+                name="store_receiver_height_cm",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SessionRecord(models.Model):
@@ -24,7 +68,7 @@ class SessionRecord(models.Model):
         OUT_OF_TIME = "out_of_time"
         OTHER = "other"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records")
+    receiver = models.ForeignKey(Receiver, on_delete=models.CASCADE, related_name="records")
     key = models.UUIDField(help_text="Idempotency key made by the player; each key is stored once.")
     plan = models.UUIDField(
         null=True, blank=True, db_index=True, help_text="The web plan this session played (none from the terminal)."
@@ -63,7 +107,12 @@ class SessionRecord(models.Model):
                 for part in RATINGS
             ),
         )
-        indexes = (models.Index(fields=["owner", "technique_id", "started_at"], name="store_owner_technique"),)
+        indexes = (
+            models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),
+            # A receiver's sessions by time, whatever the technique (w2-practice: a therapist's overview and a
+            # client's page at 1,000 clients x 100 sessions).
+            models.Index(fields=["receiver", "started_at"], name="store_receiver_started"),
+        )
 
     def __str__(self) -> str:
         return f"{self.technique_id} on {self.started_at:%Y-%m-%d %H:%M} ({self.key})"

@@ -1,24 +1,41 @@
 """The store's service functions: save a record once, read history, summaries and exports.
 
 Views and CLI commands call these; they hold no request or terminal logic.
+
+Per-person things (summaries, the suggestion, progress) take a :class:`Receiver`.
+Reading records takes a :data:`Scope`: one receiver, or a whole household (the
+owning user) for household-wide lists and exports. Ownership is always
+``receiver.owner``: a record has no owner of its own.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from softspot.core.progress import Progress, SessionSummary, Suggestion, progress, suggest
+from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
-from softspot.store.models import SessionRecord, SpotRecord
+from softspot.store.models import Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
+
+Scope: TypeAlias = User | Receiver
+"""Whose records: one receiver's, or every receiver's in a household (the owning user)."""
+
+
+def scoped(scope: Scope) -> QuerySet[SessionRecord]:
+    """The records in ``scope``, with their receiver loaded (no order)."""
+    if isinstance(scope, Receiver):
+        records = SessionRecord.objects.filter(receiver=scope)
+    else:
+        records = SessionRecord.objects.filter(receiver__owner=scope)
+    return records.select_related("receiver")
 
 
 class KeyTaken(Exception):
@@ -37,35 +54,36 @@ def local_owner() -> User:
     return user
 
 
-def save_record(owner: User, payload: RecordIn) -> tuple[SessionRecord, bool]:
-    """Store ``payload`` once per key: (record, True) the first time, (the stored record, False) after.
+def save_record(receiver: Receiver, payload: RecordIn) -> tuple[SessionRecord, bool]:
+    """Store ``payload`` as ``receiver``'s, once per key: (record, True) the first time, (the stored record, False)
+    after (whichever receiver of the household it went to).
 
     Race-safe: two saves of one key both try to insert; the unique constraint
     lets one in, the other gets an IntegrityError and returns the stored record.
-    A key already used by another owner raises :class:`KeyTaken`.
+    A key already used in another household raises :class:`KeyTaken`.
     """
-    existing = _by_key(payload.key)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return _insert(owner, payload), True
-        except IntegrityError:
-            existing = _by_key(payload.key)
-            if existing is None:
-                raise
-    if existing.owner_id != owner.pk:
+    # The insert comes first (w2-practice): a new record, the common case, costs no look-up; a repeat fails
+    # on the key's unique constraint inside its savepoint and is then read.
+    try:
+        with transaction.atomic():
+            return _insert(receiver, payload), True
+    except IntegrityError:
+        existing = _by_key(payload.key)
+        if existing is None:
+            raise
+    if existing.receiver.owner_id != receiver.owner_id:
         raise KeyTaken()
     return existing, False
 
 
 def _by_key(key: uuid.UUID) -> SessionRecord | None:
-    return SessionRecord.objects.filter(key=key).first()
+    return SessionRecord.objects.filter(key=key).select_related("receiver").first()
 
 
-def _insert(owner: User, payload: RecordIn) -> SessionRecord:
+def _insert(receiver: Receiver, payload: RecordIn) -> SessionRecord:
     script, engine, before, after = payload.script, payload.engine, payload.before, payload.after
     record = SessionRecord.objects.create(
-        owner=owner,
+        receiver=receiver,
         key=payload.key,
         plan=payload.plan,
         technique_id=script.technique.id,
@@ -107,33 +125,33 @@ def _insert(owner: User, payload: RecordIn) -> SessionRecord:
     return record
 
 
-def record_for(owner: User, key: uuid.UUID | str) -> SessionRecord | None:
-    """The owner's record with this key; None when there is none or it is someone else's."""
+def record_for(scope: Scope, key: uuid.UUID | str) -> SessionRecord | None:
+    """The record with this key in ``scope``; None when there is none or it is someone else's."""
     try:
         wanted = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
     except ValueError:
         return None
-    return SessionRecord.objects.filter(owner=owner, key=wanted).first()
+    return scoped(scope).filter(key=wanted).first()
 
 
-def record_of_plan(owner: User, plan: uuid.UUID) -> SessionRecord | None:
-    """The owner's record of the session that played this web plan, if it was saved."""
-    return SessionRecord.objects.filter(owner=owner, plan=plan).order_by("created").first()
+def record_of_plan(scope: Scope, plan: uuid.UUID) -> SessionRecord | None:
+    """The record (in ``scope``) of the session that played this web plan, if it was saved."""
+    return scoped(scope).filter(plan=plan).order_by("created").first()
 
 
-def recent_stop_reasons(owner: User, technique_id: str, count: int = 2) -> list[str]:
-    """The stop reasons of the owner's last ``count`` sessions of a technique, oldest first ("": not stopped).
+def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list[str]:
+    """The stop reasons of the last ``count`` sessions of a technique in ``scope``, oldest first ("": not stopped).
 
     Enough for :func:`softspot.core.aftercare.aftercare` to tell a first discomfort stop from a second in a row,
     without reading every record (the player page asks this on each load).
     """
-    recent = SessionRecord.objects.filter(owner=owner, technique_id=technique_id).order_by("-started_at", "-id")
+    recent = scoped(scope).filter(technique_id=technique_id).order_by("-started_at", "-id")
     return list(reversed(list(recent.values_list("stop_reason", flat=True)[:count])))
 
 
-def history(owner: User, technique_id: str | None = None) -> QuerySet[SessionRecord]:
-    """The owner's records, newest first, with their spots."""
-    records = SessionRecord.objects.filter(owner=owner)
+def history(scope: Scope, technique_id: str | None = None) -> QuerySet[SessionRecord]:
+    """The records in ``scope`` (a receiver, or a whole household), newest first, with their spots."""
+    records = scoped(scope)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
     return records.order_by("-started_at", "-id").prefetch_related("spots")
@@ -162,29 +180,37 @@ def _thigh_cm(script: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def summaries(owner: User, technique_id: str) -> list[SessionSummary]:
-    """What :mod:`softspot.core.progress` needs, oldest first."""
-    records = SessionRecord.objects.filter(owner=owner, technique_id=technique_id).order_by("started_at", "id")
+def summaries(receiver: Receiver, technique_id: str) -> list[SessionSummary]:
+    """What :mod:`softspot.core.progress` needs for this receiver, oldest first."""
+    records = SessionRecord.objects.filter(receiver=receiver, technique_id=technique_id).order_by("started_at", "id")
     return [summary(r) for r in records]
 
 
-def suggestion(owner: User, technique: Technique, thigh_cm: float | None = None) -> Suggestion:
-    """Next time's dose and add-ons for this owner (what ``guide`` and the set-up page offer).
+def suggestion(
+    receiver: Receiver | None,
+    technique: Technique,
+    thigh_cm: float | None = None,
+    prescribed: Prescribed | None = None,
+) -> Suggestion:
+    """Next time's dose and add-ons for this receiver, from their own records (``guide`` and the set-up page).
 
-    ``thigh_cm``: today's thigh, when known, so the dose never exceeds what it can fill (else the last one's).
+    ``receiver`` None: someone new, with nothing recorded yet. ``thigh_cm``: today's thigh, when known, so the
+    dose never exceeds what it can fill (else the last one's). ``prescribed``: a therapist's programme in force
+    (w2-practice: ``softspot.practice.care.start_for``), which the dose starts from.
     """
-    return suggest(technique, summaries(owner, technique.id), thigh_cm)
+    return suggest(technique, summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
-def progress_report(owner: User, technique: Technique, today: date) -> Progress:
-    """Progress for this owner (what ``softspot progress`` and the history page show)."""
-    return progress(technique, summaries(owner, technique.id), today)
+def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:
+    """Progress for this receiver (``softspot progress``, the history page); None: someone with no records yet."""
+    return progress(technique, summaries(receiver, technique.id) if receiver else [], today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:
     """The record in the shape it was sent (docs/contracts.md), plus when it was stored."""
     return {
         "key": str(record.key),
+        "receiver": record.receiver.name,
         "plan": str(record.plan) if record.plan else None,
         "source": record.source,
         "script": record.script,
@@ -198,13 +224,14 @@ def as_dict(record: SessionRecord) -> dict[str, Any]:
     }
 
 
-def export(owner: User) -> list[dict[str, Any]]:
-    """Every record of the owner in full, oldest first (``softspot export --format json``)."""
-    return [as_dict(r) for r in SessionRecord.objects.filter(owner=owner).order_by("started_at", "id")]
+def export(scope: Scope) -> list[dict[str, Any]]:
+    """Every record in ``scope`` in full, with the receiver's name, oldest first (``softspot export --format json``)."""
+    return [as_dict(r) for r in scoped(scope).order_by("started_at", "id")]
 
 
 EXPORT_COLUMNS = (
     "key",
+    "receiver",
     "technique_id",
     "technique_version",
     "started_at",
@@ -234,13 +261,14 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(owner: User) -> list[dict[str, Any]]:
+def export_rows(scope: Scope) -> list[dict[str, Any]]:
     """Flat rows for CSV: one per spot, the session's fields repeated; a session with no spot gets one row."""
     rows: list[dict[str, Any]] = []
-    records = SessionRecord.objects.filter(owner=owner).order_by("started_at", "id").prefetch_related("spots")
+    records = scoped(scope).order_by("started_at", "id").prefetch_related("spots")
     for r in records:
         session: dict[str, Any] = {
             "key": str(r.key),
+            "receiver": r.receiver.name,
             "technique_id": r.technique_id,
             "technique_version": r.technique_version,
             "started_at": iso(r.started_at),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name, same_name
 from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN
 from softspot.core.technique import Technique, source_of
 from softspot.core.units import CM_PER_INCH, format_distance
@@ -56,9 +57,26 @@ class GoAheadForm(forms.Form):
         self.fields["cleared"].label = f"A doctor or therapist has said this technique is fine for {receiver}"
 
 
-class SetupForm(forms.Form):
-    """Options for today's plan; the planner checks them and names the field at fault."""
+NEW = "new"
+"""The receiver choice that adds someone new (with ``new_name``)."""
 
+
+class SetupForm(forms.Form):
+    """Who is receiving and the options for today's plan; the planner checks them and names the field at fault."""
+
+    receiver = forms.ChoiceField(
+        label="Who is receiving today?",
+        widget=BigRadio,
+        error_messages={"required": "Choose who is receiving today.", "invalid_choice": "Choose someone listed."},
+    )
+    new_name = forms.CharField(
+        label="Their name",
+        required=False,
+        max_length=NAME_MAX_CHARS,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+        error_messages={"max_length": f"Keep the name to {NAME_MAX_CHARS} characters."},
+    )
     unit = forms.ChoiceField(label="Unit", choices=UNITS, initial="cm", widget=BigRadio)
     thigh = forms.FloatField(
         label="Thigh length",
@@ -91,10 +109,17 @@ class SetupForm(forms.Form):
         *args: Any,
         surfaces: list[tuple[str, str]],
         add_ons: list[tuple[str, str]],
+        receivers: list[tuple[str, str]] | None = None,
+        first_name: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.technique = technique
+        self.receivers = receivers or []
+        self.first_name = first_name
+        self.fields["receiver"].choices = [*self.receivers, (NEW, "Someone new")]  # type: ignore[attr-defined]
+        if first_name:
+            self.fields["new_name"].help_text = f"Leave it empty to call them {first_name}; you can rename them later."
         self.fields["start_leg"].choices = [(s.id, s.name.capitalize()) for s in technique.sides]  # type: ignore[attr-defined]
         self.fields["surface"].choices = surfaces  # type: ignore[attr-defined]
         self.fields["position"].choices = [(p.id, p.name) for p in technique.positions]  # type: ignore[attr-defined]
@@ -111,6 +136,8 @@ class SetupForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Range checks that do not need the planner, so every field at fault is named at once."""
         data = super().clean() or {}
+        if data.get("receiver") == NEW:
+            self._clean_new_name(data)
         if data.get("thigh") is not None and data.get("height") is not None:
             self.add_error("height", "Give the thigh length or the height, not both.")
         seg, dose = self.technique.segment, self.technique.dose
@@ -130,6 +157,27 @@ class SetupForm(forms.Form):
                 f"{minutes:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg.",
             )
         return data
+
+    def _clean_new_name(self, data: dict[str, Any]) -> None:
+        text = data.get("new_name") or ""
+        if not text.strip() and self.first_name:
+            data["new_name"] = self.first_name
+            return
+        if not text.strip():
+            self.add_error("new_name", "Give the new receiver's name, or choose someone listed.")
+            return
+        try:
+            name = clean_name(text)
+        except BadName as exc:
+            self.add_error("new_name", str(exc)[0].upper() + str(exc)[1:] + ".")
+            return
+        taken = next((label for _, label in self.receivers if same_name(label, name)), None)
+        if taken is not None:
+            self.add_error(
+                "new_name", f"There is already someone called {taken}: choose {taken} above, or give another name."
+            )
+            return
+        data["new_name"] = name
 
 
 class RatingsForm(forms.Form):

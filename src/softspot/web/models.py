@@ -17,15 +17,17 @@ from django.conf import settings
 from django.db import models
 
 from softspot.core.script import SessionScript
+from softspot.store.models import Receiver
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=10)
 
 
 class Plan(models.Model):
-    """A session script planned in the browser, owned by one person."""
+    """A session script planned in the browser, owned by one household, for one of its receivers."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="softspot_plans")
+    receiver = models.ForeignKey(Receiver, on_delete=models.CASCADE, related_name="plans")
     technique_id = models.CharField(max_length=60)
     script = models.JSONField(help_text="The SessionScript, as JSON.")
     before = models.JSONField(null=True, blank=True, help_text="Tension before: {left, right, back}, 0-10.")
@@ -42,8 +44,13 @@ class Plan(models.Model):
         return SessionScript.model_validate(self.script)
 
     @classmethod
-    def create_for(cls, owner: Any, script: SessionScript) -> Plan:
-        return cls.objects.create(owner=owner, technique_id=script.technique.id, script=script.model_dump(mode="json"))
+    def create_for(cls, receiver: Receiver, script: SessionScript) -> Plan:
+        return cls.objects.create(
+            owner_id=receiver.owner_id,
+            receiver=receiver,
+            technique_id=script.technique.id,
+            script=script.model_dump(mode="json"),
+        )
 
 
 def _digest(token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,9 @@ from softspot.core.reminders import (
     reminder_calendar,
 )
 from softspot.core.technique import Technique
+from softspot.practice import catalogue
+from softspot.store import receivers
+from softspot.store.models import Receiver
 from softspot.store.records import history as records_of
 from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
@@ -61,15 +64,34 @@ class ReminderForm(forms.Form):
 
 
 def _technique(request: HttpRequest) -> Technique:
-    wanted = request.GET.get("technique")
-    return built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
+    wanted = request.GET.get("technique") or ""
+    try:
+        return catalogue.technique(wanted)
+    except catalogue.NoSuchTechnique:
+        return built_in(built_in_ids()[0])
+
+
+def _receiver(request: HttpRequest, owner: Owner) -> tuple[Receiver | None, list[Receiver]]:
+    """Whose history (``?receiver=<id>``; default: whoever had the last session), and the household.
+
+    Another household's receiver, or an id that is not one, is a 404.
+    """
+    everyone = receivers.household(owner)
+    wanted = request.GET.get("receiver")
+    if wanted:
+        found = receivers.owned(owner, wanted)
+        if found is None:
+            raise Http404("No such receiver")
+        return found, everyone
+    return receivers.latest(owner) or (everyone[0] if everyone else None), everyone
 
 
 def _page(
     request: HttpRequest, owner: Owner, technique: Technique, form: ReminderForm, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    report = progress_report(owner, technique, today)
+    receiver, everyone = _receiver(request, owner)
+    report = progress_report(receiver, technique, today)
     last = timezone.localtime(report.changes[-1].started_at).date() if report.changes else None
     rows = [
         {
@@ -81,13 +103,15 @@ def _page(
             "discomfort": r.stop_reason == DISCOMFORT,
             "spots": len(r.spots.all()),
         }
-        for r in records_of(owner, technique.id)
+        for r in (records_of(receiver, technique.id) if receiver else [])
     ]
     return render(
         request,
         "softspot/history.html",
         {
             "technique": technique,
+            "receiver": receiver,
+            "everyone": everyone,
             "report": report,
             "due": due(last, today, SESSIONS_PER_WEEK, after_discomfort=report.aftercare is not None),
             "remind_form": form,

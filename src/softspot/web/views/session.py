@@ -139,7 +139,7 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
     saved = record_of_plan(owner, row.id)
     # What to say after a stop for discomfort (softspot.core.aftercare): once saved, from the stored sessions;
     # before, as if this one is the next, since the page shows it the moment the reason is given.
-    reasons = recent_stop_reasons(owner, script.technique.id)
+    reasons = recent_stop_reasons(row.receiver, script.technique.id)
     care = aftercare(reasons if saved else [*reasons, DISCOMFORT]) or aftercare([DISCOMFORT])
     technique = technique_of(script)
     pain_rule_adds = technique is not None and adds(technique, technique.cues, technique.cues.pain_rule)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -11,16 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
-from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room
+from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room, thigh_length
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique
-from softspot.core.units import UnitError, format_distance, format_duration, parse_length
-from softspot.store import records
+from softspot.core.units import CM_PER_INCH, Length, UnitError, format_distance, format_duration, parse_length
+from softspot.practice import care, catalogue
+from softspot.store import receivers, records
+from softspot.store.models import Receiver
 from softspot.web.access import Owner, owner_page
 from softspot.web.demo import build as build_demo
 from softspot.web.drawing import thigh_map_svg
-from softspot.web.forms import CheckForm, GoAheadForm, SetupForm
+from softspot.web.forms import NEW, CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import CueText, Plan, spoken_texts
 from softspot.web.sources import adds, answered
 
@@ -40,10 +44,12 @@ RECEIVER = "the receiver"
 """How pages name the receiver (a later wave names each one)."""
 
 
-def technique_or_404(technique_id: str) -> Technique:
-    if technique_id not in built_in_ids():
-        raise Http404("No such technique")
-    return built_in(technique_id)
+def technique_or_404(technique_id: str, version: str | None = None) -> Technique:
+    """A built-in technique or one a therapist published (its newest version, or ``version``)."""
+    try:
+        return catalogue.technique(technique_id, version)
+    except catalogue.NoSuchTechnique:
+        raise Http404("No such technique") from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -160,7 +166,11 @@ def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         stored = dict(request.session.get(_ANSWERS, {}))
         stored[technique.id] = {"answers": result.answers, "cleared": result.cleared}
         request.session[_ANSWERS] = stored
-        return redirect("setup", technique_id=technique.id)
+        target = reverse("setup", kwargs={"technique_id": technique.id})
+        whose = request.GET.get("receiver", "")
+        if whose == NEW or receivers.owned(owner, whose) is not None:
+            target += "?" + urlencode({"receiver": whose})  # from a receiver's history page: their set-up
+        return redirect(target)
     return render(request, "softspot/check.html", {"technique": technique, "form": form})
 
 
@@ -176,41 +186,114 @@ def _screening(request: HttpRequest, technique: Technique) -> Screening | None:
     return result if result.verdict in ("go", "adapt") else None
 
 
+def _whose(owner: Owner, value: str | None, default: Receiver | None) -> Receiver | None:
+    """The receiver a ``receiver`` value names: ``new`` is None (someone new), missing is ``default``;
+    another household's receiver, or anything else, is a 404."""
+    if value is None or value == "":
+        return default
+    if value == NEW:
+        return None
+    found = receivers.owned(owner, value)
+    if found is None:
+        raise Http404("No such receiver")
+    return found
+
+
+def _initial(technique: Technique, receiver: Receiver | None) -> dict[str, Any]:
+    """The receiver's remembered measurements, in their unit, and their first leg."""
+    if receiver is None:
+        return {"unit": "cm", "start_leg": technique.sides[0].id}
+    unit = receiver.unit if receiver.unit in ("cm", "in") else "cm"
+    factor = CM_PER_INCH if unit == "in" else 1.0
+    sides = {s.id for s in technique.sides}
+    initial: dict[str, Any] = {
+        "unit": unit,
+        "start_leg": receiver.first_leg if receiver.first_leg in sides else technique.sides[0].id,
+    }
+    if receiver.thigh_cm is not None:
+        initial["thigh"] = f"{round(receiver.thigh_cm / factor, 1):g}"
+    elif receiver.height_cm is not None:
+        initial["height"] = f"{round(receiver.height_cm / factor, 1):g}"
+    return initial
+
+
+def _known_thigh(technique: Technique, receiver: Receiver | None) -> float | None:
+    """The receiver's thigh in cm as the planner would take it (measured, else from height), if known."""
+    if receiver is None or (receiver.thigh_cm is None and receiver.height_cm is None):
+        return None
+    options = PlanOptions(
+        thigh=Length(receiver.thigh_cm) if receiver.thigh_cm is not None else None,
+        height=Length(receiver.height_cm) if receiver.height_cm is not None else None,
+    )
+    try:
+        return thigh_length(technique, options)[0]
+    except PlanError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 @owner_page
 def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponseBase:
-    """Thigh, first leg, position, minutes and add-ons; a valid form makes a plan, a bad one saves nothing."""
+    """Who is receiving, their thigh, first leg, position, minutes and add-ons; a valid form makes a plan (and
+    remembers the receiver's measurements, adding someone new), a bad one saves nothing.
+
+    The page is for one receiver at a time (``?receiver=<id>`` or ``new``; default: whoever had the last
+    session): their measurements, suggestion and add-ons. Choosing someone else and posting shows their page
+    first, so nobody is planned with another's numbers.
+    """
     technique = technique_or_404(technique_id)
     result = _screening(request, technique)
     if result is None:
         return redirect("check", technique_id=technique.id)
-    suggestion = records.suggestion(owner, technique)
+    everyone = receivers.household(owner)
+    default = receivers.latest(owner) or (everyone[0] if everyone else None)
+    posted = request.method == "POST"
+    shown = _whose(owner, (request.POST if posted else request.GET).get("shown_for" if posted else "receiver"), default)
+    chosen = _whose(owner, request.POST.get("receiver"), shown) if posted else shown
+    switched = posted and (chosen.pk if chosen else None) != (shown.pk if shown else None)
+    if switched:
+        shown, posted = chosen, False
+    # A therapist's programme for this receiver (w2-practice): its exact technique version, its starting dose,
+    # its add-ons unlocked early.
+    start = care.start_for(shown, technique.id)
+    if start is not None:
+        technique = start.technique
+    early = start.prescribed.add_ons if start is not None else ()
+    suggestion = records.suggestion(
+        shown, technique, _known_thigh(technique, shown), start.prescribed if start is not None else None
+    )
     if result.surface:
         surfaces = [(result.surface, technique.surface(result.surface).name)]
     else:
         surfaces = [(s.id, s.name) for s in technique.surfaces]
-    unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions)
+    unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions, early)
     locked = [a for a in technique.add_ons if a not in unlocked]
     initial = {
-        "unit": "cm",
-        "start_leg": technique.sides[0].id,
+        **_initial(technique, shown),
+        "receiver": str(shown.pk) if shown else NEW,
         "surface": surfaces[0][0],
         "position": result.position or technique.main_position.id,
         "minutes": f"{suggestion.seconds_per_leg / 60:g}",
     }
+    data = None
+    if posted:
+        data = request.POST.copy()
+        data.setdefault("receiver", initial["receiver"])  # a form without the choice is for the page's receiver
     form = SetupForm(
         technique,
-        request.POST if request.method == "POST" else None,
+        data,
         initial=initial,
         surfaces=surfaces,
         add_ons=[(a.id, a.name) for a in unlocked],
+        receivers=[(str(r.pk), r.name) for r in everyone],
+        first_name=None if everyone else receivers.first_receiver_name(owner),
     )
-    if request.method == "POST" and form.is_valid():
-        made = _make_plan(form, technique, result, suggestion.comfortable_sessions)
+    if posted and form.is_valid():
+        made = _make_plan(form, technique, result, suggestion.comfortable_sessions, early)
         if made is not None:
-            plan_row = Plan.create_for(owner, made)
-            CueText.register(spoken_texts(made))
-            return redirect("plan", plan_id=plan_row.id)
+            plan_row = _save_plan(form, owner, shown, made)
+            if plan_row is not None:
+                return redirect("plan", plan_id=plan_row.id)
     return render(
         request,
         "softspot/setup.html",
@@ -221,16 +304,47 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
             "suggestion": suggestion,
             "unlocked": unlocked,
             "locked": locked,
+            "shown": shown,
+            "shown_for": str(shown.pk) if shown else NEW,
+            "switched": switched,
+            "programme": start,
             "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
             "maximum": f"{technique.dose.maximum / 60:g}",
             "receiver": RECEIVER,
             "cleared": answered(technique, result.asks, with_ask=False) if result.cleared else [],
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
 
 
-def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfortable: int) -> SessionScript | None:
+def _save_plan(form: SetupForm, owner: Owner, receiver: Receiver | None, made: SessionScript) -> Plan | None:
+    """Remember the receiver's measurements (adding someone new) and keep the plan, all or nothing."""
+    data = form.cleaned_data
+    unit = data["unit"]
+    factor = CM_PER_INCH if unit == "in" else 1.0
+    thigh = data["thigh"] * factor if data.get("thigh") is not None else None
+    height = data["height"] * factor if data.get("height") is not None else None
+    try:
+        with transaction.atomic():
+            if receiver is None:
+                receiver = receivers.add(
+                    owner, data["new_name"], thigh_cm=thigh, height_cm=height, unit=unit, first_leg=data["start_leg"]
+                )
+            else:
+                # What the form showed is what is kept: an emptied field forgets that measurement.
+                receivers.remember(receiver, unit=unit, first_leg=data["start_leg"])
+                receivers.set_measurements(receiver, thigh_cm=thigh, height_cm=height)
+            plan_row = Plan.create_for(receiver, made)
+            CueText.register(spoken_texts(made))
+    except receivers.ReceiverError as exc:
+        form.add_error("new_name" if exc.field == "name" else None, str(exc)[0].upper() + str(exc)[1:] + ".")
+        return None
+    return plan_row
+
+
+def _make_plan(
+    form: SetupForm, technique: Technique, result: Screening, comfortable: int, early: tuple[str, ...] = ()
+) -> SessionScript | None:
     data = form.cleaned_data
     unit = data["unit"]
     lengths: dict[str, Any] = {}
@@ -253,6 +367,7 @@ def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfort
         comfortable_sessions=comfortable,
         unit=unit,
         cleared=result.cleared,
+        unlocked_early=early,
     )
     try:
         return plan(technique, options)
