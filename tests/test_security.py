@@ -25,8 +25,12 @@ from softspot.web.models import CueText, Plan, SignInLink, cue_sha
 ROOT = Path(__file__).resolve().parent.parent
 T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
-PUBLIC = {"home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file"}
-"""Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/)."""
+PUBLIC = {
+    "home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file",
+    "account-reset", "invitation",
+}  # fmt: skip
+"""Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/);
+a reset link's and an invitation's page (each answers only with its one-time token)."""
 ANSWERS = {
     "heart_condition": "no",
     "varicose_veins": "no",
@@ -67,7 +71,15 @@ def every_route() -> list[tuple[str, str]]:
 
 def sample_url(pattern: str, plan: Plan, sha: str) -> str:
     """Fill a route's parameters with real values, so a refusal is about access, not a missing row."""
-    values = {"technique_id": "hands-free-hamstring", "plan_id": str(plan.id), "sha": sha, "key": str(uuid.uuid4())}
+    values = {
+        "technique_id": "hands-free-hamstring",
+        "plan_id": str(plan.id),
+        "sha": sha,
+        "key": str(uuid.uuid4()),
+        "version": "1",
+        "link_id": "1",
+        "kind": "csv",
+    }
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], pattern)
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
     return "/" + url.lstrip("^").rstrip("$").replace("\\.", ".")

@@ -75,22 +75,25 @@ def test_the_same_key_is_stored_once_and_the_first_version_wins(alice: User) -> 
 
 
 def test_a_save_that_loses_the_race_returns_the_winners_record(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both saves look for the key before either has inserted it: the second one
-    # hits the unique constraint and must hand back the first one's record.
+    # The insert comes first: the second save of a key (a repeat, or a race lost) hits the unique constraint
+    # inside its savepoint, and only then looks the key up and hands back the first one's record.
     key = uuid.uuid4()
     winner, _ = save_record(receiver_of(alice), record_in(key=key))
     real = records._by_key
     looks: list[uuid.UUID] = []
 
-    def first_look_misses(k: uuid.UUID) -> SessionRecord | None:
+    def look(k: uuid.UUID) -> SessionRecord | None:
         looks.append(k)
-        return None if len(looks) == 1 else real(k)
+        return real(k)
 
-    monkeypatch.setattr(records, "_by_key", first_look_misses)
+    monkeypatch.setattr(records, "_by_key", look)
     loser, created = save_record(receiver_of(alice), record_in(key=key))
-    assert (created, loser.pk, len(looks)) == (False, winner.pk, 2)
+    assert (created, loser.pk, looks) == (False, winner.pk, [key])
     assert SessionRecord.objects.count() == 1
     assert SpotRecord.objects.count() == len(record_in().engine.spots)
+    _, made = save_record(receiver_of(alice), record_in())
+    assert made
+    assert looks == [key]  # a new record is stored without a look-up
 
 
 def test_someone_elses_key_is_refused_and_their_record_is_untouched(alice: User, charlie: User) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,11 @@ from django.test import Client, override_settings
 from tests.helpers import ALL_NO, receiver_of
 from tests.test_store import make_payload
 
+from softspot.core.aftercare import ADVICE, HEADLINE, SEE_A_PROFESSIONAL
+from softspot.core.loader import built_in
 from softspot.core.record import parse_record
-from softspot.store.records import as_dict, save_record
+from softspot.core.technique import statements
+from softspot.store.records import as_dict, local_owner, save_record
 from softspot.web import sound
 from softspot.web.models import CueText, Plan, cue_sha
 
@@ -201,8 +206,40 @@ def test_the_plan_page_shows_the_spots_the_explanation_and_the_timeline(client: 
         assert line.replace("'", "&#x27;") in html
     for spot in [*script.legs[0].spots, *script.legs[0].reserve]:
         assert f'data-spot="{spot.index}"' in html
-    assert html.count("<tr") == len(script.segments) + 2
+    timed = [t for seg in script.segments for t in seg.timed]
+    assert html.count("<tr") == len(script.segments) + len(timed) + 2
     assert f'href="/p/{plan.id}/before/"' in html
+
+
+def cells(html: str) -> list[tuple[str, str, str]]:
+    """The timeline's rows as (class, at, what), the words without tags."""
+    rows = re.findall(r'<tr class="kind-(\w+)"><td>([^<]*)</td><td>[^<]*</td><td>(.*?)</td>', html)
+    return [(kind, at, html_lib.unescape(re.sub(r"<[^>]+>", "", what))) for kind, at, what in rows]
+
+
+def test_the_plan_timeline_shows_each_segment_label_and_the_pain_rule_and_check_in_at_their_moment(
+    client: Client,
+) -> None:
+    checked(client)
+    plan = planned(client)
+    script = plan.session_script
+    rows = cells(client.get(f"/p/{plan.id}/").content.decode())
+    expected = []
+    for seg in script.segments:
+        leg = seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else ""
+        expected.append((seg.kind, f"{seg.starts_at // 60}:{seg.starts_at % 60:02d}", f"{leg} {seg.label}".strip()))
+        for t in seg.timed:
+            at = seg.starts_at + t.after
+            words = {"pain_rule": "Pain rule", "check_in": "Check-in"}[t.kind]
+            expected.append((t.kind, f"{at // 60}:{at % 60:02d}", f"{words}: softspot adds: {t.cue.show}"))
+    # Segment words are the script's labels (none of these is softspot's); the pain rule and check-in are marked.
+    assert rows == expected
+    kinds = [k for k, _, _ in rows]
+    assert kinds.count("pain_rule") == 2 and kinds.count("check_in") == 2
+    assert kinds.index("check_in") == kinds.index("spot") + 1  # said inside the first spot, 15 s in
+    html = client.get(f"/p/{plan.id}/").content.decode()
+    assert 'id="pain-rule"' in html
+    assert "softspot adds:</span> Receiver: firm pressure is fine." in html
 
 
 def test_before_ratings_are_stored_and_lead_to_the_player(client: Client) -> None:
@@ -391,3 +428,108 @@ def test_a_record_keeps_the_plan_it_played_and_one_from_the_terminal_has_none(al
     assert as_dict(terminal)["plan"] is None
     with pytest.raises(ValueError, match="plan: is not a UUID"):
         parse_record({**make_payload(), "plan": "my plan"})
+
+
+# -- issue 8 on the web: ask-first, softspot's additions marked, aftercare on the player page ----------------
+
+
+def test_an_ask_first_answer_shows_why_and_the_go_ahead_box_and_plans_nothing_without_it(client: Client) -> None:
+    first = client.post(f"{T}/check/", answers(nerves=True, bones=True))
+    assert first.status_code == 200
+    assert first.templates[0].name == "softspot/ask_first.html"
+    html = first.content.decode()
+    assert "A doctor or therapist has said this technique is fine for the receiver" in html
+    assert 'name="nerves" value="yes"' in html and 'name="bones" value="yes"' in html  # answers carried
+    assert client.get(f"{T}/setup/")["Location"] == f"{T}/check/"  # nothing kept: no way round it
+
+    unticked = client.post(f"{T}/check/", {**answers(nerves=True, bones=True), "go_ahead": "yes"})
+    assert unticked.status_code == 400
+    assert "Tick this only once a doctor or therapist has said this technique is fine" in unticked.content.decode()
+    waiting = client.post(f"{T}/check/", {**answers(nerves=True, bones=True), "go_ahead": "not_yet"})
+    assert waiting.status_code == 200
+    assert "No session until a doctor or therapist says it is fine" in waiting.content.decode()
+    assert client.get(f"{T}/setup/")["Location"] == f"{T}/check/"
+    assert Plan.objects.count() == 0
+
+    ticked = client.post(f"{T}/check/", {**answers(nerves=True, bones=True), "go_ahead": "yes", "cleared": "on"})
+    assert ticked["Location"] == f"{T}/setup/"
+    plan = planned(client)
+    screening = plan.session_script.screening
+    assert (screening.verdict, screening.cleared) == ("go", ["bones", "nerves"])
+    assert any("has said this technique is fine for the receiver" in line for line in plan.session_script.explanation)
+
+
+def test_a_go_ahead_cannot_lift_a_stop_and_means_nothing_without_an_ask_first_answer(client: Client) -> None:
+    stopped = client.post(f"{T}/check/", {**answers(nerves=True, pregnant=True), "go_ahead": "yes", "cleared": "on"})
+    assert stopped.status_code == 200
+    assert "No session today" in stopped.content.decode()
+    assert client.get(f"{T}/setup/")["Location"] == f"{T}/check/"
+    client.post(f"{T}/check/", {**answers(), "cleared": "on"})
+    assert planned(client).session_script.screening.cleared == []
+
+
+class Blocks(HTMLParser):
+    """The text of each block of a page (paragraphs, list items, legends, captions, cells)."""
+
+    BLOCKS = frozenset({"p", "li", "legend", "figcaption", "td", "h1", "h2", "h3", "label"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[list[str]] = []
+        self.blocks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.open.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS and self.open:
+            self.blocks.append(" ".join("".join(self.open.pop()).split()))
+
+    def handle_data(self, data: str) -> None:
+        for block in self.open:
+            block.append(data)
+
+
+def blocks(html: str) -> list[str]:
+    parser = Blocks()
+    parser.feed(html)
+    return parser.blocks
+
+
+def test_softspots_own_words_are_marked_softspot_adds_on_every_page_that_shows_them(client: Client) -> None:
+    technique = built_in("hands-free-hamstring")
+    mine = [s.text for s in statements(technique) if s.source == "softspot" and "{" not in s.text]
+    theirs = [s.text for s in statements(technique) if s.source == "article" and "{" not in s.text]
+    pages = {"technique": client.get(f"{T}/").content.decode(), "check": client.get(f"{T}/check/").content.decode()}
+    pages["ask first"] = client.post(f"{T}/check/", answers(nerves=True, recent_injury=True)).content.decode()
+    pages["stop"] = client.post(f"{T}/check/", answers(pregnant=True, blood_clots=True)).content.decode()
+    client.post(f"{T}/check/", {**answers(skin=False, bones=True), "go_ahead": "yes", "cleared": "on"})
+    pages["set-up"] = client.get(f"{T}/setup/").content.decode()
+    pages["plan"] = client.get(f"/p/{planned(client).id}/").content.decode()
+    seen = 0
+    for name, html in pages.items():
+        for block in blocks(html):
+            ours = [text for text in mine if text in block]
+            if ours:
+                seen += len(ours)
+                assert "softspot adds:" in block, (name, block)
+            elif any(text in block for text in theirs):
+                assert not block.startswith("softspot adds:"), (name, block)
+    assert seen > 40  # the questions, reasons, set-up line, add-ons, notes, the pain rule, the check-in, ...
+
+
+def test_the_player_page_carries_the_aftercare_words_and_the_professional_line_only_for_a_second_stop(
+    client: Client,
+) -> None:
+    checked(client)
+    plan = planned(client)
+    client.post(f"/p/{plan.id}/before/", {"left": "5", "right": "5", "back": "5"})
+    html = client.get(f"/p/{plan.id}/play/").content.decode()
+    assert '<div id="aftercare" class="aftercare" hidden>' in html  # shown by the player after a discomfort stop
+    for line in (HEADLINE, *ADVICE):
+        assert html_lib.escape(line) in html
+    assert SEE_A_PROFESSIONAL not in html
+    save_record(local_owner(), parse_record(make_payload(stop_reason="discomfort", after=None)))
+    html = client.get(f"/p/{plan.id}/play/").content.decode()
+    assert 'id="see-a-professional"' in html  # a discomfort stop now would be the second in a row

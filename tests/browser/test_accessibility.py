@@ -72,7 +72,7 @@ def test_axe_finds_no_violation_on_any_page(page: Page, site: str, axe_source: s
     expect(page.locator("#stop-dialog")).to_be_visible()
     check(page, axe_source, "player: stop dialog", seen)
     page.locator("label[for='stop-discomfort']").click()
-    page.get_by_role("button", name="Stop now").click()
+    page.get_by_role("button", name="End the session").click()
     expect(page.locator("#after")).to_be_visible()
     check(page, axe_source, "after", seen)
     page.get_by_role("button", name="Save").click()  # no ratings yet: the error names them
@@ -120,7 +120,7 @@ def test_axe_finds_no_violation_on_any_player_state(page: Page, site: str, axe_s
     expect(page.locator("#stop-dialog")).to_be_visible()
     check(page, axe_source, "stop dialog", seen)
     page.locator("label[for='stop-discomfort']").click()
-    page.get_by_role("button", name="Stop now").click()
+    page.get_by_role("button", name="End the session").click()
     expect(page.locator("#after")).to_be_visible()
     check(page, axe_source, "after", seen)
     page.get_by_role("button", name="Save").click()
@@ -135,3 +135,70 @@ def test_axe_finds_no_violation_on_any_player_state(page: Page, site: str, axe_s
     check(page, axe_source, "saved, after a reload", seen)
     assert_none(seen)
     assert len(seen) == 9
+
+
+@THEMES
+def test_axe_finds_no_violation_in_the_safety_states(
+    page: Page, site: str, axe_source: str, scheme: str, settings: Any
+) -> None:
+    """Issue 8's new states: stopped and asking why, the second press to confirm, the pain rule and check-in on
+    screen, aftercare, a refused record, the ask-first pages, history after discomfort, the demonstration."""
+    settings.SOFTSPOT_TIME_SCALE = 2.0  # slow enough for the confirmation window to be seen
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    seen: dict[str, list[dict[str, Any]]] = {}
+    answer_check(page, site, {**NO_TO_ALL, "nerves": "yes"})
+    check(page, axe_source, "ask first", seen)
+    page.get_by_role("button", name="Go on to set-up").click()
+    expect(page.locator(".go-ahead .error")).to_be_visible()
+    check(page, axe_source, "ask first, box not ticked", seen)
+    page.get_by_role("button", name="Not yet").click()
+    check(page, axe_source, "ask first: not yet", seen)
+    answer_check(page, site, {**NO_TO_ALL, "nerves": "yes"})
+    page.locator("label[for='id_cleared']").click()
+    page.get_by_role("button", name="Go on to set-up").click()
+    page.wait_for_url("**/setup/")
+    check(page, axe_source, "set-up, cleared", seen)
+    make_plan(page)
+    check(page, axe_source, "plan with timed cues", seen)
+    page.get_by_role("link", name="Start").first.click()
+    rate(page, "", {"left": 5, "right": 5, "back": 5})
+    page.get_by_role("button", name="Go to the session").click()
+    page.wait_for_selector("#player[data-ready='true']", state="attached")
+    page.get_by_role("button", name="Tap to start").click()
+    expect(page.locator("#said-now")).to_be_visible()
+    check(page, axe_source, "player: the pain rule on screen", seen)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#player[data-kind='spot']", state="attached")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#confirm")).to_be_visible()
+    check(page, axe_source, "player: press again to confirm", seen)
+    page.keyboard.press("Escape")
+    expect(page.locator("#stop-dialog")).to_be_visible()
+    check(page, axe_source, "player: stopped, asking why", seen)
+    page.locator("label[for='stop-discomfort']").click()
+    refusal = '{"errors": [{"field": "note", "message": "too long"}]}'
+    page.route("**/api/records/", lambda r: r.fulfill(status=400, content_type="application/json", body=refusal))
+    page.get_by_role("button", name="End the session").click()
+    expect(page.locator("#aftercare")).to_be_visible()
+    check(page, axe_source, "after a discomfort stop", seen)
+    page.get_by_role("button", name="Skip the ratings").click()
+    expect(page.locator("#refused")).to_be_visible()
+    check(page, axe_source, "a refused record", seen)
+    page.unroute("**/api/records/")
+    page.get_by_role("button", name="Try again").click()
+    expect(page.locator("#refused")).to_be_hidden()
+    page.goto(f"{site}/history/")
+    expect(page.locator("tr.discomfort")).to_have_count(1)
+    check(page, axe_source, "history after a discomfort stop", seen)
+    page.goto(f"{site}/t/{TECHNIQUE}/")
+    page.wait_for_selector("#demo[data-ready='true']", state="attached")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("#demo-player[data-frame='2']", state="attached")
+    check(page, axe_source, "technique: the demonstration playing", seen)
+    page.emulate_media(color_scheme=scheme, reduced_motion="reduce")  # type: ignore[arg-type]
+    page.reload()
+    expect(page.locator("#demo-stills")).to_be_visible()
+    check(page, axe_source, "technique: the demonstration as stills", seen)
+    assert_none(seen)
+    assert len(seen) == 13

@@ -87,3 +87,40 @@ test("every clip is fetched and decoded before the tap, counting as it goes; a f
     delete globalThis.SpeechSynthesisUtterance;
   }
 });
+
+test("Stop silences at once: every clip and chime is cut off and queued speech is dropped", () => {
+  let cancelled = 0;
+  globalThis.speechSynthesis = { speak() {}, cancel: () => (cancelled += 1), getVoices: () => [], speaking: false, pending: false };
+  globalThis.SpeechSynthesisUtterance = function Utterance(text) {
+    this.text = text;
+  };
+  const stopped = [];
+  const source = (name) => ({ connect: (g) => g, start() {}, stop: () => stopped.push(name) });
+  const player = new CuePlayer();
+  player.buffers.set("Receiver: firm pressure is fine.", { duration: 5 });
+  player.buffers.set("\u0000chime", { duration: 0.4 });
+  let made = 0;
+  player.ctx = {
+    state: "running",
+    currentTime: 0,
+    destination: {},
+    createBufferSource: () => source(`source ${(made += 1)}`),
+    createGain: () => ({ gain: {}, connect: (d) => d }),
+  };
+  try {
+    player.play([{ say: "Receiver: firm pressure is fine.", chime: true }]);
+    assert.deepEqual(player.sounding, ["\u0000chime", "Receiver: firm pressure is fine."]);
+    player.sources[0].onended(); // the chime has played: it leaves the list
+    assert.deepEqual(player.sounding, ["Receiver: firm pressure is fine."]);
+    const before = cancelled;
+    player.cancel();
+    assert.deepEqual(player.sounding, []);
+    assert.deepEqual(stopped, ["source 2"]);
+    assert.equal(cancelled, before + 1, "speech is cancelled too");
+    globalThis.speechSynthesis.speaking = true;
+    assert.deepEqual(player.sounding, ["(speech)"], "the phone's own voice counts as sounding");
+  } finally {
+    delete globalThis.speechSynthesis;
+    delete globalThis.SpeechSynthesisUtterance;
+  }
+});

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { changeText, clockText, counter, protection, readinessText } from "../../src/softspot/web/static/softspot/display.js";
+import { changeText, clockText, confirmText, counter, protection, readinessText } from "../../src/softspot/web/static/softspot/display.js";
 import { Engine } from "../../src/softspot/web/static/softspot/engine.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -120,4 +120,12 @@ test("the line under Saved says how the tension changed, or that there were no r
     "Tension before → after: left 6 → 3, right 5 → 2, lower back 4 → 2.",
   );
   assert.equal(changeText({ left: 6, right: 5, back: 4 }, null), "Stopped early, without ratings after.");
+});
+
+test("the confirmation window of an early softening counts down in whole seconds, never to 0 while open", () => {
+  assert.equal(confirmText(5), "5 s left");
+  assert.equal(confirmText(4.2), "5 s left");
+  assert.equal(confirmText(4), "4 s left");
+  assert.equal(confirmText(0.01), "1 s left");
+  assert.equal(confirmText(0), "1 s left");
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ScreenKeeper, isWebKit } from "../../src/softspot/web/static/softspot/keepalive.js";
+import { ScreenKeeper, isWebKit, mediaButtons } from "../../src/softspot/web/static/softspot/keepalive.js";
 
 class FakeTarget {
   constructor() {
@@ -126,4 +126,36 @@ test("when the video may not play, nothing keeps the screen on, the page says so
 test("a browser that can play neither clip has no way to keep the screen on", () => {
   const keeper = new ScreenKeeper({ doc: fakeDoc(), nav: { ...CHROME }, video: fakeVideo({ playable: false }) });
   assert.equal(keeper.mode, "none");
+});
+
+test("lock-screen and headphone buttons: play, pause, next and stop reach the player", () => {
+  const handlers = {};
+  const nav = { mediaSession: { setActionHandler: (action, fn) => (handlers[action] = fn), metadata: null, playbackState: "none" } };
+  const calls = [];
+  const set = mediaButtons(nav, {
+    pause: () => calls.push("pause"),
+    resume: () => calls.push("resume"),
+    next: () => calls.push("next"),
+    stop: () => calls.push("stop"),
+  });
+  assert.deepEqual(Object.keys(handlers).sort(), ["nexttrack", "pause", "play", "stop"]);
+  for (const action of ["stop", "play", "pause", "nexttrack"]) handlers[action]();
+  assert.deepEqual(calls, ["stop", "resume", "pause", "next"]);
+  set("Stopped · lift off gently", true, "Hands-free hamstring massage");
+  assert.equal(nav.mediaSession.playbackState, "paused", "halted shows as paused on the lock screen");
+});
+
+test("a platform without a stop button (or without Media Session) is fine", () => {
+  const handlers = {};
+  const nav = {
+    mediaSession: {
+      setActionHandler: (action, fn) => {
+        if (action === "stop") throw new TypeError("not supported");
+        handlers[action] = fn;
+      },
+    },
+  };
+  assert.doesNotThrow(() => mediaButtons(nav, { pause() {}, resume() {}, next() {}, stop() {} }));
+  assert.deepEqual(Object.keys(handlers).sort(), ["nexttrack", "pause", "play"]);
+  assert.equal(typeof mediaButtons({}, { pause() {}, resume() {}, next() {}, stop() {} }), "function");
 });

@@ -144,3 +144,56 @@ test("a full or disabled storage does not break the session", () => {
   const full = { setItem: () => { throw new Error("QuotaExceededError"); } };
   assert.equal(snap.writeSnapshot(full, { plan: "p" }), false);
 });
+
+/** Play as player.js logs it: accepted events, plus refused "softened" presses (marked refused). */
+function playLogged(events) {
+  const engine = new Engine(SCRIPT);
+  const log = [];
+  for (const [e, at, reason] of events) {
+    const out = e === "stop" ? engine.stop(at, reason) : engine[e](at);
+    if (out.accepted) log.push(reason ? { e, at, reason } : { e, at });
+    else if (e === "softened") log.push({ e, at, refused: true });
+  }
+  return { engine, log };
+}
+
+test("an early softening confirmed with a second press replays as confirmed: the refused first press is kept", () => {
+  const { engine, log } = playLogged([["start", 0], ["tick", 50], ["softened", 53], ["softened", 54]]);
+  assert.deepEqual(log.map((ev) => [ev.e, ev.refused === true]), [["start", false], ["tick", false], ["softened", true], ["softened", false]]);
+  assert.equal(engine.state(60).spot, 2);
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, JSON.parse(JSON.stringify(log)));
+  assert.deepEqual(rebuilt.state(60), engine.state(60));
+  assert.deepEqual(rebuilt.record(), engine.record());
+});
+
+test("a reload while halted comes back halted: frozen, not paused again, still asking why", () => {
+  const { engine, log } = playLogged([["start", 0], ["tick", 60], ["halt", 70]]);
+  const snapshot = snap.makeSnapshot({ plan: "p", key: "k", startedAt: "x", events: log, clock: 70, saved: 1000, scale: 1 });
+  const point = snap.resumePoint(JSON.parse(JSON.stringify(snapshot)), 1000 + 600_000);
+  assert.equal(point.pauseAt, null, "a halt is not turned into a pause");
+  assert.equal(snap.isHalted(log), true);
+  const rebuilt = new Engine(SCRIPT);
+  snap.replay(rebuilt, snapshot.events);
+  rebuilt.tick(point.clock);
+  const state = rebuilt.state(point.clock);
+  assert.equal(state.phase, "halted");
+  assert.equal(state.remaining, engine.state(70).remaining, "the clock stayed where Stop froze it");
+  assert.equal(state.show, SCRIPT.cues.stopped.show);
+  assert.equal(rebuilt.softened(point.clock).accepted, false, "nothing but Carry on goes on");
+});
+
+test("after a halt, Carry on and a reason replay the same way: the pause is kept, a stop ends at the halt", () => {
+  const carried = playLogged([["start", 0], ["tick", 60], ["halt", 70], ["resume", 95], ["tick", 120]]);
+  assert.equal(snap.isHalted(carried.log), false);
+  const again = new Engine(SCRIPT);
+  snap.replay(again, carried.log);
+  assert.deepEqual(again.record().pauses, [{ at: 70, seconds: 25 }]);
+  assert.deepEqual(again.state(120), carried.engine.state(120));
+
+  const stopped = playLogged([["start", 0], ["tick", 60], ["halt", 70], ["stop", 90, "discomfort"]]);
+  const ended = new Engine(SCRIPT);
+  snap.replay(ended, stopped.log);
+  assert.equal(ended.finished, true);
+  assert.deepEqual([ended.record().stop_reason, ended.record().ended_at], ["discomfort", 70]);
+});

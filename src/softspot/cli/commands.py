@@ -427,7 +427,12 @@ def serve(
 
 
 def admin(ctx: typer.Context) -> None:
-    """Run a Django management command against softspot's settings (e.g. `softspot admin createsuperuser`)."""
+    """Run a Django management command against softspot's settings.
+
+    A practice: `softspot admin therapist USER --name NAME` makes a therapist account and prints a link to set its
+    password; `softspot admin reset_link USER` prints a one-time password-reset link and its QR code. Also
+    `migrate`, `check --deploy`, `createsuperuser` and Django's other commands.
+    """
     from softspot.cli import serve_cmd
 
     serve_cmd.admin(list(ctx.args))

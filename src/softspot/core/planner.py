@@ -107,6 +107,8 @@ class PlanOptions:
     unit: DistanceUnit | None = None
     cleared: bool = False
     """The user confirmed a doctor or therapist said this technique is fine for the receiver (``--cleared``)."""
+    unlocked_early: Sequence[str] = ()
+    """Add-ons a therapist's programme unlocks before their ``unlock_after`` (screening still leaves them out)."""
 
 
 def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Literal["measured", "height", "default"]]:
@@ -133,10 +135,15 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
     return seg.default_length, "default"
 
 
-def offered_add_ons(technique: Technique, screening: Screening, comfortable_sessions: int) -> list[AddOn]:
-    """The add-ons the pair may choose today: unlocked by experience and not left out by screening."""
+def offered_add_ons(
+    technique: Technique, screening: Screening, comfortable_sessions: int, unlocked_early: Sequence[str] = ()
+) -> list[AddOn]:
+    """The add-ons the pair may choose today: unlocked by experience (or early, by a therapist's programme)
+    and not left out by screening."""
     return [
-        a for a in technique.add_ons if comfortable_sessions >= a.unlock_after and a.id not in screening.omitted_add_ons
+        a
+        for a in technique.add_ons
+        if (comfortable_sessions >= a.unlock_after or a.id in unlocked_early) and a.id not in screening.omitted_add_ons
     ]
 
 
@@ -297,7 +304,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         add_on = technique.add_on(add_on_id)
         if add_on_id in screening.omitted_add_ons:
             raise PlanError("--add-on", f"'{add_on_id}' is left out after screening")
-        if options.comfortable_sessions < add_on.unlock_after:
+        if options.comfortable_sessions < add_on.unlock_after and add_on_id not in options.unlocked_early:
             raise PlanError(
                 "--add-on",
                 f"'{add_on_id}' unlocks after {add_on.unlock_after} comfortable sessions "

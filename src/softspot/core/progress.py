@@ -150,6 +150,19 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Prescribed:
+    """A therapist's programme for this receiver: the dose to start from, since when, add-ons unlocked early.
+
+    Progression then starts again from ``seconds_per_leg`` with the sessions since ``since`` (still capped by
+    the thigh and the technique's maximum); add-ons count every comfortable session, plus those listed here.
+    """
+
+    seconds_per_leg: int
+    since: datetime
+    add_ons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChartPoint:
     """One point of the before/after chart: a session, or the sessions of one period (means of their means)."""
 
@@ -190,9 +203,14 @@ class Tally:
     for the progression rule. Sessions out of order raise ``ValueError``.
     """
 
-    def __init__(self, recent: int = RECENT_CHANGES) -> None:
+    def __init__(self, recent: int = RECENT_CHANGES, since: datetime | None = None) -> None:
         self.sessions = 0
         self.last: SessionSummary | None = None
+        self.since = since
+        """The progression (:attr:`latest`, the doses in a row, discomfort stops in a row) counts only the sessions
+        from here: a therapist's programme starts it again. The comfortable count and the thigh are all-time."""
+        self.latest: SessionSummary | None = None
+        """The last session the progression counts."""
         self.longest_gap: int | None = None
         self.lower = self.higher = self.same = 0
         self.comfortable = 0
@@ -231,10 +249,12 @@ class Tally:
                 self.same += 1
         comfortable = is_comfortable(s.ended_early, s.stop_reason, before, after)
         self.comfortable += comfortable
-        self.doses.append(s.seconds_per_leg)
-        self.comfy.append(comfortable)
         discomfort = s.stop_reason == DISCOMFORT
-        self.discomfort_in_a_row = self.discomfort_in_a_row + 1 if discomfort else 0
+        if self.since is None or s.started_at >= self.since:
+            self.latest = s
+            self.doses.append(s.seconds_per_leg)
+            self.comfy.append(comfortable)
+            self.discomfort_in_a_row = self.discomfort_in_a_row + 1 if discomfort else 0
         if s.thigh_cm is not None:
             self.thigh_cm = s.thigh_cm
         for buckets, starts in ((self.weeks, monday(day)), (self.months, day.replace(day=1))):
@@ -324,9 +344,10 @@ def _grouped(buckets: dict[date, list[float]], period: Period) -> dict[date, lis
     return out
 
 
-def tally(sessions: Iterable[SessionSummary]) -> Tally:
-    """One pass over ``sessions``: a sequence in any order (it is sorted), or an iterator oldest first."""
-    result = Tally()
+def tally(sessions: Iterable[SessionSummary], since: datetime | None = None) -> Tally:
+    """One pass over ``sessions``: a sequence in any order (it is sorted), or an iterator oldest first.
+    ``since``: where the progression starts (:attr:`Tally.since`)."""
+    result = Tally(since=since)
     for s in _in_order(sessions) if isinstance(sessions, Sequence) else sessions:
         result.add(s)
     return result
@@ -493,16 +514,25 @@ def _verdict(t: Tally) -> Verdict:
     )
 
 
-def suggest(technique: Technique, sessions: Iterable[SessionSummary], thigh_cm: float | None = None) -> Suggestion:
+def suggest(
+    technique: Technique,
+    sessions: Iterable[SessionSummary],
+    thigh_cm: float | None = None,
+    prescribed: Prescribed | None = None,
+) -> Suggestion:
     """Next time's minutes per leg and the add-ons on offer (the progression rule above).
 
     The dose never exceeds what the receiver's thigh can fill: ``thigh_cm`` if given, else the thigh of the
-    last session that knew it, else the technique's typical length (what the planner assumes).
+    last session that knew it, else the technique's typical length (what the planner assumes). With a
+    therapist's programme (``prescribed``) the dose starts from the programme's and grows from the sessions
+    since it was given; the add-ons it unlocks are offered at once.
     """
-    return _suggest(technique, tally(sessions), thigh_cm)
+    return _suggest(technique, tally(sessions, since=prescribed.since if prescribed else None), thigh_cm, prescribed)
 
 
-def _suggest(technique: Technique, t: Tally, thigh_cm: float | None = None) -> Suggestion:
+def _suggest(
+    technique: Technique, t: Tally, thigh_cm: float | None = None, prescribed: Prescribed | None = None
+) -> Suggestion:
     dose = technique.dose
     seg = technique.segment
     if thigh_cm is None:
@@ -512,13 +542,23 @@ def _suggest(technique: Technique, t: Tally, thigh_cm: float | None = None) -> S
     top = min(round(dose.maximum), fits.seconds)
     bottom = min(round(dose.beginner_min), top)
     comfortable = t.comfortable
-    unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after)
+    early = prescribed.add_ons if prescribed is not None else ()
+    unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after or a.id in early)
     thigh_limit = fits.sentence(seg.name)
 
     def minutes(seconds: int) -> str:
         return f"{seconds / 60:g} min per leg"
 
-    last = t.last
+    last = t.latest
+    if last is None and prescribed is not None:
+        wanted = prescribed.seconds_per_leg
+        start = min(max(wanted, bottom), top)
+        if start < wanted:
+            reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]} (your therapist's programme says {minutes(wanted)})."
+            return Suggestion(start, comfortable, 0, unlocked, reason, fits.seconds)
+        return Suggestion(
+            start, comfortable, 0, unlocked, f"{minutes(start)}: your therapist's programme.", fits.seconds
+        )
     if last is None:
         start = min(round(dose.start), top)
         if start < round(dose.start):

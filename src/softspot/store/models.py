@@ -120,6 +120,9 @@ class SessionRecord(models.Model):
             # Progress reads these columns of every session, oldest first: from this index alone, never the
             # rows with their script and engine JSON (softspot.store.records.SUMMARY_COLUMNS; issue 12).
             models.Index(fields=PROGRESS_INDEX, name="store_record_progress"),
+            # A receiver's sessions by time, whatever the technique (w2-practice: a therapist's overview and a
+            # client's page at 1,000 clients x 100 sessions).
+            models.Index(fields=["receiver", "started_at"], name="store_receiver_started"),
         )
 
     def __str__(self) -> str:

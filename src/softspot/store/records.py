@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 
-from softspot.core.progress import Progress, SessionSummary, Suggestion, progress, suggest
+from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
@@ -65,15 +65,15 @@ def save_record(receiver: Receiver, payload: RecordIn) -> tuple[SessionRecord, b
     lets one in, the other gets an IntegrityError and returns the stored record.
     A key already used in another household raises :class:`KeyTaken`.
     """
-    existing = _by_key(payload.key)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return _insert(receiver, payload), True
-        except IntegrityError:
-            existing = _by_key(payload.key)
-            if existing is None:
-                raise
+    # The insert comes first (w2-practice): a new record, the common case, costs no look-up; a repeat fails
+    # on the key's unique constraint inside its savepoint and is then read.
+    try:
+        with transaction.atomic():
+            return _insert(receiver, payload), True
+    except IntegrityError:
+        existing = _by_key(payload.key)
+        if existing is None:
+            raise
     if existing.receiver.owner_id != receiver.owner_id:
         raise KeyTaken()
     return existing, False
@@ -171,6 +171,16 @@ HISTORY_COLUMNS = (
     "source",
 )
 """What a list of sessions shows: never the whole script or engine record (those are for export)."""
+
+
+def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list[str]:
+    """The stop reasons of the last ``count`` sessions of a technique in ``scope``, oldest first ("": not stopped).
+
+    Enough for :func:`softspot.core.aftercare.aftercare` to tell a first discomfort stop from a second in a row,
+    without reading every record (the player page asks this on each load).
+    """
+    recent = scoped(scope).filter(technique_id=technique_id).order_by("-started_at", "-id")
+    return list(reversed(list(recent.values_list("stop_reason", flat=True)[:count])))
 
 
 def history(scope: Scope, technique_id: str | None = None) -> QuerySet[SessionRecord]:
@@ -272,13 +282,19 @@ def summaries(receiver: Receiver, technique_id: str) -> list[SessionSummary]:
     return list(iter_summaries(receiver, technique_id))
 
 
-def suggestion(receiver: Receiver | None, technique: Technique, thigh_cm: float | None = None) -> Suggestion:
+def suggestion(
+    receiver: Receiver | None,
+    technique: Technique,
+    thigh_cm: float | None = None,
+    prescribed: Prescribed | None = None,
+) -> Suggestion:
     """Next time's dose and add-ons for this receiver, from their own records (``guide`` and the set-up page).
 
     ``receiver`` None: someone new, with nothing recorded yet. ``thigh_cm``: today's thigh, when known, so the
-    dose never exceeds what it can fill (else the last one's).
+    dose never exceeds what it can fill (else the last one's). ``prescribed``: a therapist's programme in force
+    (w2-practice: ``softspot.practice.care.start_for``), which the dose starts from.
     """
-    return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm)
+    return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
 def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:

@@ -115,6 +115,8 @@ class RatingPoint:
     label: str
     before: float | None
     after: float | None
+    discomfort: bool = False
+    """Stopped for discomfort: marked on the chart."""
 
 
 def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
@@ -153,6 +155,12 @@ def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
             parts.append(
                 f'<circle class="after" cx="{_n(x(i))}" cy="{_n(y(p.after))}" r="7">'
                 f"<title>{escape(p.label)}: after {p.after:.1f}</title></circle>"
+            )
+        if p.discomfort:
+            parts.append(
+                f'<g class="discomfort"><line x1="{_n(x(i))}" x2="{_n(x(i))}" y1="{_n(top)}" y2="{_n(top + plot_h)}"/>'
+                f'<text x="{_n(x(i))}" y="{_n(top + 14)}" text-anchor="middle">!</text>'
+                f"<title>{escape(p.label)}: stopped for discomfort</title></g>"
             )
         if i % step == 0:
             parts.append(_text(x(i), height - 12, p.label, "axis"))

@@ -8,7 +8,7 @@ from django import forms
 
 from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name, same_name
 from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN
-from softspot.core.technique import Technique
+from softspot.core.technique import Technique, source_of
 from softspot.core.units import CM_PER_INCH, format_distance
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -28,15 +28,33 @@ class CheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.technique = technique
         for q in technique.questions:
-            self.fields[q.id] = forms.ChoiceField(
+            field = forms.ChoiceField(
                 label=q.ask,
                 choices=YES_NO,
                 widget=BigRadio,
                 error_messages={"required": "Answer yes or no to this question."},
             )
+            field.adds = source_of(technique, q, q.ask) == "softspot"  # type: ignore[attr-defined]
+            self.fields[q.id] = field
 
     def answers(self) -> dict[str, bool]:
         return {q.id: self.cleaned_data[q.id] == "yes" for q in self.technique.questions}
+
+
+class GoAheadForm(forms.Form):
+    """After an ``ask_first`` answer: the user confirms a doctor or therapist has said the technique is fine."""
+
+    cleared = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "Tick this only once a doctor or therapist has said this technique is fine; "
+            "until then there is no session."
+        },
+    )
+
+    def __init__(self, *args: Any, receiver: str = "the receiver", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cleared"].label = f"A doctor or therapist has said this technique is fine for {receiver}"
 
 
 NEW = "new"
@@ -106,6 +124,9 @@ class SetupForm(forms.Form):
         self.fields["surface"].choices = surfaces  # type: ignore[attr-defined]
         self.fields["position"].choices = [(p.id, p.name) for p in technique.positions]  # type: ignore[attr-defined]
         self.fields["add_ons"].choices = add_ons  # type: ignore[attr-defined]
+        thigh = self.fields["thigh"]
+        thigh.help_text = str(technique.segment.measure)
+        thigh.adds = source_of(technique, technique.segment, technique.segment.measure) == "softspot"  # type: ignore[attr-defined]
         if not add_ons:
             del self.fields["add_ons"]
         dose = technique.dose

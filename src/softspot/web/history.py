@@ -23,7 +23,10 @@ def label(point: ChartPoint) -> str:
 
 def rating_points(report: Progress) -> list[RatingPoint]:
     """At most ``CHART_POINTS`` points, whatever the history: sessions, else weeks, months, quarters or years."""
-    return [RatingPoint(label=label(p), before=p.before_mean, after=p.after_mean) for p in report.chart or []]
+    return [
+        RatingPoint(label=label(p), before=p.before_mean, after=p.after_mean, discomfort=p.discomfort > 0)
+        for p in report.chart or []
+    ]
 
 
 def chart_period(report: Progress) -> str:

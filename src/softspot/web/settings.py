@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -95,8 +96,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "softspot.store",
     "softspot.web",
+    "softspot.practice",
 ]
 
 MIDDLEWARE = [
@@ -111,11 +114,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sign-out everywhere (w2-practice): a session older than its account's epoch is signed out.
+    "softspot.practice.middleware.SessionEpoch",
     # Record posts: owner, then JSON only (415) and size (413), before the CSRF check reads a body (w1-store).
     "softspot.store.middleware.RecordRequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: turns a throttled sign-in into the lock-out page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "softspot.web.urls"
@@ -138,9 +145,49 @@ TEMPLATES = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (w2-practice; docs/deployment.md, "Accounts and signing in"). Passwords are hashed with Argon2id
+# (argon2-cffi); older hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Throttling first (django-axes refuses a locked-out account or address), then Django's accounts.
+AUTHENTICATION_BACKENDS = [
+    "softspot.practice.auth.Throttle",
+    "softspot.practice.auth.AccountBackend",
+]
+# Sign-in throttling: 10 failed passwords for one account, or from one address, lock that account or that
+# address out of password sign-in for 15 minutes; a failure during the lock-out starts the wait again.
+# One-time links (sign-in, reset, invitation) still work, so a locked-out person is never stuck.
+AXES_FAILURE_LIMIT = envint("SOFTSPOT_SIGNIN_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SOFTSPOT_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "softspot.practice.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "softspot.practice.accounts.client_address"
+AXES_VERBOSE = False
+# Behind a proxy (Caddy, nginx): how many proxies of ours add to X-Forwarded-For; the client's address is
+# then read that many entries from its right. 0 (the default): the connection's own address.
+SOFTSPOT_TRUSTED_PROXIES = envint("SOFTSPOT_TRUSTED_PROXIES", 0)
+
+# E-mail (optional): with SOFTSPOT_EMAIL_HOST set, reset links are also sent to the account's address.
+EMAIL_HOST = os.environ.get("SOFTSPOT_EMAIL_HOST", "")
+EMAIL_PORT = envint("SOFTSPOT_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("SOFTSPOT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SOFTSPOT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("SOFTSPOT_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("SOFTSPOT_EMAIL_FROM", "softspot@localhost")
+SOFTSPOT_MAIL = bool(EMAIL_HOST)
+# The site's address for links made outside a request (softspot admin reset_link): e.g. https://softspot.example.org
+SOFTSPOT_SITE_URL = os.environ.get("SOFTSPOT_SITE_URL", "")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("SOFTSPOT_TIME_ZONE", "UTC")

@@ -8,6 +8,7 @@ from softspot.web.views import history, session, signin, technique, trust, worke
 
 urlpatterns = [
     path("", include("softspot.store.urls")),
+    path("", include("softspot.practice.urls")),
     path("", technique.home, name="home"),
     path("t/<str:technique_id>/", technique.technique_page, name="technique"),
     path("t/<str:technique_id>/check/", technique.check, name="check"),

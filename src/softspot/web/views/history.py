@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL
 from softspot.core.loader import built_in, built_in_ids
 from softspot.core.reminders import (
     DAYS,
@@ -23,6 +24,7 @@ from softspot.core.reminders import (
     reminder_calendar,
 )
 from softspot.core.technique import Technique
+from softspot.practice import catalogue
 from softspot.store import receivers
 from softspot.store.models import Receiver, SessionRecord
 from softspot.store.records import history as records_of
@@ -65,8 +67,11 @@ class ReminderForm(forms.Form):
 
 
 def _technique(request: HttpRequest) -> Technique:
-    wanted = request.GET.get("technique")
-    return built_in(wanted if wanted in built_in_ids() else built_in_ids()[0])
+    wanted = request.GET.get("technique") or ""
+    try:
+        return catalogue.technique(wanted)
+    except catalogue.NoSuchTechnique:
+        return built_in(built_in_ids()[0])
 
 
 def _receiver(request: HttpRequest, owner: Owner) -> tuple[Receiver | None, list[Receiver]]:
@@ -102,6 +107,7 @@ def _page(
             "before": r.before,
             "after": r.after,
             "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else "done",
+            "discomfort": r.stop_reason == DISCOMFORT,
         }
         for r in page
     ]
@@ -121,6 +127,8 @@ def _page(
             "chart_period": chart_period(report),
             "ratings_chart": before_after_svg(rating_points(report)),
             "weeks_chart": minutes_per_week_svg(week_bars(report)[-12:]),
+            "see_a_professional": SEE_A_PROFESSIONAL,
+            "any_discomfort": any(c.stop_reason == DISCOMFORT for c in report.changes),
         },
         status=status,
     )

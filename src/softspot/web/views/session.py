@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
 from softspot.core.script import SessionScript
+from softspot.core.technique import Technique
 from softspot.core.units import format_distance, format_seconds
-from softspot.store.records import record_of_plan
+from softspot.store.records import recent_stop_reasons, record_of_plan
 from softspot.web import sound
 from softspot.web.access import Owner, owner_page, owner_resource
 from softspot.web.caching import not_modified, page_etag, tagged
@@ -29,10 +31,11 @@ from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
 from softspot.web.ranges import ranged_file
+from softspot.web.sources import Part, adds, technique_of, timed_adds, timeline_parts
 
 OFFLINE_FILES = (
     "player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js",
-    "snapshot.js", "theme.js", "site.css",
+    "snapshot.js", "theme.js", "refused.js", "site.css",
 )  # fmt: skip
 """What the service worker keeps for an offline start, besides the page and its audio (by their hashed URLs)."""
 
@@ -47,11 +50,13 @@ class PlanParts:
     """What a plan's pages are made of and never changes once it is planned: computed once per process."""
 
     script: SessionScript
+    technique: Technique | None
+    """The technique the plan was made from, when softspot still has it (to mark what softspot adds)."""
     script_json: dict[str, object]
     cue_shas: dict[str, str]
     thigh_map: SafeString
     live_map: SafeString
-    rows: list[dict[str, str]]
+    rows: list[dict[str, object]]
 
 
 _PARTS: OrderedDict[uuid.UUID, PlanParts] = OrderedDict()
@@ -65,13 +70,15 @@ def parts_of(row: Plan) -> PlanParts:
     parts = _PARTS.get(row.id)
     if parts is None:
         script = row.session_script
+        technique = technique_of(script)
         parts = PlanParts(
             script=script,
+            technique=technique,
             script_json=script.model_dump(mode="json"),
             cue_shas={text: cue_sha(text) for text in spoken_texts(script)},
             thigh_map=thigh_map_svg(script),
             live_map=thigh_map_svg(script, svg_id="live-map", live=True),
-            rows=timeline(script),
+            rows=timeline(script, technique),
         )
         _PARTS[row.id] = parts
         while len(_PARTS) > KEPT_PLANS:
@@ -83,7 +90,7 @@ def parts_of(row: Plan) -> PlanParts:
 
 def plan_row(owner: Owner, plan_id: uuid.UUID) -> Plan:
     """:func:`owned_plan` without its script (~30 KB of JSON), which :func:`parts_of` loads only when needed."""
-    return get_object_or_404(Plan.objects.defer("script"), pk=plan_id, owner=owner)
+    return get_object_or_404(Plan.objects.defer("script").select_related("receiver"), pk=plan_id, owner=owner)
 
 
 @cache
@@ -93,10 +100,11 @@ def after_fields() -> SafeString:
     return mark_safe(html)  # rendered by Django's templates, escaped there
 
 
-def timeline(script: SessionScript) -> list[dict[str, str]]:
-    """The rows of the plan's table, as the terminal prints them."""
+def timeline(script: SessionScript, technique: Technique | None = None) -> list[dict[str, object]]:
+    """The rows of the plan's table, as the terminal prints them: each segment's ``label`` (its parts marked when
+    they are softspot's), and under it the cues said inside it (the pain rule, the check-in) at their moment."""
     unit = script.person.unit
-    rows = []
+    rows: list[dict[str, object]] = []
     for seg in script.segments:
         spot = script.spot_at(seg)
         where = format_distance(spot.from_knee_cm, unit) if spot else ""
@@ -105,12 +113,27 @@ def timeline(script: SessionScript) -> list[dict[str, str]]:
                 "at": format_seconds(seg.starts_at),
                 "for": format_seconds(seg.seconds),
                 "leg": seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else "",
-                "what": seg.cue.show,
+                "parts": timeline_parts(technique, script, seg),
                 "where": where,
                 "kind": seg.kind,
             }
         )
+        for timed in seg.timed:
+            rows.append(
+                {
+                    "at": format_seconds(seg.starts_at + timed.after),
+                    "for": "",
+                    "leg": "",
+                    "parts": [Part(timed.cue.show, timed_adds(technique, timed))],
+                    "where": "",
+                    "kind": timed.kind,
+                    "said": TIMED_WORDS[timed.kind],
+                }
+            )
     return rows
+
+
+TIMED_WORDS = {"pain_rule": "Pain rule", "check_in": "Check-in"}
 
 
 @require_GET
@@ -129,6 +152,7 @@ def plan_page(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpRes
         {
             "plan": row,
             "script": script,
+            "technique": parts.technique,
             "thigh_map": parts.thigh_map,
             "rows": parts.rows,
             "total": format_seconds(script.total_seconds),
@@ -175,6 +199,7 @@ def session_data(request: HttpRequest, row: Plan, parts: PlanParts, saved_key: s
         "technique_url": reverse("technique", kwargs={"technique_id": row.technique_id}),
         "sw_url": reverse("service-worker"),
         "static_urls": [static(f"softspot/{name}") for name in OFFLINE_FILES],
+        "refused_url": static("softspot/refused.js"),  # loaded only when a record was refused, by its hashed name
         "saved": {"key": saved_key} if saved_key else None,
     }
 
@@ -188,11 +213,17 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
         return redirect("before", plan_id=row.id)
     # Saved already (on this device or another): the page says so instead of offering the form again.
     saved = record_of_plan(owner, row.id)
-    etag = page_etag(request, "play", row.id, row.before, saved.key if saved else None)
+    # What to say after a stop for discomfort (softspot.core.aftercare): once saved, from the stored sessions;
+    # before, as if this one is the next, since the page shows it the moment the reason is given.
+    reasons = recent_stop_reasons(row.receiver, row.technique_id)
+    etag = page_etag(request, "play", row.id, row.before, saved.key if saved else None, *reasons)
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
     parts = parts_of(row)
+    care = aftercare(reasons if saved else [*reasons, DISCOMFORT]) or aftercare([DISCOMFORT])
+    technique = parts.technique
+    pain_rule_adds = technique is not None and adds(technique, technique.cues, technique.cues.pain_rule)
     response = render(
         request,
         "softspot/player.html",
@@ -204,6 +235,9 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
             "thigh_map": parts.live_map,
             "after_fields": after_fields(),
             "ratings": RATINGS,
+            "aftercare": care,
+            "see_a_professional": SEE_A_PROFESSIONAL,
+            "pain_rule_adds": pain_rule_adds,
         },
     )
     return tagged(response, etag)

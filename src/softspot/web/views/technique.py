@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,18 +14,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
-from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, thigh_length
+from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room, thigh_length
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
-from softspot.core.technique import Technique
+from softspot.core.technique import Question, Technique
 from softspot.core.units import CM_PER_INCH, Length, UnitError, format_distance, format_duration, parse_length
+from softspot.practice import care, catalogue
 from softspot.store import receivers, records
 from softspot.store.models import Receiver
 from softspot.web.access import Owner, owner_page
 from softspot.web.caching import not_modified, page_etag, tagged
+from softspot.web.demo import build as build_demo
 from softspot.web.drawing import thigh_map_svg
-from softspot.web.forms import NEW, CheckForm, SetupForm
+from softspot.web.forms import NEW, CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import Plan
+from softspot.web.sources import adds, answered
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
 POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
@@ -39,12 +42,16 @@ PLAN_FIELDS = {
     "--add-on": "add_ons",
 }
 _ANSWERS = "softspot_answers"
+RECEIVER = "the receiver"
+"""How pages name the receiver (a later wave names each one)."""
 
 
-def technique_or_404(technique_id: str) -> Technique:
-    if technique_id not in built_in_ids():
-        raise Http404("No such technique")
-    return built_in(technique_id)
+def technique_or_404(technique_id: str, version: str | None = None) -> Technique:
+    """A built-in technique or one a therapist published (its newest version, or ``version``)."""
+    try:
+        return catalogue.technique(technique_id, version)
+    except catalogue.NoSuchTechnique:
+        raise Http404("No such technique") from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,30 +61,32 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
-@cache
+@lru_cache(maxsize=64)  # per technique version: a practice publishes new ones
 def technique_context(technique_id: str, version: str) -> dict[str, Any]:
     """Everything the technique page shows, the example plan and its drawing included: computed once per
     technique version and process (``built_in`` keeps the compiled technique itself)."""
-    technique = technique_or_404(technique_id)
+    technique = technique_or_404(technique_id, version)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
+    demo = build_demo(technique, example)
     dose = technique.dose
     return {
         "technique": technique,
-        "stops": [q for q in technique.questions if q.if_yes.action == "stop"],
+        "stops": answered(technique, _answering(technique, "stop"), with_ask=False),
+        "asks": answered(technique, _answering(technique, "ask_first")),
         "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
         "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
         "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
         "thigh_map": thigh_map_svg(example, svg_id="example-map"),
         "example": example,
-        "steps": [
-            (seg.cue.show, technique.preparation[i].detail)
-            for i, seg in enumerate(s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg)
-        ],
+        "demo": demo,
+        "demo_data": demo.data(),
+        "steps": _steps(technique, example),
         "step_words": (
             f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
         ),
         "clearance_words": (
-            f"about {format_distance(example.rules.clearance_cm, 'in')} ({format_distance(example.rules.clearance_cm)})"
+            f"about {format_distance(example.rules.clearance_cm, 'in')} "
+            f"({format_distance(example.rules.clearance_cm)})"
         ),
         "dose": {
             "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
@@ -86,6 +95,12 @@ def technique_context(technique_id: str, version: str) -> dict[str, Any]:
             "grow_after": dose.grow_after,
             "maximum": format_duration(dose.maximum),
             "first_hold": format_duration(technique.spots.first_hold.max),
+            "min_hold": format_duration(technique.spots.min_hold),
+            "check_in_after": format_duration(technique.spots.check_in_after),
+            "shortest": format_duration(room(technique, technique.segment.min_length).seconds),
+            "typical": format_duration(room(technique, technique.segment.default_length).seconds),
+            "min_length": format_distance(technique.segment.min_length),
+            "default_length": format_distance(technique.segment.default_length),
         },
     }
 
@@ -101,19 +116,66 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponseBase:
     return tagged(response, etag)
 
 
+def _answering(technique: Technique, action: str) -> list[Question]:
+    return [q for q in technique.questions if q.if_yes.action == action]
+
+
+def _steps(technique: Technique, example: SessionScript) -> list[dict[str, object]]:
+    """Each leg's preparation as the example plan words it, each part marked when it is softspot's."""
+    position = technique.position(example.position.id)
+    rows: list[dict[str, object]] = []
+    prepared = [s for s in example.segments if s.kind == "prepare" and s.leg == example.legs[0].leg]
+    for step, seg in zip(technique.preparation, prepared, strict=True):
+        cue_parts = (position, position.steps[step.id]) if step.id in position.steps else (step, step.cue)
+        rows.append(
+            {
+                "show": seg.cue.show,
+                "adds": adds(technique, *cue_parts),
+                "detail": step.detail,
+                "detail_adds": step.detail is not None and adds(technique, step, step.detail),
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 @owner_page
 def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse:
-    """The safety questions; stop lists every reason, go or adapt carries the answers to set-up."""
+    """The safety questions. A stop lists every reason; an ask-first answer says why and asks for the
+    go-ahead of a doctor or therapist (a checkbox, carried with the answers); go or adapt goes on to set-up."""
     technique = technique_or_404(technique_id)
     form = CheckForm(technique, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = screen(technique, form.answers())
+        answers = form.answers()
+        result = screen(technique, answers)
         if result.verdict == "stop":
             request.session.pop(_ANSWERS, None)
-            return render(request, "softspot/stop.html", {"technique": technique, "result": result})
+            context = {
+                "technique": technique,
+                "result": result,
+                "stops": answered(technique, result.stops, with_ask=False),
+                "asks": answered(technique, result.asks, with_ask=False),
+            }
+            return render(request, "softspot/stop.html", context)
+        if result.verdict == "ask_first":
+            request.session.pop(_ANSWERS, None)
+            choice = request.POST.get("go_ahead")
+            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=RECEIVER)
+            if choice == "yes" and go_ahead.is_valid():
+                result = screen(technique, answers, cleared=True)
+            else:
+                context = {
+                    "technique": technique,
+                    "result": result,
+                    "asks": answered(technique, result.asks),
+                    "form": form,
+                    "go_ahead": go_ahead,
+                    "waiting": choice == "not_yet",
+                    "receiver": RECEIVER,
+                }
+                return render(request, "softspot/ask_first.html", context, status=400 if choice == "yes" else 200)
         stored = dict(request.session.get(_ANSWERS, {}))
-        stored[technique.id] = result.answers
+        stored[technique.id] = {"answers": result.answers, "cleared": result.cleared}
         request.session[_ANSWERS] = stored
         target = reverse("setup", kwargs={"technique_id": technique.id})
         whose = request.GET.get("receiver", "")
@@ -124,14 +186,15 @@ def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
 
 
 def _screening(request: HttpRequest, technique: Technique) -> Screening | None:
-    answers = request.session.get(_ANSWERS, {}).get(technique.id)
-    if not isinstance(answers, dict):
+    """Today's answers (and go-ahead) kept by the check page; None sends the person back to it."""
+    kept = request.session.get(_ANSWERS, {}).get(technique.id)
+    if not isinstance(kept, dict) or not isinstance(kept.get("answers"), dict):
         return None
     try:
-        result = screen(technique, answers)
+        result = screen(technique, kept["answers"], cleared=kept.get("cleared") is True)
     except AnswerError:
         return None
-    return None if result.verdict == "stop" else result
+    return result if result.verdict in ("go", "adapt") else None
 
 
 def _whose(owner: Owner, value: str | None, default: Receiver | None) -> Receiver | None:
@@ -201,12 +264,20 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
     switched = posted and (chosen.pk if chosen else None) != (shown.pk if shown else None)
     if switched:
         shown, posted = chosen, False
-    suggestion = records.suggestion(shown, technique, _known_thigh(technique, shown))
+    # A therapist's programme for this receiver (w2-practice): its exact technique version, its starting dose,
+    # its add-ons unlocked early.
+    start = care.start_for(shown, technique.id)
+    if start is not None:
+        technique = start.technique
+    early = start.prescribed.add_ons if start is not None else ()
+    suggestion = records.suggestion(
+        shown, technique, _known_thigh(technique, shown), start.prescribed if start is not None else None
+    )
     if result.surface:
         surfaces = [(result.surface, technique.surface(result.surface).name)]
     else:
         surfaces = [(s.id, s.name) for s in technique.surfaces]
-    unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions)
+    unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions, early)
     locked = [a for a in technique.add_ons if a not in unlocked]
     initial = {
         **_initial(technique, shown),
@@ -229,7 +300,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         first_name=None if everyone else receivers.first_receiver_name(owner),
     )
     if posted and form.is_valid():
-        made = _make_plan(form, technique, result, suggestion.comfortable_sessions)
+        made = _make_plan(form, technique, result, suggestion.comfortable_sessions, early)
         if made is not None:
             plan_row = _save_plan(form, owner, shown, made)
             if plan_row is not None:
@@ -247,8 +318,11 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
             "shown": shown,
             "shown_for": str(shown.pk) if shown else NEW,
             "switched": switched,
+            "programme": start,
             "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
             "maximum": f"{technique.dose.maximum / 60:g}",
+            "receiver": RECEIVER,
+            "cleared": answered(technique, result.asks, with_ask=False) if result.cleared else [],
         },
         status=400 if posted else 200,
     )
@@ -278,7 +352,9 @@ def _save_plan(form: SetupForm, owner: Owner, receiver: Receiver | None, made: S
     return plan_row
 
 
-def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfortable: int) -> SessionScript | None:
+def _make_plan(
+    form: SetupForm, technique: Technique, result: Screening, comfortable: int, early: tuple[str, ...] = ()
+) -> SessionScript | None:
     data = form.cleaned_data
     unit = data["unit"]
     lengths: dict[str, Any] = {}
@@ -300,6 +376,8 @@ def _make_plan(form: SetupForm, technique: Technique, result: Screening, comfort
         answers=result.answers,
         comfortable_sessions=comfortable,
         unit=unit,
+        cleared=result.cleared,
+        unlocked_early=early,
     )
     try:
         return plan(technique, options)

@@ -133,7 +133,7 @@ export class CuePlayer {
     for (const cue of cues) {
       const clip = this.buffers.get(cue.say);
       if (ctx && clip) {
-        this.startBuffer(clip, at, 1);
+        this.startBuffer(clip, at, 1, cue.say);
         at += clip.duration + 0.1;
         voiced.push({ say: cue.say, how: "clip" });
       } else {
@@ -165,19 +165,36 @@ export class CuePlayer {
       osc.connect(gain).connect(ctx.destination);
       osc.start(t);
       osc.stop(t + 0.55);
-      this.sources.push(osc);
+      this.track(osc, CHIME);
     }
     return at + 0.7 + CHIME_GAP;
   }
 
-  startBuffer(buffer, at, volume) {
+  startBuffer(buffer, at, volume, say = CHIME) {
     const src = this.ctx.createBufferSource();
     src.buffer = buffer;
     const gain = this.ctx.createGain();
     gain.gain.value = volume;
     src.connect(gain).connect(this.ctx.destination);
     src.start(at);
+    this.track(src, say);
+  }
+
+  /** Keep a started sound, so cancel() can cut it off; it leaves the list when it has played. */
+  track(src, say) {
+    src.say = say;
+    src.onended = () => {
+      this.sources = this.sources.filter((s) => s !== src);
+    };
     this.sources.push(src);
+  }
+
+  /** What is sounding or due to sound now: the cue texts (CHIME for the chime), for the Stop test. */
+  get sounding() {
+    const now = this.sources.map((s) => s.say);
+    const synth = globalThis.speechSynthesis;
+    if (synth && (synth.speaking || synth.pending)) now.push("(speech)");
+    return now;
   }
 
   speak(text) {
@@ -189,8 +206,10 @@ export class CuePlayer {
     synth.speak(utterance);
   }
 
+  /** Silence at once: every clip and chime cut off, queued speech dropped (Stop, and each new event). */
   cancel() {
     for (const src of this.sources) {
+      src.onended = null;
       try {
         src.stop();
       } catch {

@@ -40,6 +40,11 @@ export function counter(script, state, played = []) {
   };
 }
 
+/** The confirmation window of an early "softened", counting down: "5 s left" (whole seconds, rounded up). */
+export function confirmText(seconds) {
+  return `${Math.max(1, Math.ceil(seconds - 1e-6))} s left`;
+}
+
 /** "Getting the voice ready: 12 of 23", then what came of it, in plain words. */
 export function readinessText({ done, total, failed, speech }) {
   if (total === 0) return speech ? "The phone's own voice will speak the steps." : "No voice: follow the screen.";

@@ -163,12 +163,16 @@ export class BackgroundSound {
   }
 }
 
-/** Lock-screen and headphone buttons: play/pause pause and resume, "next" moves on. */
-export function mediaButtons(nav, { pause, resume, next }) {
+/**
+ * Lock-screen and headphone buttons: play/pause pause and resume, "next" moves on, "stop" stops at once
+ * (where the platform sends it). Play never carries on after a Stop: the player only resumes a pause.
+ */
+export function mediaButtons(nav, { pause, resume, next, stop }) {
   const session = nav.mediaSession;
   if (!session) return () => {};
-  const handlers = { play: resume, pause, nexttrack: next };
+  const handlers = { play: resume, pause, nexttrack: next, stop };
   for (const [action, fn] of Object.entries(handlers)) {
+    if (!fn) continue;
     try {
       session.setActionHandler(action, fn);
     } catch {

@@ -2,10 +2,36 @@
 //
 // A record is put in the outbox before it is sent, and removed only when the
 // server answers 200 or 201 (it stores each `key` once, so sending twice is
-// harmless). Anything else - offline, a server error, a refusal - leaves it
-// waiting for the next try (the `online` event, the next page load, a timer).
+// harmless). What any other answer means (outcomeOf):
+//
+// - "retry": the network failed, or the server could not answer now (5xx, 429
+//   too many requests, 408 timeout): the record waits for the next try (the
+//   `online` event, the next page load, a timer);
+// - "refused": the server said no to this record (400 with the fields at fault,
+//   403, 409, 413, ...): sending the same bytes again gets the same answer, so it
+//   is NOT sent again by itself. It stays on this phone with the server's
+//   messages (`item.refused`), for the person to see, save a copy of, or try
+//   again (`retry(key)`, e.g. after signing in again).
 
 export const DELIVERED = new Set([200, 201]);
+const TRY_AGAIN_LATER = new Set([408, 429]);
+
+/** "delivered", "retry" or "refused", for an HTTP status (0: no answer, the network failed). */
+export function outcomeOf(status) {
+  if (DELIVERED.has(status)) return "delivered";
+  if (status === 0 || TRY_AGAIN_LATER.has(status) || status >= 500) return "retry";
+  return "refused";
+}
+
+/** The server's field messages from a refusal body `{"errors": [{field, message}]}` (docs/contracts.md). */
+export function fieldErrors(body) {
+  const found = body && Array.isArray(body.errors) ? body.errors : [];
+  return found
+    .filter((e) => e && typeof e.message === "string")
+    .slice(0, 20)
+    .map((e) => ({ field: typeof e.field === "string" ? e.field.slice(0, 200) : "", message: e.message.slice(0, 500) }));
+}
+
 
 export class Outbox {
   /**
@@ -22,7 +48,7 @@ export class Outbox {
 
   /** Keep a record to send: `csrf` is the page's token, for a sender that cannot read the cookie. */
   async add({ key, url, body, csrf = "" }) {
-    const item = { key, url, body, csrf, added: this.now(), attempts: 0, last_error: null };
+    const item = { key, url, body, csrf, added: this.now(), attempts: 0, last_error: null, refused: null };
     await this.store.put(item);
     this.onChange(await this.pending());
     return item;
@@ -37,6 +63,18 @@ export class Outbox {
     return (await this.store.all()).length;
   }
 
+  /** The records the server refused, waiting here for the person (newest last). */
+  async refused() {
+    return (await this.store.all()).filter((item) => item.refused).sort((a, b) => a.added - b.added);
+  }
+
+  /** Send a refused record again, once (the person asked: e.g. after signing in again). */
+  async retry(key) {
+    const item = (await this.store.all()).find((i) => i.key === key);
+    if (item && item.refused) await this.store.put({ ...item, refused: null });
+    return this.flush();
+  }
+
   /** Send everything waiting; one flush at a time (a second call joins the first). */
   flush() {
     if (!this.flushing) {
@@ -47,26 +85,37 @@ export class Outbox {
     return this.flushing;
   }
 
+  /** One pass: `sent` (the server has them), `kept` (waiting to be sent again), `refused` (waiting for the person). */
   async flushOnce() {
     const items = await this.store.all();
-    const result = { sent: [], kept: [] };
+    const result = { sent: [], kept: [], refused: [] };
     for (const item of items) {
-      let status = 0;
+      if (item.refused) {
+        result.refused.push(item.key); // never resent by itself
+        continue;
+      }
+      let answer = { status: 0, errors: [] };
       let error = null;
       try {
-        status = await this.send(item);
+        const got = await this.send(item);
+        answer = typeof got === "number" ? { status: got, errors: [] } : { status: got.status, errors: got.errors || [] };
       } catch (exc) {
         error = `network: ${exc && exc.message ? exc.message : exc}`;
       }
-      if (DELIVERED.has(status)) {
+      const outcome = error ? "retry" : outcomeOf(answer.status);
+      if (outcome === "delivered") {
         await this.store.remove(item.key);
         result.sent.push(item.key);
-      } else {
-        await this.store.put({ ...item, attempts: item.attempts + 1, last_error: error || `HTTP ${status}` });
-        result.kept.push(item.key);
+        continue;
       }
+      const kept = { ...item, attempts: item.attempts + 1, last_error: error || `HTTP ${answer.status}` };
+      if (outcome === "refused") {
+        kept.refused = { status: answer.status, errors: fieldErrors(answer), at: this.now() };
+        result.refused.push(item.key);
+      } else result.kept.push(item.key);
+      await this.store.put(kept);
     }
-    this.onChange(result.kept.length);
+    this.onChange(result.kept.length + result.refused.length);
     return result;
   }
 }
@@ -77,6 +126,7 @@ export function csrfToken(cookie, fallback) {
   return m ? decodeURIComponent(m[1]) : fallback;
 }
 
+/** Posts a record; answers {status, errors}: the server's field messages when it refused it. */
 export function fetchSender(fetchImpl, tokenFn) {
   return async (item) => {
     const response = await fetchImpl(item.url, {
@@ -85,7 +135,15 @@ export function fetchSender(fetchImpl, tokenFn) {
       headers: { "Content-Type": "application/json", "X-CSRFToken": tokenFn(item) },
       body: JSON.stringify(item.body),
     });
-    return response.status;
+    let errors = [];
+    if (outcomeOf(response.status) === "refused") {
+      try {
+        errors = fieldErrors(await response.json());
+      } catch {
+        errors = []; // not JSON (a proxy's page): the status says enough
+      }
+    }
+    return { status: response.status, errors };
   };
 }
 

@@ -8,7 +8,7 @@
 
 import { Engine } from "./engine.js";
 import { CuePlayer } from "./audio.js";
-import { changeText, clockText, counter, protection, readinessText } from "./display.js";
+import { changeText, clockText, confirmText, counter, protection, readinessText } from "./display.js";
 import { BackgroundSound, ScreenKeeper, mediaButtons } from "./keepalive.js";
 import { newKey } from "./keys.js";
 import { Outbox, csrfToken, fetchSender, idbStore, memoryStore } from "./outbox.js";
@@ -32,6 +32,7 @@ const setMedia = mediaButtons(navigator, {
   pause: () => act("pause"),
   resume: () => act("resume"),
   next: () => act("softened"),
+  stop: () => haltNow(),
 });
 
 // Exposed for the browser tests and benches: cue lateness measured in the page, every cue as it was
@@ -42,6 +43,9 @@ const debug = {
   state: () => ({ ...engine.state(clock()), wall: Date.now(), stage }),
   emitted: () => engine.cues.map((c) => ({ kind: c.kind, at: c.at, say: c.say })),
   voice: () => ({ ...cues.progress }),
+  sounding: () => ({ cues: cues.sounding, background: background.on }),
+  events: () => events.slice(),
+  flush: () => flushOutbox(),
 };
 window.softspot = debug;
 
@@ -79,17 +83,63 @@ const clock = () => snapshots.sessionClock(performance.now(), perfZero, scale);
 function act(name, reason) {
   if (stage !== "playing") return;
   if (name === "pause" && engine.paused) name = "resume";
-  else if (name === "resume" && !engine.paused) return;
+  else if (name === "resume" && !engine.paused) return; // a lock-screen "play" never carries on after a Stop
   const at = clock();
   const out = name === "stop" ? engine.stop(at, reason) : engine[name](at);
   if (out.accepted) {
     events.push(reason ? { e: name, at, reason } : { e: name, at });
     save(true);
-  } else if (out.reason) {
-    say(out.reason.charAt(0).toUpperCase() + out.reason.slice(1) + ".");
+  } else {
+    // A refused early "softened" opened the confirmation window: a replay needs it (snapshot.js).
+    if (name === "softened") {
+      events.push({ e: name, at, refused: true });
+      save(true);
+    }
+    if (out.reason) say(out.reason.charAt(0).toUpperCase() + out.reason.slice(1) + ".");
   }
   heard(out.cues, at);
   update();
+}
+
+/**
+ * Stop, at once (the Stop button, Esc, the lock screen's or headphones' stop): the clock freezes, every
+ * sound is cut off, "Stopped · lift off gently" is shown and said, then the dialog asks why. Pressed
+ * again, it changes nothing: only Carry on goes on.
+ */
+function haltNow() {
+  if (stage !== "playing") return;
+  if (!engine.halted) {
+    const at = clock();
+    const out = engine.halt(at);
+    if (!out.accepted) {
+      update(); // it had just ended on time
+      return;
+    }
+    cues.cancel();
+    background.stop();
+    events.push({ e: "halt", at });
+    save(true);
+    heard(out.cues.filter((c) => c.kind === "stopped"), at); // only the stop is said; nothing else catches up
+    update();
+  }
+  askWhy();
+}
+
+/** "Carry on": the only way out of a halt that goes on with the session. */
+function carryOn() {
+  if (stage !== "playing" || !engine.halted) return;
+  wake(); // after a reload while halted, this is the first tap: sound and screen start here
+  const at = clock();
+  const out = engine.resume(at);
+  if (out.accepted) {
+    events.push({ e: "resume", at });
+    save(true);
+    if ($("background-sound").checked) background.start();
+  }
+  heard(out.cues, at);
+  displayLoop();
+  root.scrollIntoView({ block: "start" }); // the instruction and the countdown in sight again
+  $("softened").focus({ preventScroll: true });
 }
 
 /**
@@ -98,6 +148,10 @@ function act(name, reason) {
  */
 function heard(emitted, eventAt = null) {
   if (!emitted || !emitted.length) return;
+  for (const cue of emitted) {
+    if (TIMED.has(cue.kind)) showSaid(cue);
+    else if (STEPS.has(cue.kind)) showSaid(null);
+  }
   const now = performance.now();
   const voiced = cues.play(emitted);
   emitted.forEach((cue, i) => {
@@ -106,6 +160,17 @@ function heard(emitted, eventAt = null) {
     const how = voiced[i] ? voiced[i].how : "none";
     debug.cues.push({ kind: cue.kind, at: cue.at, show: cue.show, say: cue.say, deadline: onDeadline, how });
   });
+}
+
+// The pain rule and the check-in are shown under the instruction from when they are said until the next step.
+const TIMED = new Set(["pain_rule", "check_in"]);
+const STEPS = new Set(["start", "prepare", "spot", "add_on", "switch", "finish"]);
+
+function showSaid(cue) {
+  const el = $("said-now");
+  el.hidden = !cue;
+  el.dataset.kind = cue ? cue.kind : "";
+  text("said-now", cue ? cue.show : "");
 }
 
 function say(text) {
@@ -133,7 +198,7 @@ function update() {
   }
   // Wake up at the next deadline (timers may fire late, never early enough to matter).
   window.clearTimeout(deadlineTimer);
-  if (!state.paused) {
+  if (state.phase === "running") {
     // The engine's next deadline: `wake_in` where the engine gives it (a timed cue inside a step), else the step's end.
     const due = Number.isFinite(state.wake_in) ? Math.min(state.wake_in, state.remaining) : state.remaining;
     const ms = (due * 1000) / scale;
@@ -177,6 +242,9 @@ function render(state) {
     root.dataset.reserve = String(where.reserve);
   }
   $("paused-mark").hidden = !state.paused;
+  const confirming = state.confirm_left !== null && state.confirm_left !== undefined;
+  $("confirm").hidden = !confirming;
+  if (confirming) text("confirm-left", confirmText(state.confirm_left));
   text("countdown", clockText(state.remaining));
   text("next-text", state.next ? state.next.show : "The ratings after");
   const legBar = $("leg-progress");
@@ -194,16 +262,17 @@ function render(state) {
     }
   }
   const pause = $("pause");
+  const frozen = state.paused || state.halted;
   if (shown.paused !== state.paused) {
     shown.paused = state.paused;
     pause.setAttribute("aria-pressed", String(state.paused));
     pause.textContent = state.paused ? "Resume" : "Pause";
     pause.classList.toggle("primary", state.paused);
-    setMedia(state.show, state.paused, script.technique.title);
   }
-  if (shown.mediaTitle !== state.show) {
+  if (shown.mediaTitle !== state.show || shown.frozen !== frozen) {
     shown.mediaTitle = state.show;
-    setMedia(state.show, state.paused, script.technique.title);
+    shown.frozen = frozen;
+    setMedia(state.show, frozen, script.technique.title);
   }
 }
 
@@ -271,6 +340,8 @@ async function resumeFrom(snap) {
   if (snap.stage === "saved") {
     summary = snap.summary || null;
     showSaved(sent, summary);
+    const stop = events.find((ev) => ev.e === "stop");
+    showAftercare(stop ? stop.reason : null);
     return;
   }
   engine = new Engine(script);
@@ -286,6 +357,15 @@ async function resumeFrom(snap) {
     finish(true);
     restoreForm(snap.form);
     if (await (await outbox).has(key)) showSaved(false); // Save was pressed just before the reload
+    return;
+  }
+  if (engine.halted) {
+    // Stopped before the reload: still stopped, still asking why; nothing needs a tap to show it.
+    $("start-overlay").hidden = true;
+    root.dataset.state = "halted";
+    render(engine.state(clock()));
+    save(true);
+    askWhy();
     return;
   }
   if (point.pauseAt !== null) {
@@ -305,12 +385,19 @@ async function resumeFrom(snap) {
 
 // -- starting ------------------------------------------------------------------
 
-function begin() {
-  if (tapped) return;
+/** Inside the first tap: sound may play, the screen is kept on, the overlay goes. */
+function wake() {
+  if (tapped) return false;
   tapped = true;
   keeper.acquire(); // first: a video may only start inside the tap
   cues.unlock();
   $("start-overlay").hidden = true;
+  if ($("background-sound").checked && !engine.halted) background.start();
+  return true;
+}
+
+function begin() {
+  if (!wake()) return;
   if (!engine.started) {
     key = newKey();
     startedAt = isoSeconds(Date.now());
@@ -324,7 +411,6 @@ function begin() {
     act("resume"); // "Carry on."; the screen shows where
   }
   root.dataset.state = engine.state(clock()).phase;
-  if ($("background-sound").checked) background.start();
   $("softened").focus();
   displayLoop();
 }
@@ -340,6 +426,7 @@ function finish(resumed = false) {
   const record = engine.record();
   root.dataset.state = record.ended_early ? "stopped" : "finished";
   root.dataset.phase = root.dataset.state;
+  showAftercare(record.stop_reason);
   save(true);
   keeper.release();
   background.stop();
@@ -370,6 +457,12 @@ function restoreForm(values) {
       if (radio) radio.checked = true;
     }
   }
+}
+
+/** After a stop for discomfort: what to do now (the words come from softspot.core.aftercare, in the page). */
+function showAftercare(reason) {
+  $("after").dataset.stopReason = reason || "";
+  if (reason === "discomfort") $("aftercare").hidden = false;
 }
 
 /** The after section once the record is saved: no form, where the record is, the way to history. */
@@ -431,8 +524,15 @@ async function submitAfter(withRatings) {
   if (result.sent.includes(key)) {
     showSaved(true, summary);
     save(true);
-  } else text("saved-status", "Saved on this device. It will be sent when the network is back.");
+  } else if (result.refused.includes(key)) refusedStatus();
+  else text("saved-status", "Saved on this device. It will be sent when the network is back.");
+  await showRefused();
   requestBackgroundSync();
+}
+
+function refusedStatus() {
+  text("saved-status", "Kept on this phone, but the server refused it: see below.");
+  root.dataset.record = "refused";
 }
 
 // -- the outbox ----------------------------------------------------------------
@@ -454,15 +554,42 @@ const outbox = (async () => {
 })();
 
 async function flushOutbox() {
-  const box = await outbox;
-  const result = await box.flush();
-  if (key && stage === "saved" && result.sent.includes(key)) {
+  const result = await (await outbox).flush();
+  await afterFlush(result);
+  return result;
+}
+
+async function afterFlush(result) {
+  const refused = await showRefused();
+  if (!key || stage !== "saved") return;
+  if (result.sent.includes(key)) {
     sent = true;
     save(true);
     text("saved-status", "Sent. It is in your history.");
     root.dataset.record = "sent";
+  } else if (refused.some((item) => item.key === key)) refusedStatus();
+}
+
+/** Records the server refused: why, in its own words, what to do, a copy to save, and Try again (refused.js,
+ * loaded only when there is one). */
+async function showRefused() {
+  const items = await (await outbox).refused();
+  $("refused").hidden = items.length === 0;
+  if (!items.length) {
+    shown.refused = "";
+    return items;
   }
-  return result;
+  const wanted = items.map((i) => `${i.key}:${i.refused.at}`).join("|");
+  if (shown.refused !== wanted) {
+    shown.refused = wanted;
+    try {
+      const { renderRefused } = await import(data.refused_url || "./refused.js");
+      renderRefused($("refused-list"), items, async (k) => afterFlush(await (await outbox).retry(k)));
+    } catch {
+      text("refused-list", "The server refused a record kept on this phone; open this page again with the network on to see why.");
+    }
+  }
+  return items;
 }
 
 function requestBackgroundSync() {
@@ -545,25 +672,30 @@ function onKey(event) {
       break;
     case "Escape":
       event.preventDefault();
-      askStop();
+      haltNow();
       break;
     default:
   }
 }
 
-function askStop() {
-  if (stage !== "playing") return;
+/** The "why did you stop?" dialog, while halted. Esc does not close it; only a reason or Carry on does. */
+function askWhy() {
   const dialog = $("stop-dialog");
+  if (dialog.open || stage !== "playing" || !engine.halted) return;
   $("stop-form").reset();
+  dialog.returnValue = "";
   dialog.showModal();
 }
 
 function onStopClosed() {
   const dialog = $("stop-dialog");
   const reason = new FormData($("stop-form")).get("stop_reason");
-  if (dialog.returnValue === "stop" && reason) act("stop", String(reason));
+  const choice = dialog.returnValue;
   dialog.returnValue = "";
-  if (stage === "playing") $("softened").focus();
+  if (choice === "stop" && reason) act("stop", String(reason));
+  else if (choice === "carry-on") carryOn();
+  // Closed any other way (a browser may force it shut on a second Esc): still stopped, so ask again.
+  else if (stage === "playing" && engine.halted) window.setTimeout(askWhy, 0);
 }
 
 function wire() {
@@ -571,10 +703,11 @@ function wire() {
   $("softened").addEventListener("click", () => act("softened"));
   $("pause").addEventListener("click", () => act("pause"));
   $("longer").addEventListener("click", () => act("extend"));
-  $("stop").addEventListener("click", askStop);
+  $("stop").addEventListener("click", haltNow);
+  $("stop-dialog").addEventListener("cancel", (event) => event.preventDefault()); // Esc again: still stopped
   $("stop-dialog").addEventListener("close", onStopClosed);
   $("background-sound").addEventListener("change", (event) => {
-    if (event.target.checked && stage === "playing") background.start();
+    if (event.target.checked && stage === "playing" && !engine.halted) background.start();
     else background.stop();
   });
   $("after-form").addEventListener("submit", (event) => {

@@ -5,7 +5,13 @@
 // Rebuilding replays the events into a fresh engine: the engine is
 // deterministic, so the same events give the same state. A session that was
 // running comes back paused at the saved moment (the moment of the reload), so
-// no cue passes unheard while the page was away; the tap carries on.
+// no cue passes unheard while the page was away; the tap carries on. A session
+// that was halted (Stop pressed, no answer yet) comes back halted: still asking
+// why, and only Carry on goes on.
+//
+// Events are what the player did, refused "softened" presses included: an early
+// press on a leg's first spot is refused but opens the confirmation window, so a
+// replay needs it to accept the confirming second press (docs/engine.md, rule 9).
 //
 // stage: "playing", "after" (over, ratings not saved yet: `form` keeps what was
 // filled in) or "saved" (the record is in the outbox, or on the server when
@@ -75,8 +81,17 @@ export function resumePoint(snap, wallNow) {
   const gap = Math.max(0, wallNow - snap.saved);
   const over = snap.stage !== "playing";
   const clock = snap.clock + (over ? 0 : (gap / 1000) * snap.scale);
-  const pauseAt = over || isPaused(snap.events) ? null : snap.clock;
+  const pauseAt = over || isPaused(snap.events) || isHalted(snap.events) ? null : snap.clock;
   return { clock, pauseAt, gapMs: gap };
+}
+
+/** True when Stop was pressed and neither Carry on nor a reason has come since (the clock is frozen). */
+export function isHalted(events) {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    if (events[i].e === "halt") return true;
+    if (["resume", "stop", "start"].includes(events[i].e)) return false;
+  }
+  return false;
 }
 
 /** True when the last pause/resume event is a pause. */
@@ -89,7 +104,7 @@ export function isPaused(events) {
 }
 
 // "tick" marks the moment the player saw the session end on time, so a replay ends it too.
-const METHODS = new Set(["start", "tick", "softened", "pause", "resume", "extend", "skip", "stop"]);
+export const METHODS = new Set(["start", "tick", "softened", "pause", "resume", "extend", "skip", "halt", "stop"]);
 
 /** Feed recorded events into a fresh engine; returns the cues they made (already played once). */
 export function replay(engine, events) {

@@ -11,6 +11,14 @@
 const CACHE = "softspot-v1";
 const DELIVERED = new Set([200, 201]);
 
+// The same rule as outbox.js `outcomeOf` (tests/js/outbox.test.mjs checks they agree): a refusal is kept
+// for the person to see and never resent by itself; only the network, 5xx, 408 and 429 are tried again.
+function outcomeOf(status) {
+  if (DELIVERED.has(status)) return "delivered";
+  if (status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
+  return "refused";
+}
+
 self.addEventListener("install", () => self.skipWaiting());
 
 self.addEventListener("activate", (event) => {
@@ -106,7 +114,9 @@ async function sendOutbox() {
   const db = await idb(open);
   const items = await idb(db.transaction("outbox").objectStore("outbox").getAll());
   let failed = 0;
+  const store = () => db.transaction("outbox", "readwrite").objectStore("outbox");
   for (const item of items) {
+    if (item.refused) continue; // waits for the person (the player page shows why)
     try {
       const response = await fetch(item.url, {
         method: "POST",
@@ -114,8 +124,18 @@ async function sendOutbox() {
         headers: { "Content-Type": "application/json", "X-CSRFToken": item.csrf || "" },
         body: JSON.stringify(item.body),
       });
-      if (DELIVERED.has(response.status)) {
-        await idb(db.transaction("outbox", "readwrite").objectStore("outbox").delete(item.key));
+      const outcome = outcomeOf(response.status);
+      if (outcome === "delivered") await idb(store().delete(item.key));
+      else if (outcome === "refused") {
+        let errors = [];
+        try {
+          const body = await response.json();
+          errors = Array.isArray(body.errors) ? body.errors.slice(0, 20) : [];
+        } catch {
+          errors = [];
+        }
+        const refused = { status: response.status, errors, at: Date.now() };
+        await idb(store().put({ ...item, attempts: (item.attempts || 0) + 1, refused }));
       } else failed += 1;
     } catch {
       failed += 1;

@@ -19,7 +19,7 @@ def fill_thigh(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("store", "0005_record_receiver_required")]  # noqa: RUF012
+    dependencies = [("store", "0006_record_receiver_started_index")]  # noqa: RUF012
 
     operations = [  # noqa: RUF012
         migrations.AddField(

@@ -1,0 +1,19 @@
+"""``{% adds technique part ... %}``: "softspot adds: " before softspot's own words (see softspot.web.sources)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from softspot.core.technique import Technique
+from softspot.web.sources import adds as is_softspots
+
+register = template.Library()
+
+MARK = mark_safe('<span class="adds">softspot adds:</span> ')
+
+
+@register.simple_tag
+def adds(technique: Technique | None, *parts: object) -> SafeString:
+    """The mark when the innermost of ``parts`` (outermost first) is softspot's addition, else nothing."""
+    return MARK if is_softspots(technique, *parts) else mark_safe("")
