@@ -93,6 +93,7 @@ def session_audio(script: SessionScript, fmt: str) -> tuple[Path, str]:
     if path.is_file():
         return path, key
     wav = session_wav(script)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         out = Path(work) / path.name
         if fmt == "ogg":
