@@ -19,7 +19,7 @@ from softspot.core.aftercare import ADVICE, HEADLINE, SEE_A_PROFESSIONAL
 from softspot.core.loader import built_in
 from softspot.core.record import parse_record
 from softspot.core.technique import statements
-from softspot.store.records import as_dict, local_owner, save_record
+from softspot.store.records import as_dict, save_record
 from softspot.web import sound
 from softspot.web.models import CueText, Plan, cue_sha
 
@@ -530,6 +530,6 @@ def test_the_player_page_carries_the_aftercare_words_and_the_professional_line_o
     for line in (HEADLINE, *ADVICE):
         assert html_lib.escape(line) in html
     assert SEE_A_PROFESSIONAL not in html
-    save_record(local_owner(), parse_record(make_payload(stop_reason="discomfort", after=None)))
+    save_record(plan.receiver, parse_record(make_payload(stop_reason="discomfort", after=None)))
     html = client.get(f"/p/{plan.id}/play/").content.decode()
     assert 'id="see-a-professional"' in html  # a discomfort stop now would be the second in a row
