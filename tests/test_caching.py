@@ -20,6 +20,7 @@ from tests.test_web import LAN, checked, planned, signed_in
 from softspot.core.record import parse_record
 from softspot.store.records import save_record
 from softspot.web.models import Plan
+from softspot.web.views.session import OFFLINE_FILES
 
 T = "/t/hands-free-hamstring/"
 
@@ -49,7 +50,9 @@ def test_the_player_page_only_reads(client: Client) -> None:
         assert client.get(f"/p/{plan.id}/play/").status_code == 200
     writes = [q["sql"] for q in captured if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
-    assert len(captured) <= 4  # the session, the owner, the plan (without its script), its record
+    # The session, the owner, the plan (without its script, with its receiver), its record, and the receiver's
+    # last two stop reasons (what to say after a stop for discomfort).
+    assert len(captured) <= 5
 
 
 def test_pages_answer_304_while_nothing_in_them_changed(client: Client) -> None:
@@ -113,7 +116,8 @@ def test_collected_static_files_have_hashed_names_imports_and_the_service_worker
         fresh.cookies = client.cookies
         html = fresh.get(f"/p/{plan.id}/play/").content.decode()
         urls = island(html)["static_urls"]
-        assert isinstance(urls, list) and len(urls) == 11
+        assert isinstance(urls, list) and len(urls) == len(OFFLINE_FILES)
+        assert island(html)["refused_url"] in urls  # the dynamic import, by its hashed name too
         assert all(re.fullmatch(r"/static/softspot/\w+\.[0-9a-f]{12}\.(js|css)", u) for u in urls), urls
         player = next(u for u in urls if "/player." in u)
         assert f'<script type="module" src="{player}">' in html
