@@ -10,6 +10,10 @@ the keep-awake video that the first tap loads where there is no wake lock
 (plain HTTP on the home network): the larger of its two formats is added.
 
     .venv/bin/python bench/page_weight.py
+
+Then the other pages (technique, plan, history) the same way, each in a fresh context, and the whole session
+as audio in each format the server offers (Opus in Ogg, M4A, WAV): its size, and whether a ``Range`` request
+is answered 206.
 """
 
 from __future__ import annotations
@@ -74,6 +78,36 @@ def main() -> None:
             body = bodies.get(url, b"")
             browser_rows.append((url.removeprefix(base), size, len(body), len(gzip.compress(body, 9)) if body else 0))
         context.close()
+        pages = {
+            "technique": f"{base}/t/hands-free-hamstring/",
+            "plan": play_url.removesuffix("play/"),
+            "history": f"{base}/history/",
+        }
+        others = {}
+        for name, url in pages.items():
+            fresh = browser.new_context(viewport={"width": 390, "height": 844})
+            fresh.add_cookies(cookies)
+            other = fresh.new_page()
+            sizes: list[int] = []
+            session = fresh.new_cdp_session(other)
+            session.send("Network.enable")
+            session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            session.on("Network.loadingFinished", lambda e, sizes=sizes: sizes.append(int(e["encodedDataLength"])))
+            other.goto(url, wait_until="networkidle")
+            others[name] = (sum(sizes), len(sizes))
+            fresh.close()
+        audio = {}
+        request = browser.new_context()
+        request.add_cookies(cookies)
+        for fmt in ("ogg", "m4a", "wav"):
+            url = f"{play_url.removesuffix('play/')}audio.{fmt}"
+            answer = request.request.get(url, timeout=300_000)
+            if answer.status != 200:
+                audio[fmt] = (answer.status, 0, "")
+                continue
+            ranged = request.request.get(url, headers={"Range": "bytes=1000-1999"})
+            audio[fmt] = (200, len(answer.body()), f"{ranged.status} {ranged.headers.get('content-range', '')}")
+        request.close()
         browser.close()
 
     total = sum(r[1] for r in browser_rows)
@@ -85,6 +119,13 @@ def main() -> None:
     print(f"{'total (before audio)':<{width}}  {total:>11,}  {'':>6}  {gz:>7,}")
     verdict = "under" if total < GOAL else "OVER"
     print(f"{total / 1024:.1f} KB transferred as served here ({verdict} the 100 KB goal); {gz / 1024:.1f} KB gzipped")
+    for name, (size, count) in others.items():
+        print(f"{name} page: {size / 1024:.1f} KB transferred in {count} requests (fresh cache)")
+    for fmt, (status, size, ranged) in audio.items():
+        print(
+            f"session audio .{fmt}: "
+            + (f"{size / 1024:,.0f} KB; Range bytes=1000-1999 -> {ranged}" if status == 200 else f"HTTP {status}")
+        )
     if videos:
         video = max(size for _, size in videos)
         with_video = total + video

@@ -32,6 +32,8 @@ if not os.environ.get("SOFTSPOT_DATA_DIR"):
     _DATA = tempfile.mkdtemp(prefix="softspot-test-data-")
     os.environ["SOFTSPOT_DATA_DIR"] = _DATA
     atexit.register(shutil.rmtree, _DATA, ignore_errors=True)
+if not os.environ.get("SOFTSPOT_CACHE_DIR"):  # the validated built-in techniques (softspot.core.technique_cache)
+    os.environ["SOFTSPOT_CACHE_DIR"] = os.path.join(os.environ["SOFTSPOT_DATA_DIR"], "cache")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -85,6 +86,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "before": cells(f"{SIGN_IN}/{SIGN_IN}", "200/400", "404/404"),
     "play": cells(f"{SIGN_IN}/405", "200/405", "404/405"),
     "plan-audio": cells("403/405", "200/405", "404/405"),
+    "plan-audio-wav": cells("403/405", "200/405", "404/405"),
+    "plan-audio-m4a": cells("403/405", "200/405", "404/405"),
     # A's side of the care link with Jo.
     "mine-link": cells(f"{SIGN_IN}/405", "200/405", "404/405"),
     "mine-leave": cells(f"405/{SIGN_IN}", "405/200", "405/404"),
@@ -177,10 +180,13 @@ def answer(client: Client, method: str, url: str) -> str:
 
 
 @pytest.fixture
-def world(db: None, monkeypatch: pytest.MonkeyPatch) -> World:
-    # Audio is not what is tested here (and espeak-ng may be missing): any WAV will do.
-    for name in ("session_wav", "cue_wav", "chime_wav"):
+def world(db: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> World:
+    # Audio is not what is tested here (and espeak-ng or ffmpeg may be missing): any file will do.
+    for name in ("cue_wav", "chime_wav"):
         monkeypatch.setattr(sound, name, lambda *_: b"RIFF....WAVE")
+    audio = tmp_path / "session.audio"
+    audio.write_bytes(b"RIFF....WAVE")
+    monkeypatch.setattr(sound, "session_audio", lambda *_: (audio, "key"))
     return World()
 
 

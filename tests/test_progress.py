@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -253,6 +254,35 @@ def test_the_sign_test_is_exact() -> None:
     assert [sign_test(k, 5 - k) for k in range(6)] == [1.0, 31 / 32, 26 / 32, 16 / 32, 6 / 32, 1 / 32]
     assert sign_test(0, 0) == 1.0
     assert sign_test(8, 2) == pytest.approx(56 / 1024)
+
+
+def exact_tails(n: int) -> list[float]:
+    """P(X >= k) for X ~ Binomial(n, 1/2), k = 0..n, from exact integers (each correctly rounded)."""
+    coefficient, total, tails = 1, 0, [0] * (n + 2)
+    for j in range(n, -1, -1):  # C(n, n) first
+        total += coefficient
+        tails[j] = total
+        coefficient = coefficient * j // (n - j + 1)
+    return [tails[k] / (1 << n) for k in range(n + 1)]
+
+
+@pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 66, 100, 101, 499, 1000, 2001, 5000])
+def test_the_sign_test_agrees_with_exact_values_for_every_count(n: int) -> None:
+    exact = exact_tails(n)
+    for lower in range(n + 1):
+        p = sign_test(lower, n - lower)
+        want = exact[lower]
+        if want < 1e-290:  # below what a float keeps with full precision: only "tiny" matters
+            assert p < 1e-280, (n, lower)
+        else:
+            assert p == pytest.approx(want, rel=1e-9), (n, lower)
+
+
+def test_the_sign_test_of_a_hundred_thousand_sessions_is_a_plain_number() -> None:
+    # P(X >= n/2) = 1/2 + C(n, n/2) / 2**(n+1) by symmetry
+    assert sign_test(50_000, 50_000) == pytest.approx(0.5 + math.comb(100_000, 50_000) / (1 << 100_001), rel=1e-9)
+    assert sign_test(100_000, 0) == 0.0  # 2 ** -100000 is below the smallest float
+    assert 0 < sign_test(51_000, 49_000) < 1e-9 < sign_test(50_200, 49_800) < 0.11
 
 
 def rated(*drops: int) -> list[SessionSummary]:

@@ -271,7 +271,7 @@ def test_the_player_page_carries_one_json_island_with_everything_the_player_need
     assert data["record_url"] == "/api/records/"
     assert data["time_scale"] == 20.0
     assert data["history_url"] == "/history/"
-    assert data["audio_url"] == f"/p/{plan.id}/audio.wav"
+    assert data["audio_url"] == f"/p/{plan.id}/audio.ogg"
     assert data["cue_url_pattern"] == "/cue/{sha}.wav"
     assert data["sw_url"] == "/sw.js"
     first = plan.session_script.segments[0].cue.say

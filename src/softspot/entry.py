@@ -9,6 +9,7 @@ Everything else goes to the Typer app.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ def main() -> None:
     if sys.argv[1:] in (["--help"], ["-h"]) and HELP.exists():
         sys.stdout.write(HELP.read_text(encoding="utf-8"))
         return
+    # pydantic looks for plugins among every installed package's entry points (~15-30 ms): softspot uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from softspot.cli import main as run
 
     run()

@@ -176,7 +176,11 @@ def test_over_https_the_player_starts_offline_from_the_service_worker(phone: Pho
         """async () => {
           const cache = await caches.open("softspot-v1");
           const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
-          return kept.includes(location.pathname) && kept.some((p) => p.endsWith("/engine.js"))
+          // softspot serve collects the static files: the worker keeps them by their content-hashed names
+          const hashed = (name) =>
+            kept.some((p) => new RegExp(`^/static/softspot/${name}\\.[0-9a-f]{12}\\.(js|css)$`).test(p));
+          return kept.includes(location.pathname) && ["player", "engine", "audio", "site"].every(hashed)
+            && !kept.some((p) => p.endsWith("/engine.js"))
             && kept.some((p) => p.startsWith("/cue/")) && kept.includes("/chime.wav");
         }"""
     )

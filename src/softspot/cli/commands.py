@@ -245,11 +245,14 @@ def history(
         typer.Option("--receiver", "-r", metavar="NAME", help="Only this receiver's sessions. Default: everyone's."),
     ] = None,
     json: JsonOpt = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many of the newest sessions.")] = 20,
+    all_: Annotated[bool, typer.Option("--all", help="Show every session (overrides --limit).")] = False,
 ) -> None:
-    """List the sessions recorded on this computer, newest first, with whose they are."""
+    """List the sessions recorded on this computer, newest first, with whose they are (the latest 20 unless
+    --limit or --all)."""
     from softspot.cli import records_cmd
 
-    records_cmd.history(json, receiver)
+    records_cmd.history(json, receiver, None if all_ else limit)
 
 
 def progress(

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from gettext import ngettext
 from pathlib import Path
@@ -36,55 +37,95 @@ def _ratings(r: dict[str, int] | None) -> str:
     return "—" if r is None else f"{r['left']}/{r['right']}/{r['back']}"
 
 
-def history(as_json: bool, receiver_name: str | None = None) -> None:
+def _row(r: Any, spots: int) -> dict[str, Any]:
+    return {
+        "key": str(r.key),
+        "receiver": r.receiver.name,
+        "technique": {"id": r.technique_id, "version": r.technique_version},
+        "started_at": _iso(r.started_at),
+        "ended_at": _iso(r.ended_at),
+        "seconds_per_leg": r.seconds_per_leg,
+        "active_seconds": r.active_seconds,
+        "surface": r.surface,
+        "position": r.position,
+        "add_ons": r.add_ons,
+        "before": r.before,
+        "after": r.after,
+        "ended_early": r.ended_early,
+        "stop_reason": r.stop_reason or None,
+        "note": r.note,
+        "source": r.source,
+        "spots": spots,
+    }
+
+
+CHUNK = 500
+"""Sessions read, and printed, at a time: ``--all`` never holds the whole history in memory."""
+
+
+def _chunks(records: Any, limit: int | None) -> Iterator[list[Any]]:
+    """The records a chunk at a time: one page for ``--limit``, a database cursor for ``--all``."""
+    if limit is not None:
+        yield list(records[:limit])
+        return
+    chunk: list[Any] = []
+    for record in records.iterator(chunk_size=CHUNK):
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def history(as_json: bool, receiver_name: str | None = None, limit: int | None = 20) -> None:
+    """The newest ``limit`` sessions (all with None) of a receiver or the whole household, newest first, as a
+    table or JSON."""
     owner = _owner()
     from softspot.cli.people_cmd import choose
     from softspot.store.receivers import household
     from softspot.store.records import history as load
+    from softspot.store.records import spot_counts
 
     receiver = choose(owner, receiver_name) if receiver_name is not None else None
     with store_errors():
-        records = list(load(receiver or owner))
-        everyone = len(household(owner))
-    if as_json:
-        rows = [
-            {
-                "key": str(r.key),
-                "receiver": r.receiver.name,
-                "technique": {"id": r.technique_id, "version": r.technique_version},
-                "started_at": _iso(r.started_at),
-                "ended_at": _iso(r.ended_at),
-                "seconds_per_leg": r.seconds_per_leg,
-                "active_seconds": r.active_seconds,
-                "surface": r.surface,
-                "position": r.position,
-                "add_ons": r.add_ons,
-                "before": r.before,
-                "after": r.after,
-                "ended_early": r.ended_early,
-                "stop_reason": r.stop_reason or None,
-                "note": r.note,
-                "source": r.source,
-                "spots": len(r.spots.all()),
-            }
-            for r in records
-        ]
-        print(json.dumps(rows, indent=2))
-        return
-    if not records:
-        console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
-        return
-    several = len({r.technique_id for r in records}) > 1
-    whose = receiver is None and everyone > 1
-    title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
-    table = Table(title=title, caption="Tension 0-10 as left/right/back")
-    table.add_column("When", no_wrap=True)
+        records = load(receiver or owner)
+        total = records.count()
+        if as_json:
+            out = sys.stdout
+            out.write("[")
+            first = True
+            for chunk in _chunks(records, limit):
+                counts = spot_counts(chunk)
+                for r in chunk:
+                    out.write(("\n  " if first else ",\n  ") + json.dumps(_row(r, counts.get(r.pk, 0))))
+                    first = False
+            out.write("\n]\n" if not first else "]\n")
+            _shown(min(total, limit or total), total, to_stderr=True)
+            return
+        if not total:
+            console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
+            return
+        several = records.order_by().values("technique_id").distinct()[:2].count() > 1
+        whose = receiver is None and len(household(owner)) > 1
+        title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
+        for n, chunk in enumerate(_chunks(records, limit)):
+            console.print(_table(chunk, several, whose, title if n == 0 else None))
+    _shown(min(total, limit or total), total)
+
+
+def _table(records: list[Any], several: bool, whose: bool, title: str | None) -> Table:
+    """One chunk of the sessions table (the first with its title and head); fixed column widths, so chunks
+    printed one after another line up."""
+    table = Table(title=title, show_header=title is not None, show_edge=False)
+    table.add_column("When", no_wrap=True, width=16)
     if whose:
-        table.add_column("Receiver", overflow="fold")
+        table.add_column("Receiver", overflow="fold", width=12)
     if several:
-        table.add_column("Technique", overflow="fold")
-    for column in ("Per leg", "Time", "Before", "After", "Ended", "Note"):
-        table.add_column(column, overflow="fold")
+        table.add_column("Technique", overflow="fold", width=20)
+    for column, width in (("Per leg", 7), ("Time", 6), ("Before", 8), ("After", 8), ("Ended", 20)):
+        table.add_column(column, overflow="fold", width=width)
+    table.add_column("Note", overflow="fold", min_width=10)  # the last column: its width moves nothing
     for r in records:
         ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
         table.add_row(
@@ -98,7 +139,21 @@ def history(as_json: bool, receiver_name: str | None = None) -> None:
             ended,
             escape(r.note),
         )
-    console.print(table)
+    return table
+
+
+def _shown(shown: int, total: int, to_stderr: bool = False) -> None:
+    """Say how many of how many were shown, and how to see more, when some were left out."""
+    if shown >= total:
+        if not to_stderr:
+            console.print(f"{sessions(total)}. Tension 0-10 as left/right/back.")
+        return
+    line = ngettext(
+        "The newest %(shown)s of %(total)s session; --limit N for more, --all for every one.",
+        "The newest %(shown)s of %(total)s sessions; --limit N for more, --all for every one.",
+        total,
+    ) % {"shown": f"{shown:,}", "total": f"{total:,}"}
+    (errors if to_stderr else console).print(line + ("" if to_stderr else " Tension 0-10 as left/right/back."))
 
 
 def sessions(n: int) -> str:
@@ -141,14 +196,23 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, r
         _show_suggestion(result)
     else:
         _show(result)
-    last = result.changes[-1].started_at.astimezone().date() if result.changes else None
+    last = result.last_started_at.astimezone().date() if result.last_started_at else None
     sentence = due(last, today or date.today(), SESSIONS_PER_WEEK, after_discomfort=result.aftercare is not None)
     console.print(f"\n[bold]Due[/]: {escape(sentence)}")
     console.print("Reminders in your calendar: `softspot remind --days mon,wed,fri --at 19:30`.")
 
 
+WEEKS_SHOWN = 12
+"""Weeks of minutes shown (``--json`` has every week)."""
+
+
 def _show(result: Progress) -> None:
-    table = Table(title="Tension before → after (mean of left, right, back; 0-10)")
+    reg = result.regularity
+    latest = len(result.changes)
+    title = "Tension before → after (mean of left, right, back; 0-10)"
+    if latest < reg.sessions:
+        title = f"The latest {latest} of {sessions(reg.sessions)}: {title[0].lower()}{title[1:]}"
+    table = Table(title=title)
     for column in ("When", "Before", "After", "", "Change"):
         table.add_column(column)
     for c in result.changes:
@@ -164,17 +228,21 @@ def _show(result: Progress) -> None:
             change,
         )
     console.print(table)
-    before_line = "".join(_bar(c.before_mean) for c in result.changes)
-    after_line = "".join(_bar(c.after_mean) for c in result.changes)
-    console.print(f"before [yellow]{before_line}[/]\nafter  [green]{after_line}[/]\n")
+    chart = result.chart or []
+    period = chart[0].period if chart else "session"
+    before_line = "".join(_bar(p.before_mean) for p in chart)
+    after_line = "".join(_bar(p.after_mean) for p in chart)
+    every = "each session" if period == "session" else f"the mean of each {period}"
+    console.print(f"before [yellow]{before_line}[/]\nafter  [green]{after_line}[/]  ({every}, oldest first)\n")
 
-    console.print("[bold]Minutes per week[/]")
-    top = max((w.minutes for w in result.weeks), default=0.0) or 1.0
-    for w in result.weeks:
+    shown = result.weeks[-WEEKS_SHOWN:]
+    more = "" if len(shown) == len(result.weeks) else f" (the last {len(shown)}; --json has every week)"
+    console.print(f"[bold]Minutes per week[/]{more}")
+    top = max((w.minutes for w in shown), default=0.0) or 1.0
+    for w in shown:
         bar = "█" * round(w.minutes / top * 30)
         console.print(f"  week of {w.starts:%Y-%m-%d}  {bar:<30} {w.minutes:5.0f} min  ({sessions(w.sessions)})")
 
-    reg = result.regularity
     gap = "" if reg.longest_gap_days is None else f"; longest gap {reg.longest_gap_days} days"
     console.print(
         f"\n[bold]Regularity[/]: {sessions(reg.sessions)} over {weeks(reg.weeks)}, {reg.per_week:g} a week{gap}; "

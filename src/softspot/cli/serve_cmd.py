@@ -195,6 +195,16 @@ def _bind(ports: Ports) -> list[Listener]:
     return listeners
 
 
+def _collect_static() -> None:
+    """Hashed, compressed static files in the data folder, made again only when the sources changed."""
+    from softspot.web.staticfiles import collect
+
+    try:
+        collect()
+    except (OSError, ValueError) as exc:  # the pages still work, with plain names and uncompressed files
+        console.print(f"note: static files were not collected ({escape(str(exc))}); serving them as they are.")
+
+
 def serve(host: str | None, port: int | None, lan: bool, https: bool = False, http_port: int | None = None) -> None:
     ports = check_options(host, port, lan, https, http_port)
     _refuse_production()
@@ -210,6 +220,7 @@ def serve(host: str | None, port: int | None, lan: bool, https: bool = False, ht
         # The store must be usable (writable, whole, migrated) before the first request: never serve pages
         # that fail while records are accepted.
         open_store()
+        _collect_static()
         from django.core.wsgi import get_wsgi_application
 
         app = get_wsgi_application()

@@ -11,12 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from softspot.cli.output import console, errors, fail
+from softspot.core.echo import shown
 from softspot.core.limits import fill_template
 from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
 from softspot.core.planner import room
 from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
-from softspot.core.yaml_input import shown
 
 SOFTSPOT_ADDS = "softspot adds: "
 OUTCOMES = {

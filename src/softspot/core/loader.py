@@ -21,13 +21,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from softspot.core.echo import shown
 from softspot.core.limits import safety_problems
 from softspot.core.technique import Technique
-from softspot.core.yaml_input import InputError, Loc, check_text, compose, decode, read_bounded, shown
+
+if TYPE_CHECKING:
+    from softspot.core.yaml_input import Loc
 
 MAX_PROBLEMS = 50
 """The most problems listed for one file; the last line then says how many more there are."""
@@ -282,6 +285,8 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
 
 def parse_technique(text: str, file: str = "<technique>") -> Technique:
     """Validate technique YAML text; raise :class:`TechniqueError` with every problem found."""
+    from softspot.core.yaml_input import InputError, check_text, compose  # YAML only when a file is read
+
     try:
         check_text(text)
         composed = compose(text)
@@ -311,11 +316,15 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
 
 def parse_technique_bytes(data: bytes, file: str = "<technique>") -> Technique:
     """Validate the bytes of a technique file (UTF-8); raise :class:`TechniqueError` with every problem."""
+    from softspot.core.yaml_input import decode
+
     return parse_technique(decode(data), file)
 
 
 def load_technique(path: str | Path) -> Technique:
     """Read and validate one technique file: a regular file of at most 256 KB, never blocking."""
+    from softspot.core.yaml_input import InputError, read_bounded
+
     try:
         data = read_bounded(path)
     except InputError as exc:
@@ -345,7 +354,16 @@ _cache: dict[str, Technique] = {}
 
 
 def built_in(technique_id: str = "hands-free-hamstring") -> Technique:
-    """A technique that ships with softspot, validated once per process."""
+    """A technique that ships with softspot, validated once per process, and kept validated on disk
+    between processes (:func:`softspot.core.technique_cache.load`: a command then starts without reading
+    YAML or building the technique's validators)."""
     if technique_id not in _cache:
-        _cache[technique_id] = parse_technique(built_in_text(technique_id), f"{technique_id}.yaml")
+        from softspot.core import technique_cache
+
+        text = built_in_text(technique_id)
+        found = technique_cache.load(technique_id, text)
+        if found is None:
+            found = parse_technique(text, f"{technique_id}.yaml")
+            technique_cache.store(technique_id, text, found)
+        _cache[technique_id] = found
     return _cache[technique_id]

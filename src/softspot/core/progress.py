@@ -20,19 +20,28 @@ records). The rules, also in ``docs/data.md``:
 * **After a discomfort stop** the verdict says so instead of judging the
   figures (never a positive verdict), and :attr:`Progress.aftercare` holds what
   to do (:mod:`softspot.core.aftercare`).
+
+Cost: everything is computed in one pass over the sessions, oldest first
+(:class:`Tally`), in time linear in the sessions and memory that does not grow
+with them beyond a few bytes a session for the progression (the doses and
+which sessions were comfortable); the week and month tallies grow with the
+time covered, not the sessions. The sign test takes time that grows with the
+square root of the sessions at most (:func:`sign_test`). The store feeds the
+sessions from a database cursor, so 100,000 sessions are never all in memory.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from array import array
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from gettext import ngettext
-from itertools import pairwise
 from typing import Literal
 
-from softspot.core.aftercare import Aftercare, aftercare, discomfort_stops_in_a_row
+from softspot.core.aftercare import DISCOMFORT, Aftercare, aftercare
 from softspot.core.planner import room
 from softspot.core.record import Ratings, is_comfortable
 from softspot.core.technique import Technique
@@ -41,6 +50,14 @@ MIN_SESSIONS = 5
 """Rated sessions needed before the noise check says anything."""
 ALPHA = 0.05
 """The sign test's threshold: below it, the change is called more than noise."""
+RECENT_CHANGES = 30
+"""How many of the latest sessions :attr:`Progress.changes` lists (the chart and the counts cover them all)."""
+CHART_POINTS = 30
+"""The before/after chart has at most this many points: one per session up to this many sessions, else one per
+week, month, quarter or year, the shortest period that fits (so it stays small whatever the history)."""
+EXACT_UP_TO = 64
+"""The sign test sums exact integers up to this many sessions, and floating-point terms beyond."""
+Period = Literal["session", "week", "month", "quarter", "year"]
 
 
 @dataclass(frozen=True)
@@ -146,57 +163,221 @@ class Prescribed:
 
 
 @dataclass(frozen=True)
+class ChartPoint:
+    """One point of the before/after chart: a session, or the sessions of one period (means of their means)."""
+
+    period: Period
+    starts: datetime | date
+    """The session's start, or the first day of the period."""
+    sessions: int
+    before_mean: float
+    after_mean: float | None
+    """Mean of the sessions rated after (None when none was)."""
+    discomfort: int = 0
+    """Sessions stopped for discomfort."""
+
+
+@dataclass(frozen=True)
 class Progress:
     changes: list[Change]
+    """The latest sessions (at most :data:`RECENT_CHANGES`), oldest first."""
     weeks: list[Week]
     regularity: Regularity
     verdict: Verdict
     suggestion: Suggestion
     aftercare: Aftercare | None = None
     """What to do, when the last session stopped for discomfort."""
+    chart: list[ChartPoint] | None = None
+    """The before/after chart over every session (at most :data:`CHART_POINTS` points)."""
+
+    @property
+    def last_started_at(self) -> datetime | None:
+        return self.changes[-1].started_at if self.changes else None
+
+
+class Tally:
+    """Everything progress needs, gathered in one pass over sessions given oldest first.
+
+    Memory: the latest :data:`RECENT_CHANGES` changes, a tally per week and per month
+    with a session, and 9 bytes a session (its dose and whether it was comfortable)
+    for the progression rule. Sessions out of order raise ``ValueError``.
+    """
+
+    def __init__(self, recent: int = RECENT_CHANGES, since: datetime | None = None) -> None:
+        self.sessions = 0
+        self.last: SessionSummary | None = None
+        self.since = since
+        """The progression (:attr:`latest`, the doses in a row, discomfort stops in a row) counts only the sessions
+        from here: a therapist's programme starts it again. The comfortable count and the thigh are all-time."""
+        self.latest: SessionSummary | None = None
+        """The last session the progression counts."""
+        self.longest_gap: int | None = None
+        self.lower = self.higher = self.same = 0
+        self.comfortable = 0
+        self.discomfort_in_a_row = 0
+        self.thigh_cm: float | None = None
+        self.recent: deque[SessionSummary] = deque(maxlen=max(recent, CHART_POINTS))
+        self.keep = recent
+        # per week (Monday) and per month (1st): [sessions, minutes, sum of before means, sum of after means,
+        # sessions rated after, discomfort stops]
+        self.weeks: dict[date, list[float]] = {}
+        self.months: dict[date, list[float]] = {}
+        self.doses = array("q")
+        self.comfy = bytearray()
+
+    def add(self, s: SessionSummary) -> None:
+        last = self.last
+        if last is not None and s.started_at < last.started_at:
+            raise ValueError("sessions must be given oldest first")
+        day = s.started_at.date()
+        if last is not None:
+            gap = (day - last.started_at.date()).days
+            self.longest_gap = gap if self.longest_gap is None else max(self.longest_gap, gap)
+        self.sessions += 1
+        self.last = s
+        self.recent.append(s)
+        before, after = s.before, s.after
+        before_mean = round(before.mean, 2)
+        after_mean = None if after is None else round(after.mean, 2)
+        if after_mean is not None:
+            drop = round(before_mean - after_mean, 2)  # as Change.drop
+            if drop > 0:
+                self.lower += 1
+            elif drop < 0:
+                self.higher += 1
+            else:
+                self.same += 1
+        comfortable = is_comfortable(s.ended_early, s.stop_reason, before, after)
+        self.comfortable += comfortable
+        discomfort = s.stop_reason == DISCOMFORT
+        if self.since is None or s.started_at >= self.since:
+            self.latest = s
+            self.doses.append(s.seconds_per_leg)
+            self.comfy.append(comfortable)
+            self.discomfort_in_a_row = self.discomfort_in_a_row + 1 if discomfort else 0
+        if s.thigh_cm is not None:
+            self.thigh_cm = s.thigh_cm
+        for buckets, starts in ((self.weeks, monday(day)), (self.months, day.replace(day=1))):
+            tally = buckets.get(starts)
+            if tally is None:
+                tally = buckets[starts] = [0, 0.0, 0.0, 0.0, 0, 0]
+            tally[0] += 1
+            tally[1] += s.active_seconds / 60
+            tally[2] += before_mean
+            if after_mean is not None:
+                tally[3] += after_mean
+                tally[4] += 1
+            tally[5] += discomfort
+
+    @property
+    def changes(self) -> list[Change]:
+        return [_change(s) for s in list(self.recent)[-self.keep :]] if self.keep else []
+
+    def week_list(self, today: date) -> list[Week]:
+        if self.last is None:
+            return []
+        first = min(self.weeks)
+        last = max(monday(today), max(self.weeks))
+        count = (last - first).days // 7 + 1
+        out = []
+        for n in range(count):
+            starts = first + timedelta(weeks=n)
+            tally = self.weeks.get(starts)
+            out.append(Week(starts, int(tally[0]), round(tally[1], 1)) if tally else Week(starts, 0, 0.0))
+        return out
+
+    def chart(self) -> list[ChartPoint]:
+        if self.sessions <= CHART_POINTS:
+            return [
+                ChartPoint("session", c.started_at, 1, c.before_mean, c.after_mean, int(c.stop_reason == DISCOMFORT))
+                for c in map(_change, list(self.recent)[-self.sessions :])
+            ]
+        groups: dict[date, list[float]] = {}
+        period: Period = "week"
+        for period in ("week", "month", "quarter", "year"):
+            groups = _grouped(self.weeks if period == "week" else self.months, period)
+            if len(groups) <= CHART_POINTS:
+                break
+        return [
+            ChartPoint(
+                period,
+                starts,
+                int(t[0]),
+                round(t[2] / t[0], 2),
+                round(t[3] / t[4], 2) if t[4] else None,
+                int(t[5]),
+            )
+            for starts, t in sorted(groups.items())
+        ]
+
+    def in_a_row(self, dose: int) -> int:
+        """Comfortable sessions at ``dose`` or more, in a row, ending with the last."""
+        count = 0
+        for n in range(len(self.doses) - 1, -1, -1):
+            if not self.comfy[n] or self.doses[n] < dose:
+                break
+            count += 1
+        return count
+
+
+def _change(s: SessionSummary) -> Change:
+    return Change(
+        key=s.key,
+        started_at=s.started_at,
+        before=s.before,
+        after=s.after,
+        before_mean=round(s.before.mean, 2),
+        after_mean=None if s.after is None else round(s.after.mean, 2),
+        stop_reason=s.stop_reason,
+    )
+
+
+def _grouped(buckets: dict[date, list[float]], period: Period) -> dict[date, list[float]]:
+    if period in ("week", "month"):
+        return buckets
+    out: dict[date, list[float]] = {}
+    for starts, tally in buckets.items():
+        key = starts.replace(month=1 if period == "year" else (starts.month - 1) // 3 * 3 + 1, day=1)
+        into = out.setdefault(key, [0, 0.0, 0.0, 0.0, 0, 0])
+        for n, value in enumerate(tally):
+            into[n] += value
+    return out
+
+
+def tally(sessions: Iterable[SessionSummary], since: datetime | None = None) -> Tally:
+    """One pass over ``sessions``: a sequence in any order (it is sorted), or an iterator oldest first.
+    ``since``: where the progression starts (:attr:`Tally.since`)."""
+    result = Tally(since=since)
+    for s in _in_order(sessions) if isinstance(sessions, Sequence) else sessions:
+        result.add(s)
+    return result
 
 
 def changes(sessions: Sequence[SessionSummary]) -> list[Change]:
-    return [
-        Change(
-            key=s.key,
-            started_at=s.started_at,
-            before=s.before,
-            after=s.after,
-            before_mean=round(s.before.mean, 2),
-            after_mean=None if s.after is None else round(s.after.mean, 2),
-            stop_reason=s.stop_reason,
-        )
-        for s in _in_order(sessions)
-    ]
+    """Every session's change, oldest first (for a few sessions; :class:`Progress` keeps the latest)."""
+    ordered = _in_order(sessions)
+    t = Tally(recent=len(ordered))
+    t.recent = deque(maxlen=max(len(ordered), 1))
+    for s in ordered:
+        t.add(s)
+    return t.changes
 
 
 def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weeks(sessions: Sequence[SessionSummary], today: date) -> list[Week]:
+def weeks(sessions: Iterable[SessionSummary], today: date) -> list[Week]:
     """Every ISO week from the first session's to ``today``'s, empty weeks included."""
-    if not sessions:
-        return []
-    ordered = _in_order(sessions)
-    first = monday(ordered[0].started_at.date())
-    last = max(monday(today), monday(ordered[-1].started_at.date()))
-    count = (last - first).days // 7 + 1
-    sessions_in = [0] * count
-    minutes_in = [0.0] * count
-    for s in ordered:
-        n = (monday(s.started_at.date()) - first).days // 7
-        sessions_in[n] += 1
-        minutes_in[n] += s.active_seconds / 60
-    return [Week(first + timedelta(weeks=n), sessions_in[n], round(minutes_in[n], 1)) for n in range(count)]
+    return tally(sessions).week_list(today)
 
 
-def regularity(sessions: Sequence[SessionSummary], today: date) -> Regularity:
-    ordered = _in_order(sessions)
-    by_week = weeks(ordered, today)
-    days = [s.started_at.date() for s in ordered]
-    gaps = [(b - a).days for a, b in pairwise(days)]
+def regularity(sessions: Iterable[SessionSummary], today: date) -> Regularity:
+    return _regularity(tally(sessions), today)
+
+
+def _regularity(t: Tally, today: date) -> Regularity:
+    by_week = t.week_list(today)
     streak = 0
     # This week does not break a streak until it is over.
     tail = by_week if by_week and by_week[-1].sessions else by_week[:-1]
@@ -205,20 +386,50 @@ def regularity(sessions: Sequence[SessionSummary], today: date) -> Regularity:
             break
         streak += 1
     return Regularity(
-        sessions=len(ordered),
+        sessions=t.sessions,
         weeks=len(by_week),
-        per_week=round(len(ordered) / len(by_week), 2) if by_week else 0.0,
-        longest_gap_days=max(gaps) if gaps else None,
+        per_week=round(t.sessions / len(by_week), 2) if by_week else 0.0,
+        longest_gap_days=t.longest_gap,
         streak_weeks=streak,
     )
 
 
 def sign_test(lower: int, higher: int) -> float:
-    """One-sided exact sign test: P(at least ``lower`` of ``lower + higher`` fair coin flips)."""
+    """One-sided sign test: P(at least ``lower`` of ``lower + higher`` fair coin flips come up "lower").
+
+    Exact (integer sums, correctly rounded) up to :data:`EXACT_UP_TO` flips. Beyond, the tail is summed in
+    floating point from its largest term, ``C(n, k) / 2**n`` (from ``math.lgamma``), outward, each term from
+    the last by the ratio ``(n - j) / (j + 1)``, stopping once the terms no longer change the sum: the terms
+    fall off like a bell curve, so this takes a few times the square root of n steps at most, and the
+    relative error stays below 1e-9 (``tests/test_progress.py`` checks it against exact values up to 5,000).
+    """
     n = lower + higher
-    if n == 0:
+    if n == 0 or lower <= 0:
         return 1.0
-    return sum(math.comb(n, k) for k in range(lower, n + 1)) / (1 << n)
+    if lower > n:
+        return 0.0
+    if n <= EXACT_UP_TO:
+        term, total = 1, 0
+        for j in range(n, lower - 1, -1):  # C(n, n), C(n, n - 1), ... C(n, lower)
+            total += term
+            term = term * j // (n - j + 1)
+        return total / (1 << n)
+    if 2 * lower > n:
+        return _upper_tail(n, lower)
+    # P(X >= k) = 1 - P(X <= k - 1) = 1 - P(X >= n - k + 1), whose k is past the middle.
+    return 1.0 - _upper_tail(n, n - lower + 1)
+
+
+def _upper_tail(n: int, k: int) -> float:
+    """P(X >= k) for X ~ Binomial(n, 1/2) with k > n / 2, in floating point."""
+    log_first = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) - n * math.log(2)
+    total, term = 0.0, 1.0  # relative to the first term C(n, k) / 2**n
+    for j in range(k, n + 1):
+        total += term
+        term *= (n - j) / (j + 1)
+        if term < total * 1e-17:
+            break
+    return math.exp(log_first + math.log(total))
 
 
 def p_words(p: float, decimals: int = 3) -> str:
@@ -228,19 +439,19 @@ def p_words(p: float, decimals: int = 3) -> str:
     return f"p = {p:.{decimals}f}"
 
 
-def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
-    drops = [c.drop for c in changes(sessions) if c.drop is not None]
-    lower = sum(1 for d in drops if d > 0)
-    higher = sum(1 for d in drops if d < 0)
-    same = len(drops) - lower - higher
-    rated = len(drops)
+def verdict(sessions: Iterable[SessionSummary]) -> Verdict:
+    return _verdict(tally(sessions))
+
+
+def _verdict(t: Tally) -> Verdict:
+    lower, higher, same = t.lower, t.higher, t.same
+    rated = lower + higher + same
     counts = ngettext(
         "lower after %(lower)d, higher after %(higher)d, unchanged after %(same)d of %(rated)d rated session",
         "lower after %(lower)d, higher after %(higher)d, unchanged after %(same)d of %(rated)d rated sessions",
         rated,
     ) % {"lower": lower, "higher": higher, "same": same, "rated": rated}
-    ordered = _in_order(sessions)
-    if ordered and ordered[-1].stop_reason == "discomfort":
+    if t.last is not None and t.last.stop_reason == DISCOMFORT:
         # Never a positive verdict right after something hurt: the figures can wait.
         return Verdict(
             "discomfort",
@@ -305,7 +516,7 @@ def verdict(sessions: Sequence[SessionSummary]) -> Verdict:
 
 def suggest(
     technique: Technique,
-    sessions: Sequence[SessionSummary],
+    sessions: Iterable[SessionSummary],
     thigh_cm: float | None = None,
     prescribed: Prescribed | None = None,
 ) -> Suggestion:
@@ -316,17 +527,21 @@ def suggest(
     therapist's programme (``prescribed``) the dose starts from the programme's and grows from the sessions
     since it was given; the add-ons it unlocks are offered at once.
     """
+    return _suggest(technique, tally(sessions, since=prescribed.since if prescribed else None), thigh_cm, prescribed)
+
+
+def _suggest(
+    technique: Technique, t: Tally, thigh_cm: float | None = None, prescribed: Prescribed | None = None
+) -> Suggestion:
     dose = technique.dose
-    everything = _in_order(sessions)
-    ordered = everything if prescribed is None else [s for s in everything if s.started_at >= prescribed.since]
     seg = technique.segment
     if thigh_cm is None:
-        thigh_cm = next((s.thigh_cm for s in reversed(everything) if s.thigh_cm is not None), seg.default_length)
+        thigh_cm = t.thigh_cm if t.thigh_cm is not None else seg.default_length
     fits = room(technique, min(max(thigh_cm, seg.min_length), seg.max_length))
     grow_by = round(dose.grow_by)
     top = min(round(dose.maximum), fits.seconds)
     bottom = min(round(dose.beginner_min), top)
-    comfortable = sum(1 for s in everything if s.comfortable)
+    comfortable = t.comfortable
     early = prescribed.add_ons if prescribed is not None else ()
     unlocked = tuple(a.id for a in technique.add_ons if comfortable >= a.unlock_after or a.id in early)
     thigh_limit = fits.sentence(seg.name)
@@ -334,7 +549,8 @@ def suggest(
     def minutes(seconds: int) -> str:
         return f"{seconds / 60:g} min per leg"
 
-    if not ordered and prescribed is not None:
+    last = t.latest
+    if last is None and prescribed is not None:
         wanted = prescribed.seconds_per_leg
         start = min(max(wanted, bottom), top)
         if start < wanted:
@@ -343,19 +559,14 @@ def suggest(
         return Suggestion(
             start, comfortable, 0, unlocked, f"{minutes(start)}: your therapist's programme.", fits.seconds
         )
-    if not ordered:
+    if last is None:
         start = min(round(dose.start), top)
         if start < round(dose.start):
             reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]}."
             return Suggestion(start, 0, 0, unlocked, reason, fits.seconds)
         return Suggestion(start, 0, 0, unlocked, f"{minutes(start)}: the technique's first dose.", fits.seconds)
-    last = ordered[-1]
     current = min(max(last.seconds_per_leg, bottom), top)
-    in_a_row = 0
-    for s in reversed(ordered):
-        if not s.comfortable or s.seconds_per_leg < current:
-            break
-        in_a_row += 1
+    in_a_row = t.in_a_row(current)
 
     def made(seconds: int, reason: str, see_a_professional: bool = False) -> Suggestion:
         return Suggestion(seconds, comfortable, in_a_row, unlocked, reason, fits.seconds, see_a_professional)
@@ -367,7 +578,7 @@ def suggest(
             if lower < last.seconds_per_leg
             else f"{minutes(lower)}, the shortest this technique gives"
         )
-        if discomfort_stops_in_a_row([s.stop_reason for s in ordered]) >= 2:
+        if t.discomfort_in_a_row >= 2:
             return made(
                 lower,
                 "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before "
@@ -404,16 +615,19 @@ def suggest(
     )
 
 
-def progress(technique: Technique, sessions: Sequence[SessionSummary], today: date) -> Progress:
+def progress(technique: Technique, sessions: Iterable[SessionSummary], today: date) -> Progress:
+    """Everything progress shows, in one pass over ``sessions`` (a sequence, or an iterator oldest first)."""
+    t = tally(sessions)
     return Progress(
-        changes=changes(sessions),
-        weeks=weeks(sessions, today),
-        regularity=regularity(sessions, today),
-        verdict=verdict(sessions),
-        suggestion=suggest(technique, sessions),
-        aftercare=aftercare([s.stop_reason for s in _in_order(sessions)]),
+        changes=t.changes,
+        weeks=t.week_list(today),
+        regularity=_regularity(t, today),
+        verdict=_verdict(t),
+        suggestion=_suggest(technique, t),
+        aftercare=aftercare([DISCOMFORT] * t.discomfort_in_a_row),
+        chart=t.chart(),
     )
 
 
-def _in_order(sessions: Sequence[SessionSummary]) -> list[SessionSummary]:
+def _in_order(sessions: Iterable[SessionSummary]) -> list[SessionSummary]:
     return sorted(sessions, key=lambda s: s.started_at)

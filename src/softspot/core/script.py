@@ -16,7 +16,7 @@ TimedKind = Literal["pain_rule", "check_in"]
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SpokenCue(_Data):

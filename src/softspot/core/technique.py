@@ -128,7 +128,7 @@ Centimetres = Annotated[
 class Spec(BaseModel):
     """Base of every part of a technique: unknown keys are errors; parts are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # -- where each statement comes from ------------------------------------------------------------------

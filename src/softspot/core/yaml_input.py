@@ -27,6 +27,9 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
+# Echoing text from a file lives apart, so messages can be made without importing YAML (softspot.core.echo).
+from softspot.core.echo import _BAD_IN_VALUE, MAX_SHOWN, shown  # noqa: F401 (re-exported)
+
 MAX_BYTES: Final = 256 * 1024
 """The largest technique file read (the built-in one is about 10 KB)."""
 MAX_DEPTH: Final = 20
@@ -35,9 +38,6 @@ MAX_VALUES: Final = 10_000
 """The most values (keys, scalars, lists and mappings) in one file (the built-in one has about 400)."""
 MAX_NUMBER_CHARS: Final = 30
 """The longest number written in a file, in characters."""
-MAX_SHOWN: Final = 40
-"""Text from the file echoed in a message is cut to this many characters."""
-
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
 
@@ -55,23 +55,7 @@ class InputError(Exception):
 # where editors do not), the non-characters YAML refuses, and lone surrogates (which is how bytes
 # that are not UTF-8 arrive here, decoded with "surrogateescape").
 _BAD_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
-# In a value (after YAML's escapes such as "\a" are applied) a line feed and a tab are fine.
-_BAD_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def shown(text: object, limit: int = MAX_SHOWN) -> str:
-    """Text from the file made safe to echo in a one-line message: escaped and cut short."""
-    raw = str(text) if not isinstance(text, str) else text
-    safe = _UNSAFE_TO_SHOW.sub(_escape, raw[:limit])
-    return safe + "…" if len(raw) > limit else safe
-
-
-_UNSAFE_TO_SHOW = re.compile(f"{_BAD_IN_VALUE.pattern}|[\n\t]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def _describe_char(char: str, where: str = "in a technique file") -> str:

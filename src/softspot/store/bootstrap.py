@@ -10,6 +10,7 @@ a database server out of reach.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -129,9 +130,40 @@ def check_file(path: Path) -> None:
         raise StoreError(cannot_open(path, "it is not a regular file"))
     if not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(read_only(path))
+    stamp = _file_stamp(path)
+    marker = checked_marker(path)
+    try:
+        if marker.read_text() == stamp:
+            return  # whole when last checked, and not written since
+    except OSError:
+        pass
     found = quick_check(path)
     if found is not None:
         raise StoreError(found)
+    after = _file_stamp(path)  # opening it may have made an empty write-ahead log
+    if after.split(" ")[0] == stamp.split(" ")[0]:
+        with contextlib.suppress(OSError):  # else checked again next time
+            marker.write_text(after)
+
+
+def checked_marker(path: Path) -> Path:
+    """Beside the database: the file's identity, size and time when ``quick_check`` last found it whole."""
+    return path.with_name(path.name + ".checked")
+
+
+def _file_stamp(path: Path) -> str:
+    """What changes whenever the database is written: the file's and its write-ahead log's identity, size and
+    modification time. ``quick_check`` reads the whole file (about 1 s a GB), so a command pays for it only
+    after something wrote to the database (or changed it from outside: a copy, a restore, damage by a tool)."""
+    parts = []
+    for name in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = name.stat()
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
+    return " ".join(parts)
 
 
 def migrate_if_needed() -> None:

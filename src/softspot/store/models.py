@@ -16,6 +16,11 @@ from django.db.models.functions import Lower
 from softspot.core.people import NAME_MAX_CHARS
 
 RATINGS = ("left", "right", "back")
+PROGRESS_INDEX = [
+    "receiver", "technique_id", "started_at", "id", "key", "seconds_per_leg", "active_seconds",
+    *(f"{when}_{part}" for when in ("before", "after") for part in RATINGS),
+    "ended_early", "stop_reason", "thigh_cm",
+]  # fmt: skip
 
 
 class Receiver(models.Model):
@@ -80,6 +85,9 @@ class SessionRecord(models.Model):
     position = models.CharField(max_length=60)
     add_ons = models.JSONField(default=list, help_text="Add-on ids included in the plan.")
     seconds_per_leg = models.PositiveIntegerField(help_text="The planned dose.")
+    thigh_cm = models.FloatField(
+        null=True, blank=True, help_text="The thigh (segment) length the session was planned for, in cm."
+    )
     active_seconds = models.FloatField(help_text="Session time without pauses.")
     script = models.JSONField(help_text="The planned SessionScript.")
     engine = models.JSONField(help_text="The engine record: what actually happened.")
@@ -109,6 +117,9 @@ class SessionRecord(models.Model):
         )
         indexes = (
             models.Index(fields=["receiver", "technique_id", "started_at"], name="store_receiver_technique"),
+            # Progress reads these columns of every session, oldest first: from this index alone, never the
+            # rows with their script and engine JSON (softspot.store.records.SUMMARY_COLUMNS; issue 12).
+            models.Index(fields=PROGRESS_INDEX, name="store_record_progress"),
             # A receiver's sessions by time, whatever the technique (w2-practice: a therapist's overview and a
             # client's page at 1,000 clients x 100 sessions).
             models.Index(fields=["receiver", "started_at"], name="store_receiver_started"),

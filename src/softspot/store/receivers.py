@@ -250,11 +250,14 @@ def only_or_first(owner: User) -> Receiver:
 
 def latest(owner: User) -> Receiver | None:
     """The receiver of the household's most recent session (by start), or None when there is none."""
-    newest = SessionRecord.objects.filter(receiver__owner=owner).aggregate(at=Max("started_at"))["at"]
-    if newest is None:
-        return None
-    record = SessionRecord.objects.filter(receiver__owner=owner, started_at=newest).select_related("receiver").first()
-    return record.receiver if record is not None else None
+    # Two narrow queries (w2-cost): never a whole record, whose script and engine JSON are ~40 KB.
+    newest = (
+        SessionRecord.objects.filter(receiver__owner=owner)
+        .order_by("-started_at", "-id")
+        .values_list("receiver_id", flat=True)
+        .first()
+    )
+    return None if newest is None else Receiver.objects.filter(pk=newest).first()
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,20 @@ owning user) for household-wide lists and exports. Ownership is always
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
-from softspot.store.models import Receiver, SessionRecord, SpotRecord
+from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
 
@@ -93,6 +96,7 @@ def _insert(receiver: Receiver, payload: RecordIn) -> SessionRecord:
         position=script.position.id,
         add_ons=[a.id for a in script.add_ons],
         seconds_per_leg=script.dose.seconds_per_leg,
+        thigh_cm=script.person.thigh_cm,
         active_seconds=round(engine.active_seconds, 3),
         script=script.model_dump(mode="json"),
         engine=engine.model_dump(mode="json"),
@@ -135,8 +139,38 @@ def record_for(scope: Scope, key: uuid.UUID | str) -> SessionRecord | None:
 
 
 def record_of_plan(scope: Scope, plan: uuid.UUID) -> SessionRecord | None:
-    """The record (in ``scope``) of the session that played this web plan, if it was saved."""
-    return scoped(scope).filter(plan=plan).order_by("created").first()
+    """The record (in ``scope``) of the session that played this web plan, if it was saved: only the columns the
+    player page shows."""
+    records = scoped(scope).filter(plan=plan).order_by("created")
+    ratings = (f"{when}_{part}" for when in ("before", "after") for part in RATINGS)
+    return records.only("key", "plan", "receiver", "receiver__name", *ratings).first()
+
+
+HISTORY_COLUMNS = (
+    "key",
+    "receiver",
+    "plan",
+    "technique_id",
+    "technique_version",
+    "started_at",
+    "ended_at",
+    "seconds_per_leg",
+    "active_seconds",
+    "surface",
+    "position",
+    "add_ons",
+    "before_left",
+    "before_right",
+    "before_back",
+    "after_left",
+    "after_right",
+    "after_back",
+    "ended_early",
+    "stop_reason",
+    "note",
+    "source",
+)
+"""What a list of sessions shows: never the whole script or engine record (those are for export)."""
 
 
 def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list[str]:
@@ -150,40 +184,102 @@ def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list
 
 
 def history(scope: Scope, technique_id: str | None = None) -> QuerySet[SessionRecord]:
-    """The records in ``scope`` (a receiver, or a whole household), newest first, with their spots."""
+    """The records in ``scope`` (a receiver, or a whole household), newest first, with only the columns a list
+    shows (:data:`HISTORY_COLUMNS`).
+
+    Lazy: slice it (or paginate it) to read one page; ``.iterator()`` to go through all of them.
+    """
     records = scoped(scope)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
-    return records.order_by("-started_at", "-id").prefetch_related("spots")
+    return records.order_by("-started_at", "-id").only(*HISTORY_COLUMNS, "receiver__name")
+
+
+def spot_counts(records: Iterable[SessionRecord]) -> dict[int, int]:
+    """How many spots each record has (record id -> count), in one query."""
+    ids = [r.pk for r in records]
+    counts = SpotRecord.objects.filter(record_id__in=ids).values("record_id").annotate(n=Count("id"))
+    return {row["record_id"]: row["n"] for row in counts}
+
+
+SUMMARY_COLUMNS = (
+    "key",
+    "started_at",
+    "seconds_per_leg",
+    "active_seconds",
+    "before_left",
+    "before_right",
+    "before_back",
+    "after_left",
+    "after_right",
+    "after_back",
+    "ended_early",
+    "stop_reason",
+    "thigh_cm",
+)
+"""The columns progress reads (the thigh is a column: the script and engine JSON are never loaded for it)."""
 
 
 def summary(record: SessionRecord) -> SessionSummary:
-    after = record.after
+    found = _summary(*(getattr(record, name) for name in SUMMARY_COLUMNS))
+    return replace(found, add_ons=tuple(record.add_ons))
+
+
+@cache
+def _ratings(left: int, right: int, back: int) -> Ratings:
+    """One shared (frozen) value per triple: there are only 11**3 of them, and 100,000 sessions need no more.
+    The database's check constraints keep every rating within 0-10: no need to validate them again."""
+    return Ratings.model_construct(left=left, right=right, back=back)
+
+
+def _summary(
+    key: uuid.UUID,
+    started_at: datetime,
+    seconds_per_leg: int,
+    active_seconds: float,
+    before_left: int,
+    before_right: int,
+    before_back: int,
+    after_left: int | None,
+    after_right: int | None,
+    after_back: int | None,
+    ended_early: bool,
+    stop_reason: str,
+    thigh_cm: float | None,
+) -> SessionSummary:
+    after = (
+        None
+        if after_left is None or after_right is None or after_back is None
+        else _ratings(after_left, after_right, after_back)
+    )
     return SessionSummary(
-        key=str(record.key),
-        started_at=record.started_at,
-        seconds_per_leg=record.seconds_per_leg,
-        active_seconds=record.active_seconds,
-        before=Ratings(**record.before),
-        after=Ratings(**after) if after else None,
-        ended_early=record.ended_early,
-        stop_reason=record.stop_reason or None,
-        add_ons=tuple(record.add_ons),
-        thigh_cm=_thigh_cm(record.script),
+        key=str(key),
+        started_at=started_at,
+        seconds_per_leg=seconds_per_leg,
+        active_seconds=active_seconds,
+        before=_ratings(before_left, before_right, before_back),
+        after=after,
+        ended_early=ended_early,
+        stop_reason=stop_reason or None,
+        thigh_cm=thigh_cm,
     )
 
 
-def _thigh_cm(script: object) -> float | None:
-    """The thigh the stored script was planned for (progress caps the dose by it); None if it cannot be read."""
-    person = script.get("person") if isinstance(script, dict) else None
-    value = person.get("thigh_cm") if isinstance(person, dict) else None
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def iter_summaries(receiver: Receiver, technique_id: str, chunk_size: int = 2000) -> Iterator[SessionSummary]:
+    """What :mod:`softspot.core.progress` needs for this receiver, oldest first, read from one query a chunk at a
+    time."""
+    rows = (
+        SessionRecord.objects.filter(receiver=receiver, technique_id=technique_id)
+        .order_by("started_at", "id")
+        .values_list(*SUMMARY_COLUMNS)
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield _summary(*row)
 
 
 def summaries(receiver: Receiver, technique_id: str) -> list[SessionSummary]:
-    """What :mod:`softspot.core.progress` needs for this receiver, oldest first."""
-    records = SessionRecord.objects.filter(receiver=receiver, technique_id=technique_id).order_by("started_at", "id")
-    return [summary(r) for r in records]
+    """:func:`iter_summaries` as a list (for a few sessions; progress and suggestions stream them)."""
+    return list(iter_summaries(receiver, technique_id))
 
 
 def suggestion(
@@ -198,12 +294,13 @@ def suggestion(
     dose never exceeds what it can fill (else the last one's). ``prescribed``: a therapist's programme in force
     (w2-practice: ``softspot.practice.care.start_for``), which the dose starts from.
     """
-    return suggest(technique, summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
+    return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
 def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:
-    """Progress for this receiver (``softspot progress``, the history page); None: someone with no records yet."""
-    return progress(technique, summaries(receiver, technique.id) if receiver else [], today)
+    """Progress for this receiver (``softspot progress``, the history page), from one streamed query; None: someone
+    with no records yet."""
+    return progress(technique, iter_summaries(receiver, technique.id) if receiver else [], today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:

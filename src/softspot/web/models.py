@@ -45,6 +45,8 @@ class Plan(models.Model):
 
     @classmethod
     def create_for(cls, receiver: Receiver, script: SessionScript) -> Plan:
+        """Store the plan and register every text its player may say (the player page then only reads)."""
+        CueText.register(spoken_texts(script))
         return cls.objects.create(
             owner_id=receiver.owner_id,
             receiver=receiver,

@@ -8,6 +8,7 @@ host list is an error, not a silent default.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzipped (static files come compressed from whitenoise); why this is safe from BREACH:
+    # softspot.web.compression (issue 12).
+    "softspot.web.compression.TextGZipMiddleware",
     # Before sessions: once the database is known to be damaged, everything answers 503 (w1-store).
     "softspot.store.middleware.StoreHealth",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,18 +195,18 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# collectstatic's target. On a laptop (not production, no SOFTSPOT_STATIC_ROOT) there is none:
-# whitenoise serves straight from the app folders, and warns about a root folder that does not exist.
-STATIC_ROOT: Path | None = Path(os.environ.get("SOFTSPOT_STATIC_ROOT") or data_dir() / "static")
-if not PRODUCTION and not os.environ.get("SOFTSPOT_STATIC_ROOT"):
-    STATIC_ROOT = None
+# collectstatic's target: hashed, compressed copies (softspot.web.staticfiles). `softspot serve` collects into
+# <data dir>/static at start-up when the sources changed; production runs `softspot admin collectstatic`.
+STATIC_ROOT = Path(os.environ.get("SOFTSPOT_STATIC_ROOT") or data_dir() / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "softspot.web.staticfiles.Storage"},
 }
-# Serve straight from the app folders when collectstatic has not been run (laptop use).
+# Until collected (tests, a fresh clone), plain names are served straight from the app folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+# whitenoise warns about a STATIC_ROOT not made yet; until it is, the finders serve everything.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 LOGIN_URL = "/signin/"
 

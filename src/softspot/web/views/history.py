@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +26,18 @@ from softspot.core.reminders import (
 from softspot.core.technique import Technique
 from softspot.practice import catalogue
 from softspot.store import receivers
-from softspot.store.models import Receiver
+from softspot.store.models import Receiver, SessionRecord
 from softspot.store.records import history as records_of
 from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
-from softspot.web.history import rating_points, week_bars
+from softspot.web.history import chart_period, rating_points, week_bars
 
 STOP_WORDS = {"discomfort": "discomfort", "out_of_time": "out of time", "other": "other reason"}
 DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 CALENDAR_FILE = "softspot-reminders.ics"
+PAGE_SIZE = 25
+"""Sessions in the table per page, newest first (``?page=2`` for older ones)."""
 
 
 class ReminderForm(forms.Form):
@@ -92,7 +95,11 @@ def _page(
     today = timezone.localdate()
     receiver, everyone = _receiver(request, owner)
     report = progress_report(receiver, technique, today)
-    last = timezone.localtime(report.changes[-1].started_at).date() if report.changes else None
+    last = timezone.localtime(report.last_started_at).date() if report.last_started_at else None
+    # One page of the table: a COUNT and one LIMIT/OFFSET query, whatever the history (Paginator.get_page
+    # turns a page number that is not one, or past the end, into the nearest page).
+    listed = records_of(receiver, technique.id) if receiver else SessionRecord.objects.none()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "record": r,
@@ -101,9 +108,8 @@ def _page(
             "after": r.after,
             "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else "done",
             "discomfort": r.stop_reason == DISCOMFORT,
-            "spots": len(r.spots.all()),
         }
-        for r in (records_of(receiver, technique.id) if receiver else [])
+        for r in page
     ]
     return render(
         request,
@@ -116,6 +122,9 @@ def _page(
             "due": due(last, today, SESSIONS_PER_WEEK, after_discomfort=report.aftercare is not None),
             "remind_form": form,
             "rows": rows,
+            "page": page,
+            "page_query": _page_query(request),
+            "chart_period": chart_period(report),
             "ratings_chart": before_after_svg(rating_points(report)),
             "weeks_chart": minutes_per_week_svg(week_bars(report)[-12:]),
             "see_a_professional": SEE_A_PROFESSIONAL,
@@ -123,6 +132,13 @@ def _page(
         },
         status=status,
     )
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The page's query string without ``page``, to which the table's page links add theirs."""
+    query: QueryDict = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode() + "&" if query else ""
 
 
 @require_GET

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -10,9 +13,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
 from softspot.core.script import SessionScript
@@ -21,15 +26,78 @@ from softspot.core.units import format_distance, format_seconds
 from softspot.store.records import recent_stop_reasons, record_of_plan
 from softspot.web import sound
 from softspot.web.access import Owner, owner_page, owner_resource
+from softspot.web.caching import not_modified, page_etag, tagged
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
+from softspot.web.ranges import ranged_file
 from softspot.web.sources import Part, adds, technique_of, timed_adds, timeline_parts
+
+OFFLINE_FILES = (
+    "player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js",
+    "snapshot.js", "theme.js", "refused.js", "site.css",
+)  # fmt: skip
+"""What the service worker keeps for an offline start, besides the page and its audio (by their hashed URLs)."""
 
 
 def owned_plan(owner: Owner, plan_id: uuid.UUID) -> Plan:
     """The owner's plan; anyone else's is a 404, so its existence is not revealed."""
     return get_object_or_404(Plan, pk=plan_id, owner=owner)
+
+
+@dataclass(frozen=True)
+class PlanParts:
+    """What a plan's pages are made of and never changes once it is planned: computed once per process."""
+
+    script: SessionScript
+    technique: Technique | None
+    """The technique the plan was made from, when softspot still has it (to mark what softspot adds)."""
+    script_json: dict[str, object]
+    cue_shas: dict[str, str]
+    thigh_map: SafeString
+    live_map: SafeString
+    rows: list[dict[str, object]]
+
+
+_PARTS: OrderedDict[uuid.UUID, PlanParts] = OrderedDict()
+KEPT_PLANS = 64
+"""Plans whose parts are kept in memory (the most recently used)."""
+
+
+def parts_of(row: Plan) -> PlanParts:
+    """The plan's validated script, drawings and timeline, from memory after the first time (a plan's script is
+    written once, when it is made). The script column is read only on a miss."""
+    parts = _PARTS.get(row.id)
+    if parts is None:
+        script = row.session_script
+        technique = technique_of(script)
+        parts = PlanParts(
+            script=script,
+            technique=technique,
+            script_json=script.model_dump(mode="json"),
+            cue_shas={text: cue_sha(text) for text in spoken_texts(script)},
+            thigh_map=thigh_map_svg(script),
+            live_map=thigh_map_svg(script, svg_id="live-map", live=True),
+            rows=timeline(script, technique),
+        )
+        _PARTS[row.id] = parts
+        while len(_PARTS) > KEPT_PLANS:
+            _PARTS.popitem(last=False)
+    else:
+        _PARTS.move_to_end(row.id)
+    return parts
+
+
+def plan_row(owner: Owner, plan_id: uuid.UUID) -> Plan:
+    """:func:`owned_plan` without its script (~30 KB of JSON), which :func:`parts_of` loads only when needed."""
+    return get_object_or_404(Plan.objects.defer("script").select_related("receiver"), pk=plan_id, owner=owner)
+
+
+@cache
+def after_fields() -> SafeString:
+    """The after-session ratings (33 radio buttons): the same for every player page, so rendered once."""
+    html = render_to_string("softspot/_after_fields.html", {"after_form": RatingsForm(prefix="after")})
+    return mark_safe(html)  # rendered by Django's templates, escaped there
 
 
 def timeline(script: SessionScript, technique: Technique | None = None) -> list[dict[str, object]]:
@@ -70,22 +138,27 @@ TIMED_WORDS = {"pain_rule": "Pain rule", "check_in": "Check-in"}
 
 @require_GET
 @owner_page
-def plan_page(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse:
-    row = owned_plan(owner, plan_id)
-    script = row.session_script
-    technique = technique_of(script)
-    return render(
+def plan_page(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
+    row = plan_row(owner, plan_id)
+    etag = page_etag(request, "plan", row.id)  # a plan's script never changes
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    parts = parts_of(row)
+    script = parts.script
+    response = render(
         request,
         "softspot/plan.html",
         {
             "plan": row,
             "script": script,
-            "technique": technique,
-            "thigh_map": thigh_map_svg(script),
-            "rows": timeline(script, technique),
+            "technique": parts.technique,
+            "thigh_map": parts.thigh_map,
+            "rows": parts.rows,
             "total": format_seconds(script.total_seconds),
         },
     )
+    return tagged(response, etag)
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,12 +178,13 @@ def before(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpRespon
     )
 
 
-def session_data(request: HttpRequest, row: Plan, script: SessionScript, saved_key: str | None) -> dict[str, object]:
-    """The player's one JSON island (documented in docs/web.md)."""
-    shas = CueText.register(spoken_texts(script))
+def session_data(request: HttpRequest, row: Plan, parts: PlanParts, saved_key: str | None) -> dict[str, object]:
+    """The player's one JSON island (documented in docs/web.md). Reads only: the cue texts were registered when
+    the plan was made (``Plan.create_for``)."""
+    shas = parts.cue_shas
     return {
         "plan_id": str(row.id),
-        "script": script.model_dump(mode="json"),
+        "script": parts.script_json,
         "before": row.before,
         "record_url": reverse("store:records"),
         "csrf_token": get_token(request),
@@ -118,47 +192,55 @@ def session_data(request: HttpRequest, row: Plan, script: SessionScript, saved_k
         "cue_urls": {text: reverse("cue", kwargs={"sha": sha}) for text, sha in shas.items()},
         "chime_url": reverse("chime"),
         "audio_url": reverse("plan-audio", kwargs={"plan_id": row.id}),
+        "audio_m4a_url": reverse("plan-audio-m4a", kwargs={"plan_id": row.id}) if sound.has_aac() else None,
         "time_scale": settings.SOFTSPOT_TIME_SCALE,
         "history_url": reverse("history"),
         "plan_url": reverse("plan", kwargs={"plan_id": row.id}),
         "technique_url": reverse("technique", kwargs={"technique_id": row.technique_id}),
         "sw_url": reverse("service-worker"),
+        "static_urls": [static(f"softspot/{name}") for name in OFFLINE_FILES],
+        "refused_url": static("softspot/refused.js"),  # loaded only when a record was refused, by its hashed name
         "saved": {"key": saved_key} if saved_key else None,
     }
 
 
 @require_GET
-@gzip_page  # a quarter of the size for a phone on the home network (Django pads it against BREACH)
 @owner_page
 def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
-    row = owned_plan(owner, plan_id)
+    """The player. Only reads (three small queries); gzipped like every page (softspot.web.compression)."""
+    row = plan_row(owner, plan_id)
     if row.before is None:
         return redirect("before", plan_id=row.id)
-    script = row.session_script
     # Saved already (on this device or another): the page says so instead of offering the form again.
     saved = record_of_plan(owner, row.id)
     # What to say after a stop for discomfort (softspot.core.aftercare): once saved, from the stored sessions;
     # before, as if this one is the next, since the page shows it the moment the reason is given.
-    reasons = recent_stop_reasons(row.receiver, script.technique.id)
+    reasons = recent_stop_reasons(row.receiver, row.technique_id)
+    etag = page_etag(request, "play", row.id, row.before, saved.key if saved else None, *reasons)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    parts = parts_of(row)
     care = aftercare(reasons if saved else [*reasons, DISCOMFORT]) or aftercare([DISCOMFORT])
-    technique = technique_of(script)
+    technique = parts.technique
     pain_rule_adds = technique is not None and adds(technique, technique.cues, technique.cues.pain_rule)
-    return render(
+    response = render(
         request,
         "softspot/player.html",
         {
             "plan": row,
-            "script": script,
+            "script": parts.script,
             "saved": saved,
-            "session_data": session_data(request, row, script, str(saved.key) if saved else None),
-            "thigh_map": thigh_map_svg(script, svg_id="live-map", live=True),
-            "after_form": RatingsForm(prefix="after"),
+            "session_data": session_data(request, row, parts, str(saved.key) if saved else None),
+            "thigh_map": parts.live_map,
+            "after_fields": after_fields(),
             "ratings": RATINGS,
             "aftercare": care,
             "see_a_professional": SEE_A_PROFESSIONAL,
             "pain_rule_adds": pain_rule_adds,
         },
     )
+    return tagged(response, etag)
 
 
 def _wav(data: bytes | Path, name: str) -> HttpResponseBase:
@@ -175,16 +257,21 @@ def _unavailable(message: str) -> HttpResponseBase:
     return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+AUDIO_NAMES = {"ogg": "Opus", "m4a": "M4A (AAC)", "wav": "WAV"}
+
+
+@require_safe
 @owner_resource
-def plan_audio(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponseBase:
-    """The whole session as one WAV, for any media player (rendered once, then cached)."""
+def plan_audio(request: HttpRequest, owner: Owner, plan_id: uuid.UUID, fmt: str = "ogg") -> HttpResponseBase:
+    """The whole session as one audio file for any media player: Opus in Ogg (``audio.ogg``), AAC in M4A for
+    older Apple devices (``audio.m4a``), or WAV (``audio.wav``); rendered once, then answered with HTTP Range
+    requests (softspot.web.ranges) so a player can seek."""
     row = owned_plan(owner, plan_id)
     try:
-        data = sound.session_wav(row.session_script)
+        path, key = sound.session_audio(row.session_script, fmt)
     except sound.AudioUnavailable as exc:
         return _unavailable(str(exc))
-    return _wav(data, f"softspot-{row.id}.wav")
+    return ranged_file(request, path, sound.ENCODINGS[fmt][0], f"softspot-{row.id}.{fmt}", key)
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,10 +23,11 @@ from softspot.practice import care, catalogue
 from softspot.store import receivers, records
 from softspot.store.models import Receiver
 from softspot.web.access import Owner, owner_page
+from softspot.web.caching import not_modified, page_etag, tagged
 from softspot.web.demo import build as build_demo
 from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import NEW, CheckForm, GoAheadForm, SetupForm
-from softspot.web.models import CueText, Plan, spoken_texts
+from softspot.web.models import Plan
 from softspot.web.sources import adds, answered
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
@@ -59,50 +61,59 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
-def technique_page(request: HttpRequest, technique_id: str) -> HttpResponse:
-    """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
-    technique = technique_or_404(technique_id)
+@lru_cache(maxsize=64)  # per technique version: a practice publishes new ones
+def technique_context(technique_id: str, version: str) -> dict[str, Any]:
+    """Everything the technique page shows, the example plan and its drawing included: computed once per
+    technique version and process (``built_in`` keeps the compiled technique itself)."""
+    technique = technique_or_404(technique_id, version)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
     demo = build_demo(technique, example)
     dose = technique.dose
-    return render(
-        request,
-        "softspot/technique.html",
-        {
-            "technique": technique,
-            "stops": answered(technique, _answering(technique, "stop"), with_ask=False),
-            "asks": answered(technique, _answering(technique, "ask_first")),
-            "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
-            "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
-            "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
-            "thigh_map": thigh_map_svg(example, svg_id="example-map"),
-            "example": example,
-            "demo": demo,
-            "demo_data": demo.data(),
-            "steps": _steps(technique, example),
-            "step_words": (
-                f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
-            ),
-            "clearance_words": (
-                f"about {format_distance(example.rules.clearance_cm, 'in')} "
-                f"({format_distance(example.rules.clearance_cm)})"
-            ),
-            "dose": {
-                "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
-                "start": format_duration(dose.start),
-                "grow_by": format_duration(dose.grow_by),
-                "grow_after": dose.grow_after,
-                "maximum": format_duration(dose.maximum),
-                "first_hold": format_duration(technique.spots.first_hold.max),
-                "min_hold": format_duration(technique.spots.min_hold),
-                "check_in_after": format_duration(technique.spots.check_in_after),
-                "shortest": format_duration(room(technique, technique.segment.min_length).seconds),
-                "typical": format_duration(room(technique, technique.segment.default_length).seconds),
-                "min_length": format_distance(technique.segment.min_length),
-                "default_length": format_distance(technique.segment.default_length),
-            },
+    return {
+        "technique": technique,
+        "stops": answered(technique, _answering(technique, "stop"), with_ask=False),
+        "asks": answered(technique, _answering(technique, "ask_first")),
+        "adapts": [q for q in technique.questions if q.if_yes.action == "adapt"],
+        "surfaces": [(s, SURFACE_PICTURES.get(s.id)) for s in technique.surfaces],
+        "positions": [(p, POSITION_PICTURES.get(p.id)) for p in technique.positions],
+        "thigh_map": thigh_map_svg(example, svg_id="example-map"),
+        "example": example,
+        "demo": demo,
+        "demo_data": demo.data(),
+        "steps": _steps(technique, example),
+        "step_words": (
+            f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
+        ),
+        "clearance_words": (
+            f"about {format_distance(example.rules.clearance_cm, 'in')} "
+            f"({format_distance(example.rules.clearance_cm)})"
+        ),
+        "dose": {
+            "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
+            "start": format_duration(dose.start),
+            "grow_by": format_duration(dose.grow_by),
+            "grow_after": dose.grow_after,
+            "maximum": format_duration(dose.maximum),
+            "first_hold": format_duration(technique.spots.first_hold.max),
+            "min_hold": format_duration(technique.spots.min_hold),
+            "check_in_after": format_duration(technique.spots.check_in_after),
+            "shortest": format_duration(room(technique, technique.segment.min_length).seconds),
+            "typical": format_duration(room(technique, technique.segment.default_length).seconds),
+            "min_length": format_distance(technique.segment.min_length),
+            "default_length": format_distance(technique.segment.default_length),
         },
-    )
+    }
+
+
+def technique_page(request: HttpRequest, technique_id: str) -> HttpResponseBase:
+    """Public: what it helps, origin, who must not do it, setup, positions, dose, add-ons, practice."""
+    technique = technique_or_404(technique_id)
+    etag = page_etag(request, "technique", technique.id, technique.version)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    response = render(request, "softspot/technique.html", technique_context(technique.id, technique.version))
+    return tagged(response, etag)
 
 
 def _answering(technique: Technique, action: str) -> list[Question]:
@@ -334,8 +345,7 @@ def _save_plan(form: SetupForm, owner: Owner, receiver: Receiver | None, made: S
                 # What the form showed is what is kept: an emptied field forgets that measurement.
                 receivers.remember(receiver, unit=unit, first_leg=data["start_leg"])
                 receivers.set_measurements(receiver, thigh_cm=thigh, height_cm=height)
-            plan_row = Plan.create_for(receiver, made)
-            CueText.register(spoken_texts(made))
+            plan_row = Plan.create_for(receiver, made)  # registers its cue texts
     except receivers.ReceiverError as exc:
         form.add_error("new_name" if exc.field == "name" else None, str(exc)[0].upper() + str(exc)[1:] + ".")
         return None

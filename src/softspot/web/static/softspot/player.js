@@ -583,7 +583,7 @@ async function showRefused() {
   if (shown.refused !== wanted) {
     shown.refused = wanted;
     try {
-      const { renderRefused } = await import("./refused.js");
+      const { renderRefused } = await import(data.refused_url || "./refused.js");
       renderRefused($("refused-list"), items, async (k) => afterFlush(await (await outbox).retry(k)));
     } catch {
       text("refused-list", "The server refused a record kept on this phone; open this page again with the network on to see why.");
@@ -610,14 +610,14 @@ function registerServiceWorker() {
     .register(data.sw_url, { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
     .then((reg) => {
-      const here = (name) => new URL(`./${name}`, import.meta.url).pathname;
-      const modules = ["player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js", "snapshot.js", "theme.js", "site.css", "refused.js"];
-      const urls = [location.pathname, ...modules.map(here), ...Object.values(data.cue_urls || {})];
+      // The modules and stylesheet by the (content-hashed) URLs the page uses, from the JSON island.
+      const files = data.static_urls || [];
+      const urls = [location.pathname, ...files, ...Object.values(data.cue_urls || {})];
       if (data.chime_url) urls.push(data.chime_url);
       const reply = new MessageChannel();
       reply.port1.onmessage = (event) => {
         const missing = (event.data && event.data.missing) || [];
-        const needed = [location.pathname, ...modules.map(here)];
+        const needed = [location.pathname, ...files];
         if (needed.some((u) => missing.includes(u))) setOffline("no", "the offline copy could not be made");
         else setOffline("yes");
       };

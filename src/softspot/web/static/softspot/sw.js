@@ -56,9 +56,14 @@ async function keep(urls) {
   return missing;
 }
 
-// Cue clips are named by their content: a kept clip is never out of date.
+// Cue clips, and static files with a content hash in their name (player.3f2c9a1b7d4e.js), are named by
+// their content: a kept copy is never out of date.
 function isClip(url) {
-  return url.pathname.startsWith("/cue/") || url.pathname === "/chime.wav";
+  return (
+    url.pathname.startsWith("/cue/") ||
+    url.pathname === "/chime.wav" ||
+    (url.pathname.startsWith("/static/") && /\.[0-9a-f]{12}\.[a-z0-9]+$/.test(url.pathname))
+  );
 }
 
 self.addEventListener("fetch", (event) => {

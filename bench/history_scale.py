@@ -1,0 +1,245 @@
+"""Progress, history and the history page with 100 to 100,000 sessions on record: time, memory, size.
+
+    .venv/bin/python bench/history_scale.py --sizes 100,1000,10000,100000 --runs 3
+
+For each size a fresh data folder (SQLite) gets that many sessions of the local owner, cloned from one
+real record (a planned script, an engine record with its spots) with varied times, ratings and notes:
+the sessions are spread over at most ten years (one a day up to 3,650 sessions, several a day beyond, as a
+therapist's busiest client list or a long household history would be). Then, each in a fresh process,
+``--runs`` times:
+
+* ``softspot progress`` and ``softspot history`` (and ``history --all --json``, where the CLI has it):
+  wall time and the process's peak resident memory (``wait4``);
+* ``progress_report()`` alone and ``GET /history/`` through Django's whole middleware stack (the test
+  client): time, queries, bytes of HTML, and the process's peak resident memory.
+
+Prints one JSON line per measurement, then a table of medians and the growth from 1,000 to 10,000.
+``--before`` skips what the code before issue 12 did not have (``history --all``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SOFTSPOT = str(Path(sys.executable).with_name("softspot"))
+TEN_YEARS_DAYS = 3650
+
+
+def env_for(data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
+    env.update(SOFTSPOT_DATA_DIR=str(data), COLUMNS="120", PYTHONPATH=f"{ROOT}:{ROOT / 'src'}")
+    return env
+
+
+def _django(data: Path) -> None:
+    os.environ["SOFTSPOT_DATA_DIR"] = str(data)
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from softspot.store.bootstrap import setup
+
+    setup()
+
+
+def seed(data: Path, count: int) -> None:
+    """``count`` sessions of the local owner, cloned from one real record."""
+    _django(data)
+    from django.db import transaction
+    from tests.helpers import make_payload
+
+    from softspot.core.record import parse_record
+    from softspot.store.models import SessionRecord, SpotRecord
+    from softspot.store.records import local_owner, save_record
+
+    rng = random.Random(20261201)
+    owner = local_owner()
+    receiver = _receiver_of(owner)
+    template, _ = save_record(receiver, parse_record(make_payload()))
+    values = {
+        f.attname: getattr(template, f.attname)
+        for f in SessionRecord._meta.concrete_fields
+        if f.attname not in {"id", "key", "created"}
+    }
+    spots = [
+        {
+            f.attname: getattr(s, f.attname)
+            for f in SpotRecord._meta.concrete_fields
+            if f.attname not in {"id", "record_id"}
+        }
+        for s in template.spots.all()
+    ]
+    template.delete()
+    now = datetime.now(UTC).replace(microsecond=0)
+    span = timedelta(days=min(count, TEN_YEARS_DAYS))
+    batch = 2000
+    for start in range(0, count, batch):
+        rows = []
+        for i in range(start, min(start + batch, count)):
+            when = now - span + span * (i + 1) / count - timedelta(hours=2)
+            before = [rng.randint(3, 8) for _ in range(3)]
+            after = [max(0, min(10, b - rng.choice((-1, 0, 1, 1, 2, 2, 3)))) for b in before]
+            stopped = rng.random() < 0.03 and i < count - 1
+            row = SessionRecord(
+                **{
+                    **values,
+                    "key": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "started_at": when,
+                    "ended_at": when + timedelta(minutes=12),
+                    "before_left": before[0],
+                    "before_right": before[1],
+                    "before_back": before[2],
+                    "after_left": None if stopped else after[0],
+                    "after_right": None if stopped else after[1],
+                    "after_back": None if stopped else after[2],
+                    "ended_early": stopped,
+                    "stop_reason": "out_of_time" if stopped else "",
+                    "note": rng.choice(("", "", "felt good", "left side tight", "calmer afterwards")),
+                }
+            )
+            rows.append(row)
+        with transaction.atomic():
+            made = SessionRecord.objects.bulk_create(rows)
+            SpotRecord.objects.bulk_create(SpotRecord(record_id=r.pk, **s) for r in made for s in spots)
+
+
+def _receiver_of(owner: Any) -> Any:
+    """The household's one receiver (w2-people's model), or the owner itself in code from before receivers."""
+    try:
+        from softspot.store.receivers import only_or_first
+    except ImportError:
+        return owner
+    return only_or_first(owner)
+
+
+def measure(data: Path, what: str) -> dict[str, Any]:
+    """One measurement in this (fresh) process."""
+    _django(data)
+    from datetime import date
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from softspot.core.loader import built_in
+    from softspot.store.records import local_owner, progress_report
+
+    owner = _receiver_of(local_owner())
+    technique = built_in()
+    result: dict[str, Any] = {}
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        if what == "progress_report":
+            report = progress_report(owner, technique, date.today())
+            result["sessions"] = report.regularity.sessions
+        elif what == "history_page":
+            response = Client(HTTP_ACCEPT_ENCODING="identity").get("/history/")
+            assert response.status_code == 200, response.status_code
+            result["bytes"] = len(response.content)
+        elif what != "nothing":
+            raise SystemExit(f"unknown measurement {what}")
+        result["seconds"] = time.perf_counter() - started
+    result["queries"] = len(queries)
+    return result
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB, and stdout of one process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.returncode != 0:
+            raise SystemExit(f"{argv} failed ({proc.returncode}): {stderr}")
+        out.seek(0)
+        text = out.read().decode()
+    return wall, usage.ru_maxrss / 1024, text
+
+
+def has_option(command: str, option: str) -> bool:
+    help_text = subprocess.run([SOFTSPOT, command, "--help"], capture_output=True, text=True, check=False).stdout
+    return option in help_text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", nargs=2, metavar=("DIR", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=2, metavar=("DIR", "WHAT"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip", default="", help="comma-separated measurements to leave out at the largest size")
+    args = parser.parse_args()
+    if args.seed:
+        seed(Path(args.seed[0]), int(args.seed[1]))
+        return
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure[0]), args.measure[1])))
+        return
+
+    commands: dict[str, list[str]] = {"softspot progress": ["progress"], "softspot history": ["history"]}
+    if has_option("history", "--all"):
+        commands["softspot history --all --json"] = ["history", "--all", "--json"]
+    medians: dict[tuple[str, int], dict[str, float]] = {}
+    skip = {s for s in args.skip.split(",") if s}
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="softspot-scale-") as folder:
+            data = Path(folder)
+            env = env_for(data)
+            started = time.perf_counter()
+            run([sys.executable, __file__, "--seed", str(data), str(size)], env)
+            seeded = time.perf_counter() - started
+            db_mib = (data / "softspot.sqlite3").stat().st_size / 2**20
+            print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1), "database_mib": round(db_mib, 1)}))
+            samples: dict[str, list[dict[str, float]]] = {}
+            for _ in range(args.runs):
+                for name, argv in commands.items():
+                    if size == sizes[-1] and name in skip:
+                        continue
+                    wall, rss, text = run([SOFTSPOT, *argv], env)
+                    samples.setdefault(name, []).append({"seconds": wall, "rss_mib": rss, "bytes": len(text)})
+                for what in ("nothing", "progress_report", "history_page"):
+                    if size == sizes[-1] and what in skip:
+                        continue
+                    _, rss, text = run([sys.executable, __file__, "--measure", str(data), what], env)
+                    found = json.loads(text)
+                    samples.setdefault(what, []).append({**found, "rss_mib": rss})
+            for name, values in samples.items():
+                median = {k: statistics.median(v[k] for v in values) for k in values[0]}
+                medians[(name, size)] = median
+                print(
+                    json.dumps(
+                        {"size": size, "what": name, "runs": len(values), **{k: round(v, 4) for k, v in median.items()}}
+                    )
+                )
+    names = list(dict.fromkeys(n for n, _ in medians))
+    print(f"\n{'what':<32} {'sessions':>8} {'median s':>9} {'peak RSS MiB':>12} {'bytes':>10} {'queries':>7}")
+    for name in names:
+        for size in sizes:
+            m = medians.get((name, size))
+            if m is None:
+                continue
+            print(
+                f"{name:<32} {size:>8,} {m['seconds']:>9.3f} {m['rss_mib']:>12.1f} "
+                f"{int(m.get('bytes', 0)):>10,} {int(m['queries']) if 'queries' in m else '':>7}"
+            )
+        small, large = medians.get((name, 1000)), medians.get((name, 10000))
+        if small and large:
+            print(f"{'':<32} growth 1,000 -> 10,000: time {large['seconds'] / small['seconds']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
