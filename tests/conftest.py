@@ -11,7 +11,6 @@ import atexit
 import os
 import shutil
 import tempfile
-
 from dataclasses import dataclass
 from typing import Any
 

@@ -20,7 +20,7 @@ from tests.helpers import NIGHT, hamstring, make_payload
 from softspot.core.record import parse_record
 from softspot.store import receivers, records
 from softspot.store.models import Receiver, SessionRecord, SpotRecord
-from softspot.store.records import export, export_rows, history, progress_report, save_record, summaries, suggestion
+from softspot.store.records import export, export_rows, history, progress_report, save_record, suggestion, summaries
 
 pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
 
@@ -76,7 +76,7 @@ def test_an_unknown_name_is_answered_with_the_nearest_one(home: Home) -> None:
         receivers.named(home.owner, "Sma")
     assert refused.value.nearest == "Sam"
     assert str(refused.value) == "there is no receiver called Sma; did you mean Sam? Receivers: Alice, Sam"
-    with pytest.raises(receivers.NoSuchReceiver, match="receivers: Alice, Sam$"):
+    with pytest.raises(receivers.NoSuchReceiver, match=r"receivers: Alice, Sam$"):
         receivers.named(home.owner, "Robin")
 
 
@@ -192,11 +192,8 @@ def test_a_posted_record_may_name_its_receiver_and_must_when_there_are_several(h
     client = signed_in(home.owner)
     status, body = post(client, make_payload())
     assert status == 400
-    assert body == {
-        "errors": [
-            {"field": "receiver", "message": "say who received this session (the receiver's name); receivers: Alice, Sam"}
-        ]
-    }
+    message = "say who received this session (the receiver's name); receivers: Alice, Sam"
+    assert body == {"errors": [{"field": "receiver", "message": message}]}
     status, body = post(client, {**make_payload(), "receiver": "Robin"})
     assert (status, body["errors"][0]["field"]) == (400, "receiver")
     assert "there is no receiver called Robin in this household" in body["errors"][0]["message"]
