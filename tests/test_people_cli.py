@@ -245,3 +245,43 @@ def test_import_goes_to_the_receiver_the_file_names_or_the_one_given(two: User, 
     assert "say who received this session (the receiver's name); receivers: Alice, Sam" in err
     assert run("import", str(other), "--receiver", "Alice")[0] == 0
     assert sorted(SessionRecord.objects.values_list("receiver__name", flat=True)) == ["Alice", "Sam"]
+
+
+# On a terminal: asked, not refused.
+
+
+def test_on_a_terminal_guide_asks_who_and_removing_asks_first(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_guide import Terminal
+
+    env = {**os.environ, "SOFTSPOT_DATA_DIR": str(tmp_path), "COLUMNS": "100", "LINES": "40", "TERM": "xterm"}
+    for name in ("Alice", "Sam"):
+        subprocess.run(
+            [sys.executable, "-m", "softspot", "people", "add", name], env=env, check=True, capture_output=True
+        )
+    guide = Terminal(["guide", *NO_ANSWERS, "--no-voice"], env)
+    guide.wait_for("Who is receiving today?")
+    guide.wait_for("3. someone new")
+    guide.type("Sma\r")  # a typo: told, and asked again
+    guide.wait_for("Sma is not one of them; did you mean Sam?")
+    guide.type("2\r")
+    guide.wait_for("Sam")
+    guide.wait_for("1. Safety check")
+    guide.wait_for("Press Enter when you are set up")
+    os.kill(guide.pid, signal.SIGTERM)
+    guide.exit_code()
+
+    remove = Terminal(["people", "remove", "sam"], env)
+    remove.wait_for("Sam has no sessions; only their name and measurements go.")
+    remove.wait_for("Remove Sam? [y/N]")
+    remove.type("\r")  # the default is no
+    remove.wait_for("Sam was not removed; nothing changed.")
+    assert remove.exit_code() == 1
+    listed = subprocess.run(
+        [sys.executable, "-m", "softspot", "people", "list", "--json"], env=env, check=True, capture_output=True
+    )
+    assert [r["name"] for r in json.loads(listed.stdout)] == ["Alice", "Sam"]
