@@ -285,3 +285,20 @@ def test_on_a_terminal_guide_asks_who_and_removing_asks_first(tmp_path: Path) ->
         [sys.executable, "-m", "softspot", "people", "list", "--json"], env=env, check=True, capture_output=True
     )
     assert [r["name"] for r in json.loads(listed.stdout)] == ["Alice", "Sam"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "softspot: --receiver: a name cannot be empty; give the receiver's name, e.g. Sam"),
+        ("S" * 41, "softspot: --receiver: the name is 41 characters long; keep it to 40"),
+        ("Sam\x1b[2J", "softspot: --receiver: the name contains a control character; use letters, digits and spaces"),
+    ],
+)
+def test_guide_refuses_a_bad_receiver_name_before_anything_is_written(
+    name: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFTSPOT_DATA_DIR", str(tmp_path / "fresh"))
+    code, _, err = run("guide", "--receiver", name, *GOOD_NIGHT)
+    assert (code, err) == (2, message)
+    assert not (tmp_path / "fresh").exists()
