@@ -192,14 +192,8 @@ def test_a_posted_record_may_name_its_receiver_and_must_when_there_are_several(h
     client = signed_in(home.owner)
     status, body = post(client, make_payload())
     assert status == 400
-    assert body == {
-        "errors": [
-            {
-                "field": "receiver",
-                "message": "say who received this session (the receiver's name); receivers: Alice, Sam",
-            }
-        ]
-    }
+    message = "say who received this session (the receiver's name); receivers: Alice, Sam"
+    assert body == {"errors": [{"field": "receiver", "message": message}]}
     status, body = post(client, {**make_payload(), "receiver": "Robin"})
     assert (status, body["errors"][0]["field"]) == (400, "receiver")
     assert "there is no receiver called Robin in this household" in body["errors"][0]["message"]

@@ -23,6 +23,8 @@ from softspot.store.records import as_dict, save_record
 from softspot.web import sound
 from softspot.web.models import CueText, Plan, cue_sha
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL (pytest --db=postgres -m postgres)
+
 T = "/t/hands-free-hamstring"
 SETUP = {"unit": "cm", "thigh": "40", "start_leg": "left", "surface": "floor", "position": "sideways", "minutes": "3"}
 LAN = {"LAN": True, "LOCAL_OWNER": False}

@@ -69,7 +69,9 @@ def _named(household: User, name: str, option: str) -> Receiver:
             fail(f"{option}: {exc}")
 
 
-def choose(household: User, name: str | None, *, ask: bool | None = None) -> Receiver | None:
+def choose(
+    household: User, name: str | None, *, ask: bool | None = None, question: str = "Whose sessions?"
+) -> Receiver | None:
     """The receiver a reading command is for: named, the only one, or asked (None when there is nobody yet)."""
     from softspot.store.receivers import household as everyone
 
@@ -84,12 +86,12 @@ def choose(household: User, name: str | None, *, ask: bool | None = None) -> Rec
             f"--receiver: there are {len(found)} receivers here ({listing([r.name for r in found])}); "
             "say whose with --receiver NAME"
         )
-    return found[_pick([r.name for r in found], allow_new=False)]
+    return found[_pick([r.name for r in found], allow_new=False, question=question)]
 
 
-def _pick(names: list[str], *, allow_new: bool) -> int:
-    """Ask who is receiving: a number or a name; returns the index (len(names) = someone new)."""
-    console.print("[bold]Who is receiving today?[/]")
+def _pick(names: list[str], *, allow_new: bool, question: str = "Who is receiving today?") -> int:
+    """Ask who: a number or a name; returns the index (len(names) = someone new)."""
+    console.print(f"[bold]{escape(question)}[/]")
     for n, name in enumerate(names, 1):
         console.print(f"  {n}. {escape(name)}")
     if allow_new:
@@ -103,7 +105,9 @@ def _pick(names: list[str], *, allow_new: bool) -> int:
             return match[0]
         near = nearest(answer, names)
         hint = f"; did you mean {near}?" if near else ""
-        console.print(f"  [yellow]{escape(answer)} is not one of them{escape(hint)} Give a number from the list.[/]")
+        console.print(
+            f"  [yellow]{escape(answer)} is not one of them{escape(hint)} Give a number or a name from the list.[/]"
+        )
 
 
 @dataclass(frozen=True)
@@ -385,10 +389,14 @@ def remove(name: str, yes: bool, move_to: str | None) -> None:
         question = f"Remove {who}?"
     console.print(escape(what))
     if count and target is None:
-        console.print(
-            f"  To keep them: `softspot export --receiver {escape(_quoted(who))} --format json --out FILE` first, "
-            "or give them to someone else with --move-to NAME."
-        )
+        keep = ngettext(
+            "To keep it: `softspot export --receiver %(name)s --format json --out FILE` first, or give it to "
+            "someone else with --move-to NAME.",
+            "To keep them: `softspot export --receiver %(name)s --format json --out FILE` first, or give them to "
+            "someone else with --move-to NAME.",
+            count,
+        ) % {"name": _quoted(who)}
+        console.print(f"  {escape(keep)}")
     if not yes:
         if not interactive():
             fail(f"{who} was not removed: no terminal to ask on; add --yes to remove {who} without asking")

@@ -182,7 +182,7 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, r
     from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
 
-    whom = choose(owner, receiver)
+    whom = choose(owner, receiver, question="Whose progress?")
     with store_errors():  # nobody yet (None): no records, the first dose
         result = progress_report(whom, technique, today or date.today())
     if as_json:

@@ -159,6 +159,8 @@ class SetupForm(forms.Form):
         return data
 
     def _clean_new_name(self, data: dict[str, Any]) -> None:
+        if "new_name" in self.errors:  # already said (too long)
+            return
         text = data.get("new_name") or ""
         if not text.strip() and self.first_name:
             data["new_name"] = self.first_name
