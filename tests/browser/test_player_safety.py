@@ -216,6 +216,8 @@ def test_the_pain_rule_and_the_check_in_are_shown_and_heard_on_each_leg(page: Pa
             .observe(el, {subtree: true, childList: true, characterData: true, attributes: true});
         }"""
     )
+    # Every clip loaded first: a tap while they load speaks the first cues with the phone's own voice.
+    page.wait_for_selector("#player[data-voice='ready']", state="attached")
     page.get_by_role("button", name="Tap to start").click()
     expect(page.locator("#pain-rule")).to_contain_text(pain_rule.show)  # always under the controls
     expect(page.locator("#after")).to_be_visible(timeout=60_000)
