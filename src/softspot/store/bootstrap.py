@@ -154,7 +154,10 @@ def checked_marker(path: Path) -> Path:
 def _file_stamp(path: Path) -> str:
     """What changes whenever the database is written: the file's and its write-ahead log's identity, size and
     modification time. ``quick_check`` reads the whole file (about 1 s a GB), so a command pays for it only
-    after something wrote to the database (or changed it from outside: a copy, a restore, damage by a tool)."""
+    after something wrote to the database (or changed it from outside: a copy, a restore, damage by a tool).
+
+    An empty log is no log: SQLite makes one whenever a connection opens the database and removes it when the
+    last one closes, so its identity changes with every command that only reads."""
     parts = []
     for name in (path, path.with_name(path.name + "-wal")):
         try:
@@ -162,7 +165,8 @@ def _file_stamp(path: Path) -> str:
         except OSError:
             parts.append("-")
             continue
-        parts.append(f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
+        empty_log = name != path and st.st_size == 0
+        parts.append("-" if empty_log else f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
     return " ".join(parts)
 
 
