@@ -117,7 +117,15 @@ def test_english_writing_is_what_softspot_printed_before_languages() -> None:
     [
         ("en", "an inch", "2 inches", "2.5 centimetres", "1 minute 30 seconds", "30 seconds", "2 minutes"),
         ("es", "una pulgada", "2 pulgadas", "2,5 centímetros", "un minuto y 30 segundos", "medio minuto", "2 minutos"),
-        ("de", "ein Zoll", "2 Zoll", "2,5 Zentimeter", "eine Minute und 30 Sekunden", "eine halbe Minute", "2 Minuten"),
+        (
+            "de",
+            "einen Zoll",
+            "2 Zoll",
+            "2,5 Zentimeter",
+            "eine Minute und 30 Sekunden",
+            "eine halbe Minute",
+            "2 Minuten",
+        ),
         ("th", "หนึ่งนิ้ว", "2 นิ้ว", "2.5 เซนติเมตร", "หนึ่งนาที 30 วินาที", "ครึ่งนาที", "2 นาที"),
     ],
 )
@@ -135,7 +143,7 @@ def test_it_says_distances_and_durations_the_way_each_language_reads_them(
 def test_formatting_follows_the_active_language() -> None:
     with i18n.use("de"):
         assert i18n.format_distance(2.5) == "2,5 cm"
-        assert i18n.say_distance(2.54, "in") == "ein Zoll"
+        assert i18n.say_distance(2.54, "in") == "einen Zoll"
 
 
 def test_english_speech_is_what_the_planner_said_before_languages() -> None:

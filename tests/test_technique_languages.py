@@ -4,12 +4,13 @@ text's line, and a technique localized into one language for a plan."""
 from __future__ import annotations
 
 import pytest
+from tests.helpers import ENGLISH_SOURCE
 
 from softspot.core.loader import TechniqueError, built_in_text, parse_technique
 from softspot.core.planner import PlanError, PlanOptions, plan
 from softspot.core.technique import text_locations
 
-BUILT_IN = built_in_text("hands-free-hamstring")
+BUILT_IN = ENGLISH_SOURCE
 NO_TO_ALL = {q.id: False for q in parse_technique(BUILT_IN).questions}
 
 
@@ -103,8 +104,8 @@ def test_check_names_a_single_missing_translation() -> None:
         ),
         (
             "    say: Paused.\n",
-            "    say: {en: Paused., th: " + "หยุดชั่วคราวก่อนนะครับ" * 6 + "}\n",
-            "t.yaml:P:5: cues.paused: the spoken 'th' cue has 102 letters; keep it to 90",
+            "    say: {en: Paused., th: " + "หยุดชั่วคราวก่อนนะครับ" * 4 + "}\n",
+            "t.yaml:P:5: cues.paused: the spoken 'th' cue has 68 letters; keep it to 60",
         ),
         (
             "    say: Paused.\n",
@@ -136,3 +137,64 @@ def test_the_planner_makes_a_script_in_one_language() -> None:
     assert english.legs[0].spots[0].cue.say == "Sit here and relax into it. Up to 2 minutes, or until it softens."
     with pytest.raises(PlanError, match=r"^--lang: 'de' is not a language this technique is written in \(choose en\)$"):
         plan(technique, PlanOptions(answers=NO_TO_ALL, language="de"))
+
+
+BUILT_IN_FILE = built_in_text("hands-free-hamstring")
+
+
+def test_the_built_in_technique_is_written_in_english_spanish_german_and_thai() -> None:
+    technique = parse_technique(BUILT_IN_FILE)
+    assert technique.written_in == ("en", "es", "de", "th")
+    for loc, text in text_locations(technique):
+        assert set(text.texts) == {"en", "es", "de", "th"}, loc
+
+
+def test_check_names_the_line_of_a_removed_translation_in_the_built_in_file() -> None:
+    old = "      de: Die Massage ohne Hände beginnt. Folgen Sie der Stimme.\n"
+    assert BUILT_IN_FILE.count(old) == 1
+    text = BUILT_IN_FILE.replace(old, "")
+    line = line_of(text, "Starting the hands-free hamstring massage")
+    assert problems(text) == [f"t.yaml:{line}:7: 'say' has no 'de' text"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "first_spot", "next_spot"),
+    [
+        (
+            "en",
+            "Let's begin",
+            "Sit here and relax into it. Up to 2 minutes, or until it softens.",
+            "Lift, move about 2.5 centimetres toward the knee, and sit. Spot 2.",
+        ),
+        (
+            "es",
+            "Empezamos",
+            "Siéntese aquí y relájese. Hasta 2 minutos, o hasta que el músculo ceda.",
+            "Levántese, avance más o menos 2,5 centímetros hacia la rodilla y siéntese. Punto 2.",
+        ),
+        (
+            "de",
+            "Los geht's",
+            "Setzen Sie sich hier und lassen Sie los. Bis zu 2 Minuten, oder bis es weich wird.",
+            "Anheben, etwa 2,5 Zentimeter Richtung Knie rücken, hinsetzen. Punkt 2.",
+        ),
+        (
+            "th",
+            "เริ่มกันเลย",
+            "นั่งตรงนี้แล้วผ่อนคลาย นานสุด 2 นาที หรือจนกล้ามเนื้อนุ่มลง",
+            "ยกตัว ขยับเข้าหาเข่าราว 2.5 เซนติเมตร แล้วนั่งลง จุดที่ 2",
+        ),
+    ],
+)
+def test_the_built_in_plans_a_whole_session_in_each_language(
+    lang: str, start: str, first_spot: str, next_spot: str
+) -> None:
+    technique = parse_technique(BUILT_IN_FILE)
+    script = plan(technique, PlanOptions(answers=NO_TO_ALL, language=lang))
+    assert script.language == lang
+    assert script.segments[0].cue.show == start
+    spots = [s for s in script.segments if s.kind == "spot"]
+    assert [spots[0].cue.say, spots[1].cue.say] == [first_spot, next_spot]
+    english = {s.cue.say for s in plan(technique, PlanOptions(answers=NO_TO_ALL)).segments}
+    if lang != "en":
+        assert not english & set(script.spoken_texts())  # not one English cue left

@@ -234,7 +234,7 @@ def format_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | Non
 _SPOKEN_ONE: dict[str, dict[str, str]] = {
     "en": {"in": "an inch", "cm": "a centimetre", "min": "a minute", "s": "a second"},
     "es": {"in": "una pulgada", "cm": "un centímetro", "min": "un minuto", "s": "un segundo"},
-    "de": {"in": "ein Zoll", "cm": "ein Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
+    "de": {"in": "einen Zoll", "cm": "ein Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
     "th": {"in": "หนึ่งนิ้ว", "cm": "หนึ่งเซนติเมตร", "min": "หนึ่งนาที", "s": "หนึ่งวินาที"},
 }
 _SPOKEN_MANY: dict[str, dict[str, str]] = {

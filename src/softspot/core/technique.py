@@ -173,7 +173,7 @@ class Text(str):
 
     def in_language(self, lang: str) -> Text:
         """The same text with its words in ``lang`` (its own words when it has none in ``lang``)."""
-        return Text(self.texts.get(lang, str(self)), self.source, self.texts)
+        return type(self)(self.texts.get(lang, str(self)), self.source, self.texts)
 
     def languages(self, file_language: str) -> frozenset[str]:
         """The languages it has words in."""
@@ -249,6 +249,11 @@ class Text(str):
         }
 
 
+class Name(Text):
+    """A title or the name of a part (a side, a surface, the segment, the joint): words in one language or
+    several, like :class:`Text`, but a label rather than a statement (:func:`statements` leaves it out)."""
+
+
 def _language_map(value: dict[Any, Any]) -> dict[str, str]:
     """``{en: ..., de: ...}``: every key a language softspot ships, every value non-empty words."""
     texts: dict[str, str] = {}
@@ -287,11 +292,11 @@ CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "ti
 MAX_SAID_CHARS = 200
 
 
-MAX_SPOKEN_CHARS_UNSPACED = 90
-"""Thai is written without spaces between words, so its spoken cues are measured in characters instead:
-at most 90 letters that take up space (tone marks and the vowels written above or below a consonant are
-not counted). espeak-ng's Thai voice says 90 such letters in about the time its English voice says
-18 words (docs/translating.md gives the measurements)."""
+MAX_SPOKEN_CHARS_UNSPACED = 60
+"""Thai is written without spaces between words, so its spoken cues are measured in letters instead of words:
+at most 60 letters that take up space (tone marks and the vowels written above or below a consonant are not
+counted), about 24 syllables, what a Thai speaker says in the time 18 English words take. docs/translating.md
+gives espeak-ng's timings."""
 UNSPACED_LANGUAGES = frozenset({"th"})
 
 
@@ -312,7 +317,10 @@ def spoken_length_problem(words: str, lang: str) -> str | None:
     return None
 
 
-def _each_checked(text: Text, info: ValidationInfo, most: int | None, fields: frozenset[str] | None) -> Text:
+_Words = TypeVar("_Words", bound="Text")
+
+
+def _each_checked(text: _Words, info: ValidationInfo, most: int | None, fields: frozenset[str] | None) -> _Words:
     """Every language's words of ``text`` no longer than ``most`` and using only ``fields`` as placeholders."""
     for lang, words in text.each(_file_language(info)):
         which = f" (the '{lang}' text)" if text.texts else ""
@@ -355,7 +363,7 @@ class Shown(Sourced):
         return _each_checked(text, info, MAX_SHOWN_CHARS, CUE_FIELDS)
 
 
-def _short_name(text: Text, info: ValidationInfo) -> Text:
+def _short_name(text: Name, info: ValidationInfo) -> Name:
     return _each_checked(text, info, MAX_NAME_CHARS, None)
 
 
@@ -411,14 +419,14 @@ class Question(Sourced):
 
 class Surface(Sourced):
     id: Identifier
-    name: Text
+    name: Name
     description: Text
     default: StrictBool = False
 
 
 class Position(Sourced):
     id: Identifier
-    name: Text
+    name: Name
     description: Text
     main: StrictBool = False
     steps: dict[Identifier, Cue] = Field(
@@ -443,9 +451,9 @@ class Step(Sourced):
 class Segment(Sourced):
     """The body segment the spots walk along, e.g. the thigh from hip to knee."""
 
-    name: Text
-    from_end: Text = Field(description="The end where the spots start, e.g. 'hip'.")
-    joint: Text = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
+    name: Name
+    from_end: Name = Field(description="The end where the spots start, e.g. 'hip'.")
+    joint: Name = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
     measure: Text = Field(description="How to measure its length.")
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
@@ -552,7 +560,7 @@ class Dose(Sourced):
 
 class AddOn(Sourced):
     id: Identifier
-    name: Text
+    name: Name
     description: Text
     placement: Literal["during_spots", "after_side"]
     time: Seconds | None = Field(default=None, description="For 'after_side': how long it lasts.")
@@ -575,7 +583,7 @@ class AddOn(Sourced):
 
 class Side(Spec):
     id: Identifier
-    name: Text
+    name: Name
 
     _name_short = field_validator("name")(_short_name)
 
@@ -639,7 +647,7 @@ class Technique(Spec):
     version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(
         pattern=r"^\d+(\.\d+){0,2}$"
     )
-    title: Text
+    title: Name
     summary: Text
     kind: Literal["partner", "self"]
     hands_free: StrictBool
@@ -813,6 +821,8 @@ def statements(technique: Technique) -> Iterator[Statement]:
     """Every statement in the file (prose and cues), in file order, each with its resolved source."""
 
     def walk(value: object, path: str, inherited: Source) -> Iterator[Statement]:
+        if isinstance(value, Name):
+            return
         if isinstance(value, Text):
             yield Statement(path, str(value), value.source or inherited)
         elif isinstance(value, Cue):
