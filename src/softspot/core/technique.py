@@ -172,8 +172,8 @@ class Text(str):
         return made
 
     def in_language(self, lang: str) -> Text:
-        """The same text with its words in ``lang`` (its own words when it has none in ``lang``)."""
-        return type(self)(self.texts.get(lang, str(self)), self.source, self.texts)
+        """The same text in ``lang`` alone (its own words when it has none in ``lang``)."""
+        return type(self)(self.texts.get(lang, str(self)), self.source)
 
     def languages(self, file_language: str) -> frozenset[str]:
         """The languages it has words in."""
@@ -698,12 +698,12 @@ class Technique(Spec):
         return self.languages or (self.language,)
 
     def localized(self, lang: str) -> Technique:
-        """This technique with every text in ``lang`` (a text with no words in ``lang`` keeps its own)."""
-        if lang == self.language:
+        """This technique written in ``lang`` alone (a text with no words in ``lang`` keeps its own)."""
+        if self.written_in == (lang,):
             return self
         changed = _localized(self, lang)
         assert isinstance(changed, Technique)
-        return changed.model_copy(update={"language": lang, "languages": self.languages})
+        return changed.model_copy(update={"language": lang, "languages": (lang,)})
 
     @field_validator("questions")
     @classmethod
