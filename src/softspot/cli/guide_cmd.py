@@ -146,9 +146,9 @@ def guide(options: GuideOptions) -> None:
     check_options(options)
     from softspot.cli.language import choose
 
-    technique = resolve(options.technique)
-    language = choose(options.language, None, technique)
-    technique = technique.localized(language)
+    written = resolve(options.technique)
+    language = choose(options.language, None, written)
+    technique = written.localized(language)
     thigh = length_option("--thigh", options.thigh)
     height = length_option("--height", options.height)
     # Check what was given before anything is asked, planned or written.
@@ -175,6 +175,17 @@ def guide(options: GuideOptions) -> None:
     household = store_owner() if store_exists() else None
     choice = choose_for_guide(household, options.receiver, ask=interactive) if household is not None else None
 
+    def preferred_language(choice: Choice | None) -> None:
+        """The receiver's own language, when no --lang was given (and the technique is written in it)."""
+        nonlocal language, technique, speech
+        preferred = choice.receiver.language if choice is not None and choice.receiver is not None else ""
+        if options.language is None and preferred and preferred != language:
+            language = choose(None, preferred, written)
+            technique = written.localized(language)
+            speech = make_voice(options.voice_name, options.rate, language)
+
+    preferred_language(choice)
+
     console.rule(f"[bold]{escape(technique.title)}[/]")
     if choice is not None:
         show_choice(choice)
@@ -194,6 +205,7 @@ def guide(options: GuideOptions) -> None:
     household = household or store_owner()
     if choice is None:
         choice = choose_for_guide(household, options.receiver, ask=interactive)
+        preferred_language(choice)  # from here on (a first run's safety check came before the choice)
         show_choice(choice)
     given_thigh, given_height = thigh, height
     existing = choice.receiver  # a new receiver is added once the plan is made (bad input adds nobody)
