@@ -48,13 +48,24 @@ def test_the_terminal_language_comes_from_lc_all_and_lang() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "start"), [("es", "Empezamos"), ("de", "Los geht's"), ("th", "เริ่มกันเลย")])
-def test_an_unattended_session_in_each_language_is_saved_with_its_script(lang: str, start: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "start", "heading", "saved"),
+    [
+        ("es", "Empezamos", "1. Comprobación de seguridad", "Guardado."),
+        ("de", "Los geht's", "1. Sicherheitscheck", "Gespeichert."),
+        ("th", "เริ่มกันเลย", "1. ตรวจความปลอดภัย", "บันทึกแล้ว"),
+    ],
+)
+def test_an_unattended_session_in_each_language_is_saved_with_its_script(
+    lang: str, start: str, heading: str, saved: str
+) -> None:
     result = runner.invoke(
         app, ["guide", *NO_ANSWERS, "--thigh", "40 cm", "--before", "5,5,5", "--after", "3,3,3", "--lang", lang, *FAST]
     )
     assert result.exit_code == 0, result.output
     assert start in result.stdout
+    assert heading in result.stdout
+    assert saved in result.stdout
     record = SessionRecord.objects.get()
     assert record.script["language"] == lang
     assert record.script["segments"][0]["cue"]["show"] == start

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from gettext import ngettext
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -26,6 +25,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import store_errors
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest
 from softspot.core.units import DistanceUnit, Length, format_distance
+from softspot.i18n import ngettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
