@@ -33,6 +33,22 @@ Direction = Literal["ltr", "rtl"]
 
 
 @dataclass(frozen=True)
+class Words:
+    """How a language writes and says units (softspot's own rules; Babel has no spoken forms)."""
+
+    short: dict[str, str]
+    """Written after a number: ``min``, ``s``, ``cm``, ``in``."""
+    one: dict[str, str]
+    """Said for exactly one: ``an inch``, ``una pulgada``."""
+    many: dict[str, str]
+    """Said after any other number: ``inches``, ``pulgadas``."""
+    and_: str
+    """Between minutes and seconds when said: ``und`` (English says none: ``1 minute 30 seconds``)."""
+    half_minute: str
+    """Said for 30 seconds."""
+
+
+@dataclass(frozen=True)
 class Language:
     code: str
     """The tag softspot uses everywhere: ``--lang``, technique files, catalogs, the script."""
@@ -41,14 +57,66 @@ class Language:
     english_name: str
     voice: str
     """espeak-ng's voice for it (``espeak-ng --voices`` lists them)."""
+    words: Words
     direction: Direction = "ltr"
+    unspaced: bool = False
+    """Written without spaces between words (Thai): spoken cues are measured in letters, not words."""
 
 
 LANGUAGES: dict[str, Language] = {
-    "en": Language("en", "English", "English", "en"),
-    "es": Language("es", "Español", "Spanish", "es"),
-    "de": Language("de", "Deutsch", "German", "de"),
-    "th": Language("th", "ไทย", "Thai", "th"),
+    "en": Language(
+        "en",
+        "English",
+        "English",
+        "en",
+        Words(
+            short={"min": "min", "s": "s", "cm": "cm", "in": "in"},
+            one={"in": "an inch", "cm": "a centimetre", "min": "a minute", "s": "a second"},
+            many={"in": "inches", "cm": "centimetres", "min": "minutes", "s": "seconds"},
+            and_=" ",
+            half_minute="30 seconds",
+        ),
+    ),
+    "es": Language(
+        "es",
+        "Español",
+        "Spanish",
+        "es",
+        Words(
+            short={"min": "min", "s": "s", "cm": "cm", "in": "in"},
+            one={"in": "una pulgada", "cm": "un centímetro", "min": "un minuto", "s": "un segundo"},
+            many={"in": "pulgadas", "cm": "centímetros", "min": "minutos", "s": "segundos"},
+            and_=" y ",
+            half_minute="medio minuto",
+        ),
+    ),
+    "de": Language(
+        "de",
+        "Deutsch",
+        "German",
+        "de",
+        Words(
+            short={"min": "Min.", "s": "Sek.", "cm": "cm", "in": "Zoll"},
+            one={"in": "einen Zoll", "cm": "einen Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
+            many={"in": "Zoll", "cm": "Zentimeter", "min": "Minuten", "s": "Sekunden"},
+            and_=" und ",
+            half_minute="eine halbe Minute",
+        ),
+    ),
+    "th": Language(
+        "th",
+        "ไทย",
+        "Thai",
+        "th",
+        Words(
+            short={"min": "นาที", "s": "วินาที", "cm": "ซม.", "in": "นิ้ว"},
+            one={"in": "หนึ่งนิ้ว", "cm": "หนึ่งเซนติเมตร", "min": "หนึ่งนาที", "s": "หนึ่งวินาที"},
+            many={"in": "นิ้ว", "cm": "เซนติเมตร", "min": "นาที", "s": "วินาที"},
+            and_=" ",
+            half_minute="ครึ่งนาที",
+        ),
+        unspaced=True,
+    ),
 }
 """Every language softspot ships, source language first. Adding one: docs/translating.md."""
 
@@ -181,19 +249,11 @@ def format_number(value: float, lang: str | None = None, *, digits: int = 1, fix
     return str(format_decimal(rounded, format=pattern, locale=lang))
 
 
-_SHORT_UNITS: dict[str, dict[str, tuple[str, str]]] = {
-    # (minutes, seconds) written short, the way each language abbreviates them on a timer.
-    "en": {"time": ("min", "s")},
-    "es": {"time": ("min", "s")},
-    "de": {"time": ("Min.", "Sek.")},
-    "th": {"time": ("นาที", "วินาที")},
-}
-
-
 def format_duration(seconds: float, lang: str | None = None) -> str:
     """``95`` -> ``1 min 35 s`` / ``1 Min. 35 Sek.`` / ``1 นาที 35 วินาที``: words for sentences."""
     lang = _locale(lang)
-    minute, second = _SHORT_UNITS.get(lang, _SHORT_UNITS[DEFAULT])["time"]
+    short = _words(lang).short
+    minute, second = short["min"], short["s"]
     whole = max(0, round(seconds))
     minutes, secs = divmod(whole, 60)
     if minutes and secs:
@@ -203,24 +263,20 @@ def format_duration(seconds: float, lang: str | None = None) -> str:
     return f"{secs} {second}"
 
 
+def _words(lang: str) -> Words:
+    return (LANGUAGES.get(lang) or LANGUAGES[DEFAULT]).words
+
+
 def format_clock(seconds: float) -> str:
     """``95`` -> ``1:35``: a clock face, the same in every language softspot ships."""
     whole = max(0, round(seconds))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-_DISTANCE_SYMBOL: dict[str, dict[str, str]] = {
-    "en": {"cm": "cm", "in": "in"},
-    "es": {"cm": "cm", "in": "in"},
-    "de": {"cm": "cm", "in": "Zoll"},
-    "th": {"cm": "ซม.", "in": "นิ้ว"},
-}
-
-
 def format_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | None = None) -> str:
     """``2.54, "in"`` -> ``1.0 in``; ``2.5`` -> ``2,5 cm`` in German: written, for screens."""
     lang = _locale(lang)
-    symbol = _DISTANCE_SYMBOL.get(lang, _DISTANCE_SYMBOL[DEFAULT])[unit]
+    symbol = _words(lang).short[unit]
     if lang == DEFAULT:  # exactly what softspot.core.units printed before languages
         if unit == "in":
             return f"{cm / _CM_PER_INCH:.1f} in"
@@ -232,28 +288,11 @@ def format_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | Non
 # Spoken forms: what a voice reads well. Counts are words where the language says them so
 # ("an inch", "una pulgada"); otherwise digits, which every espeak-ng voice reads in its language.
 
-_SPOKEN_ONE: dict[str, dict[str, str]] = {
-    "en": {"in": "an inch", "cm": "a centimetre", "min": "a minute", "s": "a second"},
-    "es": {"in": "una pulgada", "cm": "un centímetro", "min": "un minuto", "s": "un segundo"},
-    "de": {"in": "einen Zoll", "cm": "ein Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
-    "th": {"in": "หนึ่งนิ้ว", "cm": "หนึ่งเซนติเมตร", "min": "หนึ่งนาที", "s": "หนึ่งวินาที"},
-}
-_SPOKEN_MANY: dict[str, dict[str, str]] = {
-    "en": {"in": "inches", "cm": "centimetres", "min": "minutes", "s": "seconds"},
-    "es": {"in": "pulgadas", "cm": "centímetros", "min": "minutos", "s": "segundos"},
-    "de": {"in": "Zoll", "cm": "Zentimeter", "min": "Minuten", "s": "Sekunden"},
-    "th": {"in": "นิ้ว", "cm": "เซนติเมตร", "min": "นาที", "s": "วินาที"},
-}
-_SPOKEN_AND: dict[str, str] = {"en": " and ", "es": " y ", "de": " und ", "th": " "}
-_SPOKEN_HALF: dict[str, str] = {"en": "half a minute", "es": "medio minuto", "de": "eine halbe Minute", "th": "ครึ่งนาที"}
-
-
 def _say_count(value: float, unit: str, lang: str) -> str:
-    one = _SPOKEN_ONE.get(lang, _SPOKEN_ONE[DEFAULT])
-    many = _SPOKEN_MANY.get(lang, _SPOKEN_MANY[DEFAULT])
+    words = _words(lang)
     if round(value, 1) == 1:
-        return one[unit]
-    return f"{format_number(value, lang)} {many[unit]}"
+        return words.one[unit]
+    return f"{format_number(value, lang)} {words.many[unit]}"
 
 
 def say_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | None = None) -> str:
@@ -277,10 +316,10 @@ def say_duration(seconds: float, lang: str | None = None) -> str:
             parts.append(f"{secs} second{'s' if secs != 1 else ''}")
         return " ".join(parts)
     if whole == 30:
-        return _SPOKEN_HALF.get(lang, _SPOKEN_HALF[DEFAULT])
+        return _words(lang).half_minute
     parts = []
     if minutes:
         parts.append(_say_count(minutes, "min", lang))
     if secs or not minutes:
         parts.append(_say_count(secs, "s", lang))
-    return _SPOKEN_AND.get(lang, " ").join(parts)
+    return _words(lang).and_.join(parts)

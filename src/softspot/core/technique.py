@@ -297,12 +297,11 @@ MAX_SPOKEN_CHARS_UNSPACED = 60
 at most 60 letters that take up space (tone marks and the vowels written above or below a consonant are not
 counted), about 24 syllables, what a Thai speaker says in the time 18 English words take. docs/translating.md
 gives espeak-ng's timings."""
-UNSPACED_LANGUAGES = frozenset({"th"})
 
 
 def spoken_length_problem(words: str, lang: str) -> str | None:
     """Why a spoken cue is too long to say in a few seconds, or None."""
-    if lang in UNSPACED_LANGUAGES:
+    if LANGUAGES.get(lang) is not None and LANGUAGES[lang].unspaced:
         letters = sum(1 for c in words if not c.isspace() and unicodedata.category(c)[0] in "LN")
         if letters > MAX_SPOKEN_CHARS_UNSPACED:
             return (
@@ -637,7 +636,7 @@ class Technique(Spec):
     )
     languages: tuple[str, ...] = Field(
         default=(),
-        max_length=len(LANGUAGES),
+        max_length=MAX_ITEMS,
         description=(
             "Every language the file is written in; `technique check` reports each text missing in one of them. "
             "Default: the file's language only."
