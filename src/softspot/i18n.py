@@ -288,6 +288,7 @@ def format_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | Non
 # Spoken forms: what a voice reads well. Counts are words where the language says them so
 # ("an inch", "una pulgada"); otherwise digits, which every espeak-ng voice reads in its language.
 
+
 def _say_count(value: float, unit: str, lang: str) -> str:
     words = _words(lang)
     if round(value, 1) == 1:
