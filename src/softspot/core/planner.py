@@ -53,8 +53,8 @@ from softspot.core.script import (
     TimedCue,
 )
 from softspot.core.technique import AddOn, Cue, Technique
-from softspot.core.units import DistanceUnit, Length, format_distance, format_duration
-from softspot.i18n import ngettext
+from softspot.core.units import DistanceUnit, Length
+from softspot.i18n import format_distance, format_duration, ngettext
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -125,7 +125,7 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
             raise PlanError(
                 "--thigh",
                 f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
-                f"measure {seg.measure.strip().rstrip('.').lower()}",
+                f"measure {_in_sentence(seg.measure.strip().rstrip('.'))}",
             )
         return cm, "measured"
     if options.height is not None:
@@ -245,6 +245,11 @@ class _Words:
 
 def _format(template: str, values: dict[str, object]) -> str:
     return fill_template(template, {name: str(value) for name, value in values.items()})
+
+
+def _in_sentence(name: str) -> str:
+    """A name inside a sentence: lower case, except in German, whose nouns keep their capital."""
+    return name if i18n.active() == "de" else name.lower()
 
 
 def _spoken_time(seconds: float, lang: str) -> str:
@@ -485,13 +490,14 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     broken = rules_broken(technique, script, length_cm)
     if broken:
         raise UnsafeTechniqueError(f"the plan would break a safety rule, so it is not made: {broken}")
-    lines = explain(technique, script)
-    if capped:
-        lines.insert(
-            1,
-            f"{format_duration(budget)} per leg, not the technique's usual first "
-            f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
-        )
+    with i18n.use(language):  # the plan's sentences in the script's language, as far as they are translated
+        lines = explain(technique, script)
+        if capped:
+            lines.insert(
+                1,
+                f"{format_duration(budget)} per leg, not the technique's usual first "
+                f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
+            )
     return script.model_copy(update={"explanation": lines})
 
 
@@ -653,7 +659,7 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
             if add_on.placement == "during_spots"
             else f"{format_duration(add_on.time or 0)} after each leg"
         )
-        add_on_parts.append(f"{add_on.name.lower()} ({when})")
+        add_on_parts.append(f"{_in_sentence(add_on.name)} ({when})")
     if add_on_parts:
         lines.append(
             ngettext("Add-on: %(list)s.", "Add-ons: %(list)s.", len(add_on_parts)) % {"list": "; ".join(add_on_parts)}
@@ -669,7 +675,7 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         lines.append(f"Safety: {before} the receiver is told to say at once if anything hurts{check}.")
     lines.append(
         f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
-        f"on the {script.surface.name.lower()}, {script.position.name.lower()}."
+        f"on the {_in_sentence(script.surface.name)}, {_in_sentence(script.position.name)}."
     )
     return lines
 
