@@ -264,7 +264,7 @@ def guide(options: GuideOptions) -> None:
     remember_measurements(receiver, given_thigh, given_height, options.start_leg)
 
     console.print("\n[bold]" + _("3. Today's plan") + "[/]")
-    console.print(f"  Suggested: {escape(suggestion.reason)}")
+    console.print("  " + _("Suggested:") + f" {escape(suggestion.reason)}")
     if suggestion.unlocked_add_ons and not options.add_ons:
         console.print(f"  Unlocked add-ons (add with --add-on): {', '.join(suggestion.unlocked_add_ons)}")
     for line in script.explanation:

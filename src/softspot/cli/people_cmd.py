@@ -25,7 +25,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import store_errors
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest
 from softspot.core.units import DistanceUnit, Length, format_distance
-from softspot.i18n import ngettext
+from softspot.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -89,7 +89,7 @@ def choose(household: User, name: str | None, *, ask: bool | None = None) -> Rec
 
 def _pick(names: list[str], *, allow_new: bool) -> int:
     """Ask who is receiving: a number or a name; returns the index (len(names) = someone new)."""
-    console.print("[bold]Who is receiving today?[/]")
+    console.print("[bold]" + _("Who is receiving today?") + "[/]")
     for n, name in enumerate(names, 1):
         console.print(f"  {n}. {escape(name)}")
     if allow_new:
@@ -148,7 +148,7 @@ def choose_for_guide(household: User, name: str | None, *, ask: bool) -> Choice:
     if not found:
         if not ask:
             return Choice(None, None)
-        console.print("[bold]Who is receiving today?[/] Nobody has been added yet.")
+        console.print("[bold]" + _("Who is receiving today?") + "[/] " + _("Nobody has been added yet."))
         return Choice(None, _ask_new_name(household))
     if not ask:
         fail(
@@ -165,7 +165,7 @@ def _ask_new_name(household: User) -> str:
     from softspot.store.receivers import find
 
     while True:
-        text = typer.prompt("  The receiver's name")
+        text = typer.prompt("  " + _("The receiver's name"))
         try:
             name = clean_name(text)
         except BadName as exc:
@@ -196,7 +196,7 @@ def make(household: User, choice: Choice, **measured: Any) -> Receiver:
             f"`softspot people rename {receiver.name} NAME`.[/]"
         )
     else:
-        console.print(f"  Added {escape(receiver.name)}.")
+        console.print("  " + _("Added %(name)s.") % {"name": escape(receiver.name)})
     return receiver
 
 

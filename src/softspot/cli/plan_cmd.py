@@ -23,6 +23,7 @@ from softspot.core.screening import screen as run_screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
+from softspot.i18n import _
 
 STOPPED = 3
 ASK_FIRST = 4
@@ -67,36 +68,40 @@ def _reason(technique: Technique, q: Question, *, instead: bool = True) -> str:
 
 def show_screening(result: Screening, technique: Technique) -> None:
     if result.verdict == "stop":
-        console.print("[bold red]STOP[/] — no session today:")
+        console.print("[bold red]" + _("STOP") + "[/] — " + _("no session today:"))
         for q in result.stops:
             console.print(_reason(technique, q))
         for q in result.asks:
-            console.print(f"  • (also) {marked(technique, q)}{escape(q.if_yes.reason)}")
+            console.print("  • " + _("(also)") + f" {marked(technique, q)}{escape(q.if_yes.reason)}")
         for q in result.adaptations:
-            console.print(f"  • (also) {escape(q.if_yes.reason)}")
+            console.print("  • " + _("(also)") + f" {escape(q.if_yes.reason)}")
         return
     if result.verdict == "ask_first":
         console.print(
-            "[bold yellow]ASK FIRST[/] — no session until a doctor or therapist has said this technique is fine "
-            "for the receiver:"
+            "[bold yellow]"
+            + _("ASK FIRST")
+            + "[/] — "
+            + _("no session until a doctor or therapist has said this technique is fine for the receiver:")
         )
         for q in result.asks:
             console.print(_reason(technique, q))
-        console.print("  Once they have, plan again with [bold]--cleared[/] (or answer yes when guide asks).")
+        console.print("  " + _("Once they have, plan again with --cleared (or answer yes when guide asks)."))
         return
     if result.cleared:
         console.print(
-            "[bold green]GO, cleared[/]: you confirmed a doctor or therapist said this technique is fine for the "
-            "receiver, despite:"
+            "[bold green]"
+            + _("GO, cleared")
+            + "[/]: "
+            + _("you confirmed a doctor or therapist said this technique is fine for the receiver, despite:")
         )
         for q in result.asks:
             console.print(_reason(technique, q, instead=False))
     if result.verdict == "adapt":
-        console.print("[bold yellow]GO, adapted[/]:")
+        console.print("[bold yellow]" + _("GO, adapted") + "[/]:")
         for q in result.adaptations:
             console.print(f"  • {escape(q.if_yes.reason)}")
     elif not result.cleared:
-        console.print("[bold green]GO[/] — nothing in the answers rules this technique out.")
+        console.print("[bold green]" + _("GO") + "[/] — " + _("nothing in the answers rules this technique out."))
 
 
 def screening_json(result: Screening) -> str:
@@ -244,5 +249,5 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
 def show_pain_rule(technique: Technique) -> None:
     """The pain rule, as the voice says it at the start and before each next leg, and how to stop."""
     rule = technique.cues.pain_rule
-    console.print(f"  [bold]Pain rule[/]: {marked(technique, technique.cues, rule)}{escape(rule.say)}")
-    console.print("  [bold]Stop[/] at once, any time (q or Esc in guide); then say why, or carry on.")
+    console.print("  [bold]" + _("Pain rule") + f"[/]: {marked(technique, technique.cues, rule)}{escape(rule.say)}")
+    console.print("  " + _("Stop at once, any time (q or Esc in guide); then say why, or carry on."))
