@@ -54,7 +54,7 @@ from softspot.core.script import (
 )
 from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import DistanceUnit, Length
-from softspot.i18n import format_distance, format_duration, ngettext
+from softspot.i18n import _, format_distance, format_duration, ngettext
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -553,13 +553,17 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         return format_distance(cm, unit)
 
     thigh = d(script.person.thigh_cm)
+    segment = seg.name.capitalize() if i18n.active() == "en" else str(seg.name)  # "Thigh length", "Longitud del muslo"
+    named = {"segment": segment, "length": thigh, "height": d(script.person.height_cm or 0)}
     source = {
-        "measured": f"{seg.name.capitalize()} length {thigh}, as measured.",
-        "height": f"{seg.name.capitalize()} length {thigh}, estimated from a height of "
-        f"{d(script.person.height_cm or 0)}; measure it for a better plan.",
-        "default": f"{seg.name.capitalize()} length {thigh}: a typical adult's, since none was given. "
-        f"Measure it for a better plan.",
-    }[script.person.thigh_source]
+        "measured": _("%(segment)s length %(length)s, as measured."),
+        "height": _(
+            "%(segment)s length %(length)s, estimated from a height of %(height)s; measure it for a better plan."
+        ),
+        "default": _(
+            "%(segment)s length %(length)s: a typical adult's, since none was given. Measure it for a better plan."
+        ),
+    }[script.person.thigh_source] % named
     leg = script.legs[0]
     planned, reserve = leg.spots, leg.reserve
     every = [*planned, *reserve]
@@ -569,11 +573,12 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     screening = script.screening
     adapted = [r for r in screening.reasons if not any(_is_ask_reason(technique, q, r) for q in screening.cleared)]
     if adapted:
-        lines.append("Adapted after screening: " + " ".join(adapted))
+        lines.append(_("Adapted after screening:") + " " + " ".join(adapted))
     if screening.cleared:
         asked = ", ".join(q.replace("_", " ") for q in screening.cleared)
         lines.append(
-            f"You confirmed that a doctor or therapist has said this technique is fine for the receiver ({asked})."
+            _("You confirmed that a doctor or therapist has said this technique is fine for the receiver (%(asked)s).")
+            % {"asked": asked}
         )
     values = {
         "n": len(planned),
@@ -591,26 +596,26 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         )
         % values
     )
-    lines.append(
-        f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens"
-        + (
-            f" (softened in under {format_duration(rules.min_hold_seconds)} needs a second press to confirm)."
-            if rules.min_hold_seconds
-            else "."
+    holds = {"first": format_duration(rules.first_hold_max_seconds), "least": format_duration(rules.min_hold_seconds)}
+    if rules.min_hold_seconds:
+        first_spot = _(
+            "First spot: up to %(first)s, or until the muscle softens "
+            "(softened in under %(least)s needs a second press to confirm)."
         )
-        + " Later spots: until it softens, at most as long as the first spot took"
-        + (
-            f" but never under {format_duration(rules.min_hold_seconds)} (while the leg has time left)."
-            if rules.min_hold_seconds
-            else "."
+        later_spots = _(
+            "Later spots: until it softens, at most as long as the first spot took "
+            "but never under %(least)s (while the leg has time left)."
         )
-    )
-    dose_words = f"{format_duration(script.dose.seconds_per_leg)} per leg"
+    else:
+        first_spot = _("First spot: up to %(first)s, or until the muscle softens.")
+        later_spots = _("Later spots: until it softens, at most as long as the first spot took.")
+    lines.append(f"{first_spot % holds} {later_spots % holds}")
+    dose_words = _("%(time)s per leg") % {"time": format_duration(script.dose.seconds_per_leg)}
     if not script.dose.within_beginner_range:
-        dose_words += (
-            f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
-            f"{format_duration(script.dose.beginner_max_seconds)})"
-        )
+        dose_words += " " + _("(above the beginner range of %(low)s to %(high)s)") % {
+            "low": format_duration(script.dose.beginner_min_seconds),
+            "high": format_duration(script.dose.beginner_max_seconds),
+        }
     reached = {
         "dose": dose_words,
         "reach": d(reach.from_knee_cm),
@@ -648,16 +653,16 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         sentence = fits.sentence(seg.name)
         lines.append(sentence[0].upper() + sentence[1:] + ".")
     lines.append(
-        f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
-        f"{d(last.seat_edge_from_knee_cm)} from it."
+        _("No sitting within %(clearance)s of the %(joint)s: the seat's near edge stays at least %(edge)s from it.")
+        % {"clearance": d(rules.clearance_cm), "joint": joint, "edge": d(last.seat_edge_from_knee_cm)}
     )
     add_on_parts = []
     for choice in script.add_ons:
         add_on = technique.add_on(choice.id)
         when = (
-            "during every spot"
+            _("during every spot")
             if add_on.placement == "during_spots"
-            else f"{format_duration(add_on.time or 0)} after each leg"
+            else _("%(time)s after each leg") % {"time": format_duration(add_on.time or 0)}
         )
         add_on_parts.append(f"{_in_sentence(add_on.name)} ({when})")
     if add_on_parts:
@@ -665,17 +670,24 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
             ngettext("Add-on: %(list)s.", "Add-ons: %(list)s.", len(add_on_parts)) % {"list": "; ".join(add_on_parts)}
         )
     if script.cues.pain_rule is not None:
-        before = "at the start" + (" and before the second leg" if len(script.legs) > 1 else "")
-        check = ""
-        if rules.check_in_after_seconds is not None:
-            check = (
-                f"; {format_duration(rules.check_in_after_seconds)} into each leg they are asked "
-                "whether the pressure is all right"
+        if len(script.legs) > 1:
+            safety = _(
+                "Safety: at the start and before the second leg the receiver is told to say at once if anything hurts"
             )
-        lines.append(f"Safety: {before} the receiver is told to say at once if anything hurts{check}.")
+        else:
+            safety = _("Safety: at the start the receiver is told to say at once if anything hurts")
+        if rules.check_in_after_seconds is not None:
+            safety += _("; %(time)s into each leg they are asked whether the pressure is all right") % {
+                "time": format_duration(rules.check_in_after_seconds)
+            }
+        lines.append(safety + ".")
     lines.append(
-        f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
-        f"on the {_in_sentence(script.surface.name)}, {_in_sentence(script.position.name)}."
+        _("In all about %(total)s, with both legs done the same way, on the %(surface)s, %(position)s.")
+        % {
+            "total": format_duration(script.total_seconds),
+            "surface": _in_sentence(script.surface.name),
+            "position": _in_sentence(script.position.name),
+        }
     )
     return lines
 
