@@ -23,17 +23,17 @@ from softspot.core.screening import screen as run_screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
-from softspot.i18n import _
+from softspot.i18n import N_, _
 
 STOPPED = 3
 ASK_FIRST = 4
-SOFTSPOT_ADDS = "softspot adds: "
+SOFTSPOT_ADDS = N_("softspot adds: ")
 """How the terminal marks what softspot adds to the therapist's technique."""
 
 
 def marked(technique: Technique, *parts: object) -> str:
     """``"softspot adds: "`` when the innermost part is softspot's own addition, else nothing."""
-    return SOFTSPOT_ADDS if source_of(technique, *parts) == "softspot" else ""
+    return _(SOFTSPOT_ADDS) if source_of(technique, *parts) == "softspot" else ""
 
 
 def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool | None = None) -> dict[str, bool]:
@@ -155,6 +155,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
 
     technique = resolve(args.technique)
     language = choose(args.language, None, technique)
+    technique = technique.localized(language)  # screening, the pain rule and the plan in the same language
     thigh = length_option("--thigh", args.thigh)
     height = length_option("--height", args.height)
     if args.receiver is not None and args.sessions is not None:
@@ -234,7 +235,7 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
     if as_json:
         print(script.model_dump_json(indent=2))
         return
-    console.print(f"[bold]{escape(script.technique.title)}[/] — plan for today")
+    console.print(f"[bold]{escape(script.technique.title)}[/] — " + _("plan for today"))
     if note:
         console.print(f"  {escape(note)}")
     for line in script.explanation:
