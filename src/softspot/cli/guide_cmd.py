@@ -109,15 +109,16 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
             return parse_ratings(option, given)
         except ValueError as exc:
             fail(str(exc))
-    scale = f"{RATING_MIN} (none) to {RATING_MAX} (worst)"
+    scale = _("%(least)d (none) to %(most)d (worst)") % {"least": RATING_MIN, "most": RATING_MAX}
     if not interactive:
         fail(f"{option}: no terminal to ask on; give the tension {moment} as {option} L,R,B, each {scale}")
-    console.print(f"[bold]Tension {moment}[/], {scale}:")
+    heading = _("Tension before") if moment == "before" else _("Tension after")
+    console.print(f"[bold]{heading}[/], {scale}:")
     values: dict[str, int] = {}
     for name, label in RATED_AREAS:
         while name not in values:
             try:
-                values[name] = parse_rating(typer.prompt(f"  {label}"), label)
+                values[name] = parse_rating(typer.prompt(f"  {_(label)}"), label)
             except ValueError as exc:
                 console.print(f"  [yellow]{escape(str(exc))}; try again[/]")
     return values
@@ -450,5 +451,5 @@ def save(
     if after is not None:
         for name, label in RATED_AREAS:
             change = after[name] - before[name]
-            console.print(f"  {label:16} {before[name]:2} → {after[name]:2}  ({change:+d})")
+            console.print(f"  {_(label):16} {before[name]:2} → {after[name]:2}  ({change:+d})")
     console.print(f"  [dim]record {record.key}; see `softspot history` and `softspot progress`[/]")
