@@ -107,3 +107,13 @@ def test_a_receivers_language_is_kept_and_their_sessions_are_in_it() -> None:
         2,
         "softspot: LANG: softspot does not speak 'klingon'; choose one of: en, es, de, th\n",
     )
+
+
+@pytest.mark.django_db
+def test_plan_for_a_receiver_is_in_their_language_unless_told_otherwise() -> None:
+    assert runner.invoke(app, ["people", "add", "Lena", "--thigh", "42 cm", "--lang", "de"]).exit_code == 0
+    planned = runner.invoke(app, ["plan", *NO_ANSWERS, "--receiver", "lena", "--json"])
+    assert planned.exit_code == 0, planned.output
+    assert json.loads(planned.stdout)["language"] == "de"
+    told = runner.invoke(app, ["plan", *NO_ANSWERS, "--receiver", "lena", "--json", "--lang", "th"])
+    assert json.loads(told.stdout)["language"] == "th"

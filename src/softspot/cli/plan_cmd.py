@@ -154,7 +154,14 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
     from softspot.cli.language import choose
 
     technique = resolve(args.technique)
-    language = choose(args.language, None, technique)
+    preference = None
+    if args.receiver is not None and args.language is None:
+        from softspot.cli.people_cmd import choose as choose_receiver
+        from softspot.cli.people_cmd import owner
+
+        found = choose_receiver(owner(), args.receiver)
+        preference = found.language if found is not None else None
+    language = choose(args.language, preference, technique)
     technique = technique.localized(language)  # screening, the pain rule and the plan in the same language
     thigh = length_option("--thigh", args.thigh)
     height = length_option("--height", args.height)
@@ -208,7 +215,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
         thigh, height = remembered(receiver)
         unit = unit_of(receiver)
     try:
-        length_cm, _ = thigh_length(technique, replace(options, thigh=thigh, height=height))
+        length_cm, _source = thigh_length(technique, replace(options, thigh=thigh, height=height))
     except PlanError as exc:
         fail(f"{exc} (kept for {receiver.name}; measure again and give --thigh)")
     from softspot.store.records import suggestion
