@@ -117,3 +117,22 @@ def test_plan_for_a_receiver_is_in_their_language_unless_told_otherwise() -> Non
     assert json.loads(planned.stdout)["language"] == "de"
     told = runner.invoke(app, ["plan", *NO_ANSWERS, "--receiver", "lena", "--json", "--lang", "th"])
     assert json.loads(told.stdout)["language"] == "th"
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_cue_clips_are_kept_per_language(tmp_path: Path) -> None:
+    from softspot.audio.speech import CueCache, Voice
+    from softspot.cli.language import voice_for
+
+    caches = {lang: CueCache(Voice(voice_for(None, lang)), directory=tmp_path) for lang in ("en", "es", "de", "th")}
+    assert {lang: cache.voice.name for lang, cache in caches.items()} == {
+        "en": "en",
+        "es": "es",
+        "de": "de",
+        "th": "th",
+    }
+    # The same words (a number, a name) said by two languages' voices are two clips, never one shared.
+    assert len({cache.key("2") for cache in caches.values()}) == 4
+    thai = caches["th"].clip("เริ่มกันเลย")
+    assert caches["de"].lookup("เริ่มกันเลย") is None
+    assert caches["th"].lookup("เริ่มกันเลย") == thai
