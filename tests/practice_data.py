@@ -6,16 +6,17 @@ Builders only; no fixture here is loaded by every test.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from tests.helpers import ENGLISH_SOURCE
 
-from softspot.core.loader import built_in_text
 from softspot.practice.models import Therapist
 
 FILE = "evening.yaml"
 
 
 def technique_text(version: str = "1.0", technique_id: str = "evening-hamstring", grow_by: str = "1 min") -> str:
-    """The built-in hamstring file, as a therapist's own technique (id, version, and one value to change)."""
-    text = built_in_text("hands-free-hamstring")
+    """The built-in hamstring file (its English-only form), as a therapist's own technique (id, version, and one
+    value to change)."""
+    text = ENGLISH_SOURCE
     text = text.replace("id: hands-free-hamstring", f"id: {technique_id}", 1)
     text = text.replace('version: "1.1"', f'version: "{version}"', 1)
     return text.replace("grow_by: 1 min", f"grow_by: {grow_by}", 1)

@@ -15,8 +15,8 @@ from softspot.audio.speech import CueCache, SpeechError, SpeechUnavailable, Voic
 from softspot.cli import plan_cmd
 from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, errors, fail
-from softspot.core.units import format_duration
 from softspot.files import UnsafeTarget, check_target
+from softspot.i18n import _, format_duration
 
 MISSING_PROGRAM = 1
 DEFAULT_STEM = "softspot-session"
@@ -54,20 +54,24 @@ def _checked(out: Path) -> Path:
     return out
 
 
-def make_voice(voice_name: str, rate: int) -> Voice:
+def make_voice(voice_name: str | None, rate: int, lang: str = "en") -> Voice:
+    from softspot.cli.language import voice_for
+
+    voice_name = voice_for(voice_name, lang)
     try:
         return Voice(voice_name, rate)
     except ValueError as exc:
         fail(f"{'--rate' if 'rate' in str(exc) else '--voice-name'}: {exc}")
 
 
-def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str, rate: int) -> None:
-    path, _ = output_path(out, fmt)
-    voice = make_voice(voice_name, rate)
+def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str | None, rate: int) -> None:
+    path, _format = output_path(out, fmt)
+    make_voice(voice_name, rate)  # a bad --voice-name or --rate fails before anything is planned
+    script = plan_cmd.build_script(args)
+    voice = make_voice(voice_name, rate, script.language)
     cache = CueCache(voice)
     if not cache.available:
         fail(str(SpeechUnavailable()), MISSING_PROGRAM)
-    script = plan_cmd.build_script(args)
     try:
         result = render_session(script, path, format=fmt, cache=cache)
     except VoiceNotFound as exc:
@@ -81,7 +85,12 @@ def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_nam
     for note in result.notes:
         errors.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     console.print(
-        f"Wrote [bold]{escape(str(result.path))}[/] ({format_duration(round(result.seconds))}, as planned)"
-        f" with chapters in {escape(str(result.chapters))} and {escape(str(result.ffmetadata))}.",
+        _("Wrote %(path)s (%(time)s, as planned) with chapters in %(chapters)s and %(metadata)s.")
+        % {
+            "path": f"[bold]{escape(str(result.path))}[/]",
+            "time": format_duration(round(result.seconds)),
+            "chapters": escape(str(result.chapters)),
+            "metadata": escape(str(result.ffmetadata)),
+        },
         soft_wrap=True,
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from gettext import ngettext
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -26,6 +25,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import store_errors
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest
 from softspot.core.units import DistanceUnit, Length, format_distance
+from softspot.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -89,9 +89,9 @@ def choose(
     return found[_pick([r.name for r in found], allow_new=False, question=question)]
 
 
-def _pick(names: list[str], *, allow_new: bool, question: str = "Who is receiving today?") -> int:
-    """Ask who: a number or a name; returns the index (len(names) = someone new)."""
-    console.print(f"[bold]{escape(question)}[/]")
+def _pick(names: list[str], *, allow_new: bool, question: str | None = None) -> int:
+    """Ask who (by default, who is receiving): a number or a name; returns the index (len(names) = someone new)."""
+    console.print(f"[bold]{escape(question or _('Who is receiving today?'))}[/]")
     for n, name in enumerate(names, 1):
         console.print(f"  {n}. {escape(name)}")
     if allow_new:
@@ -152,7 +152,7 @@ def choose_for_guide(household: User, name: str | None, *, ask: bool) -> Choice:
     if not found:
         if not ask:
             return Choice(None, None)
-        console.print("[bold]Who is receiving today?[/] Nobody has been added yet.")
+        console.print("[bold]" + _("Who is receiving today?") + "[/] " + _("Nobody has been added yet."))
         return Choice(None, _ask_new_name(household))
     if not ask:
         fail(
@@ -169,7 +169,7 @@ def _ask_new_name(household: User) -> str:
     from softspot.store.receivers import find
 
     while True:
-        text = typer.prompt("  The receiver's name")
+        text = typer.prompt("  " + _("The receiver's name"))
         try:
             name = clean_name(text)
         except BadName as exc:
@@ -200,7 +200,7 @@ def make(household: User, choice: Choice, **measured: Any) -> Receiver:
             f"`softspot people rename {receiver.name} NAME`.[/]"
         )
     else:
-        console.print(f"  Added {escape(receiver.name)}.")
+        console.print("  " + _("Added %(name)s.") % {"name": escape(receiver.name)})
     return receiver
 
 
@@ -264,8 +264,11 @@ def describe(receiver: Receiver) -> str:
 # The commands.
 
 
-def add(name: str, thigh: str | None, height: str | None, first_leg: str | None) -> None:
+def add(name: str, thigh: str | None, height: str | None, first_leg: str | None, lang: str | None = None) -> None:
+    from softspot.cli.language import option as language_option
+
     clean = name_option("NAME", name)
+    language = language_option(lang) or ""
     thigh_length_, height_length = measured(thigh, height)
     leg = leg_option(first_leg)
     unit = (thigh_length_ or height_length or Length(0, "cm")).unit
@@ -282,6 +285,7 @@ def add(name: str, thigh: str | None, height: str | None, first_leg: str | None)
                 height_cm=height_length.cm if height_length else None,
                 unit=unit,
                 first_leg=leg or "",
+                language=language,
             )
         except NameTaken as exc:
             fail(
@@ -308,6 +312,7 @@ def list_(as_json: bool) -> None:
                 "height_cm": o.receiver.height_cm,
                 "unit": o.receiver.unit,
                 "first_leg": o.receiver.first_leg or None,
+                "language": o.receiver.language or None,
                 "sessions": o.sessions,
                 "last_session": iso(o.last) if o.last else None,
             }
@@ -356,6 +361,22 @@ def rename(old: str, new: str) -> None:
         except ReceiverError as exc:
             fail(f"NEW: {exc}")
     console.print(f"Renamed {escape(before)} to {escape(receiver.name)}; their sessions stay with them.")
+
+
+def language(name: str, lang: str) -> None:
+    from softspot import i18n
+    from softspot.cli.language import option as language_option
+    from softspot.store.receivers import set_language
+
+    chosen = "" if lang.strip().lower() == "auto" else language_option(lang, "LANG") or ""
+    household = owner()
+    receiver = _named(household, name_option("NAME", name), "NAME")
+    with store_errors():
+        set_language(receiver, chosen)
+    if chosen:
+        console.print(f"{escape(receiver.name)}'s sessions are in {i18n.LANGUAGES[chosen].name} ({chosen}).")
+    else:
+        console.print(f"{escape(receiver.name)}'s sessions follow the device or terminal's language.")
 
 
 def remove(name: str, yes: bool, move_to: str | None) -> None:

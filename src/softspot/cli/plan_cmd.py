@@ -23,16 +23,17 @@ from softspot.core.screening import screen as run_screen
 from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
+from softspot.i18n import N_, _
 
 STOPPED = 3
 ASK_FIRST = 4
-SOFTSPOT_ADDS = "softspot adds: "
+SOFTSPOT_ADDS = N_("softspot adds: ")
 """How the terminal marks what softspot adds to the therapist's technique."""
 
 
 def marked(technique: Technique, *parts: object) -> str:
     """``"softspot adds: "`` when the innermost part is softspot's own addition, else nothing."""
-    return SOFTSPOT_ADDS if source_of(technique, *parts) == "softspot" else ""
+    return _(SOFTSPOT_ADDS) if source_of(technique, *parts) == "softspot" else ""
 
 
 def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool | None = None) -> dict[str, bool]:
@@ -67,36 +68,40 @@ def _reason(technique: Technique, q: Question, *, instead: bool = True) -> str:
 
 def show_screening(result: Screening, technique: Technique) -> None:
     if result.verdict == "stop":
-        console.print("[bold red]STOP[/] — no session today:")
+        console.print("[bold red]" + _("STOP") + "[/] — " + _("no session today:"))
         for q in result.stops:
             console.print(_reason(technique, q))
         for q in result.asks:
-            console.print(f"  • (also) {marked(technique, q)}{escape(q.if_yes.reason)}")
+            console.print("  • " + _("(also)") + f" {marked(technique, q)}{escape(q.if_yes.reason)}")
         for q in result.adaptations:
-            console.print(f"  • (also) {escape(q.if_yes.reason)}")
+            console.print("  • " + _("(also)") + f" {escape(q.if_yes.reason)}")
         return
     if result.verdict == "ask_first":
         console.print(
-            "[bold yellow]ASK FIRST[/] — no session until a doctor or therapist has said this technique is fine "
-            "for the receiver:"
+            "[bold yellow]"
+            + _("ASK FIRST")
+            + "[/] — "
+            + _("no session until a doctor or therapist has said this technique is fine for the receiver:")
         )
         for q in result.asks:
             console.print(_reason(technique, q))
-        console.print("  Once they have, plan again with [bold]--cleared[/] (or answer yes when guide asks).")
+        console.print("  " + _("Once they have, plan again with --cleared (or answer yes when guide asks)."))
         return
     if result.cleared:
         console.print(
-            "[bold green]GO, cleared[/]: you confirmed a doctor or therapist said this technique is fine for the "
-            "receiver, despite:"
+            "[bold green]"
+            + _("GO, cleared")
+            + "[/]: "
+            + _("you confirmed a doctor or therapist said this technique is fine for the receiver, despite:")
         )
         for q in result.asks:
             console.print(_reason(technique, q, instead=False))
     if result.verdict == "adapt":
-        console.print("[bold yellow]GO, adapted[/]:")
+        console.print("[bold yellow]" + _("GO, adapted") + "[/]:")
         for q in result.adaptations:
             console.print(f"  • {escape(q.if_yes.reason)}")
     elif not result.cleared:
-        console.print("[bold green]GO[/] — nothing in the answers rules this technique out.")
+        console.print("[bold green]" + _("GO") + "[/] — " + _("nothing in the answers rules this technique out."))
 
 
 def screening_json(result: Screening) -> str:
@@ -146,7 +151,18 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
 
 
 def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
+    from softspot.cli.language import choose
+
     technique = resolve(args.technique)
+    preference = None
+    if args.receiver is not None and args.language is None:
+        from softspot.cli.people_cmd import choose as choose_receiver
+        from softspot.cli.people_cmd import owner
+
+        found = choose_receiver(owner(), args.receiver)
+        preference = found.language if found is not None else None
+    language = choose(args.language, preference, technique)
+    technique = technique.localized(language)  # screening, the pain rule and the plan in the same language
     thigh = length_option("--thigh", args.thigh)
     height = length_option("--height", args.height)
     if args.receiver is not None and args.sessions is not None:
@@ -162,6 +178,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
         answers=gather_answers(technique, args.answers),
         comfortable_sessions=args.sessions or 0,
         cleared=args.cleared,
+        language=language,
     )
     note = None
     if args.receiver is not None:
@@ -198,7 +215,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
         thigh, height = remembered(receiver)
         unit = unit_of(receiver)
     try:
-        length_cm, _ = thigh_length(technique, replace(options, thigh=thigh, height=height))
+        length_cm, _source = thigh_length(technique, replace(options, thigh=thigh, height=height))
     except PlanError as exc:
         fail(f"{exc} (kept for {receiver.name}; measure again and give --thigh)")
     from softspot.store.records import suggestion
@@ -225,7 +242,7 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
     if as_json:
         print(script.model_dump_json(indent=2))
         return
-    console.print(f"[bold]{escape(script.technique.title)}[/] — plan for today")
+    console.print(f"[bold]{escape(script.technique.title)}[/] — " + _("plan for today"))
     if note:
         console.print(f"  {escape(note)}")
     for line in script.explanation:
@@ -240,5 +257,5 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
 def show_pain_rule(technique: Technique) -> None:
     """The pain rule, as the voice says it at the start and before each next leg, and how to stop."""
     rule = technique.cues.pain_rule
-    console.print(f"  [bold]Pain rule[/]: {marked(technique, technique.cues, rule)}{escape(rule.say)}")
-    console.print("  [bold]Stop[/] at once, any time (q or Esc in guide); then say why, or carry on.")
+    console.print("  [bold]" + _("Pain rule") + f"[/]: {marked(technique, technique.cues, rule)}{escape(rule.say)}")
+    console.print("  " + _("Stop at once, any time (q or Esc in guide); then say why, or carry on."))

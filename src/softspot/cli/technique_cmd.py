@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from gettext import ngettext
 from pathlib import Path
 
 import typer
@@ -17,12 +16,13 @@ from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_te
 from softspot.core.planner import room
 from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
+from softspot.i18n import N_, _, ngettext
 
-SOFTSPOT_ADDS = "softspot adds: "
+SOFTSPOT_ADDS = N_("softspot adds: ")
 OUTCOMES = {
-    "stop": "no session",
-    "ask_first": "only once a doctor or therapist says it is fine (--cleared)",
-    "adapt": "adapted",
+    "stop": N_("no session"),
+    "ask_first": N_("only once a doctor or therapist says it is fine (--cleared)"),
+    "adapt": N_("adapted"),
 }
 
 
@@ -71,42 +71,67 @@ def list_(as_json: bool) -> None:
     console.print(table)
 
 
-def show(technique_id: str, as_json: bool) -> None:
+def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
+    from softspot.cli.language import choose
+
     t = resolve(technique_id)
+    if lang is not None or not as_json:
+        t = t.localized(choose(lang, None, t))
     if as_json:
         console.print_json(t.model_dump_json())
         return
     p = console.print
+    L = {
+        "Why:": _("Why:"),
+        "Good for:": _("Good for:"),
+        "Hands-free": _("Hands-free"),
+        "for the giver": _("for the giver"),
+        "Origin:": _("Origin:"),
+        "Clothing:": _("Clothing:"),
+        "Who must not do it": _("Who must not do it"),
+        ", and what changes the session (asked every time)": _(", and what changes the session (asked every time)"),
+        "Where": _("Where"),
+        "Set-up": _("Set-up"),
+        "Each leg": _("Each leg"),
+        "Safety while sitting": _("Safety while sitting"),
+        "Add-ons": _("Add-ons"),
+        "(offered after a few comfortable sessions)": _("(offered after a few comfortable sessions)"),
+        "Practice:": _("Practice:"),
+        "Demonstration:": _("Demonstration:"),
+    }
 
     def adds(*parts: object) -> str:
-        return SOFTSPOT_ADDS if source_of(t, *parts) == "softspot" else ""
+        return _(SOFTSPOT_ADDS) if source_of(t, *parts) == "softspot" else ""
 
     meta = " · ".join(escape(x) for x in (f"{t.id} {t.version}", t.author, t.licence))
     p(f"[bold]{escape(t.title)}[/]  [dim]{meta}[/]")
     p(escape(t.summary))
-    p(f"[bold]Why:[/] {escape(t.guidance.purpose)}")
-    p("[bold]Good for:[/] " + "; ".join(escape(g) for g in t.guidance.good_for))
-    p(f"[bold]Origin:[/] {escape(t.origin)}" + ("   [bold]Hands-free[/] for the giver" if t.hands_free else ""))
-    p(f"[bold]Clothing:[/] {escape(t.guidance.attire)}")
-    p("\n[bold]Who must not do it[/], and what changes the session (asked every time)")
+    p(f"[bold]{L['Why:']}[/] {escape(t.guidance.purpose)}")
+    p(f"[bold]{L['Good for:']}[/] " + "; ".join(escape(g) for g in t.guidance.good_for))
+    hands_free = f"   [bold]{L['Hands-free']}[/] {L['for the giver']}" if t.hands_free else ""
+    p(f"[bold]{L['Origin:']}[/] {escape(t.origin)}" + hands_free)
+    p(f"[bold]{L['Clothing:']}[/] {escape(t.guidance.attire)}")
+    p(f"\n[bold]{L['Who must not do it']}[/]{L[', and what changes the session (asked every time)']}")
     for q in t.questions:
         a = q.if_yes
-        outcome = OUTCOMES[a.action]
+        outcome = _(OUTCOMES[a.action])
         line = f"  • {adds(q)}{escape(q.ask)}  [dim]({q.id}: yes → {outcome})[/] {escape(a.reason)}"
         if a.instead:
             line += f" {adds(q, a, a.instead) if not adds(q) else ''}{escape(a.instead)}"
         p(line)
-    p("\n[bold]Where[/]")
+    p(f"\n[bold]{L['Where']}[/]")
     for s in t.surfaces:
-        p(f"  • {escape(s.name)}{' (usual)' if s.default else ''}: {adds(s, s.description)}{escape(s.description)}")
-    p("\n[bold]Giver's position[/]")
+        usual = " " + _("(usual)") if s.default else ""
+        p(f"  • {escape(s.name)}{usual}: {adds(s, s.description)}{escape(s.description)}")
+    position = _("Giver's position")
+    p(f"\n[bold]{position}[/]")
     for pos in t.positions:
-        kind = " (main)" if pos.main else " (alternative)"
+        kind = " " + (_("(main)") if pos.main else _("(alternative)"))
         p(f"  • {escape(pos.name)}{kind}: {adds(pos, pos.description)}{escape(pos.description)}")
-    p("\n[bold]Set-up[/]")
+    p(f"\n[bold]{L['Set-up']}[/]")
     for cue in t.setup:
         p(f"  ☐ {adds(cue)}{escape(cue.show)}")
-    p("\n[bold]Each leg[/]")
+    p(f"\n[bold]{L['Each leg']}[/]")
     words = {
         **{name: name for name in CUE_FIELDS},
         "side": "chosen",
@@ -131,14 +156,14 @@ def show(technique_id: str, as_json: bool) -> None:
     if len(t.sides) > 1:
         p(f"  Then the same on the other {t.segment.name}.")
     cues = t.cues
-    p("\n[bold]Safety while sitting[/]")
+    p(f"\n[bold]{L['Safety while sitting']}[/]")
     p(f"  • {adds(cues, cues.pain_rule)}{escape(cues.pain_rule.say)} [dim](said at the start and before each side)[/]")
     p(
         f"  • {adds(cues, cues.check_in)}{escape(cues.check_in.say)} "
         f"[dim](said {format_duration(sp.check_in_after)} into each side)[/]"
     )
     p(
-        f"  • {SOFTSPOT_ADDS}\"softened\" in the first {format_duration(sp.min_hold)} of a side's first spot needs a "
+        f'  • {SOFTSPOT_ADDS}"softened" in the first {format_duration(sp.min_hold)} of a side\'s first spot needs a '
         f"second press to confirm; later spots still hold at least {format_duration(sp.min_hold)}."
     )
     p(f"  • {SOFTSPOT_ADDS}Stop works at once: the clock freezes, the voice stops, and only Carry on goes on.")
@@ -156,17 +181,17 @@ def show(technique_id: str, as_json: bool) -> None:
         f"{format_distance(seg.default_length)}: {format_duration(typical.seconds)})."
     )
     if t.add_ons:
-        p("\n[bold]Add-ons[/] (offered after a few comfortable sessions)")
+        p(f"\n[bold]{L['Add-ons']}[/] {L['(offered after a few comfortable sessions)']}")
         for add_on in t.add_ons:
             p(
                 f"  • {escape(add_on.name)} (after {add_on.unlock_after} sessions): "
                 f"{adds(add_on, add_on.description)}{escape(add_on.description)}"
             )
-    p(f"\n[bold]Practice:[/] {escape(t.guidance.practice)}")
+    p(f"\n[bold]{L['Practice:']}[/] {escape(t.guidance.practice)}")
     for note in t.guidance.notes:
         p(f"  • {adds(t.guidance, note)}{escape(note)}")
     if t.demo:
-        p(f"[bold]Demonstration:[/] {escape(t.demo.description)}" + (f" {t.demo.url}" if t.demo.url else ""))
+        p(f"[bold]{L['Demonstration:']}[/] {escape(t.demo.description)}" + (f" {t.demo.url}" if t.demo.url else ""))
 
 
 def schema() -> None:

@@ -6,8 +6,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from softspot import i18n
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
+from softspot.i18n import _
 
 
 def thigh_map(script: SessionScript, *, current: int | None = None, width: int = 60) -> Group:
@@ -40,10 +42,15 @@ def thigh_map(script: SessionScript, *, current: int | None = None, width: int =
                 if cells[i].plain == "─":
                     cells[i] = Text("═", style="yellow")
             cells[column(here.from_knee_cm)] = Text("◉", style="bold reverse yellow")
-    bar = Text("hip ", style="bold") + Text.assemble(*cells) + Text(" knee", style="bold")
+    bar = Text(_("hip") + " ", style="bold") + Text.assemble(*cells) + Text(f" {script.joint}", style="bold")
     legend = Text(
-        f"    ● spot  ○ if time allows  ▒ no sitting: {format_distance(script.rules.clearance_cm, unit)} "
-        f"from the {script.joint}   thigh {format_distance(length, unit)}",
+        "    "
+        + _("● spot  ○ if time allows  ▒ no sitting: %(clearance)s from the %(joint)s   thigh %(length)s")
+        % {
+            "clearance": i18n.format_distance(script.rules.clearance_cm, unit),
+            "joint": script.joint,
+            "length": i18n.format_distance(length, unit),
+        },
         style="dim",
     )
     return Group(bar, legend)

@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from softspot.i18n import N_, _
+
 DISCOMFORT = "discomfort"
 
-HEADLINE = "Stopped because something hurt: stopping was the right thing to do."
+# English here; aftercare() gives them in the active language (softspot.i18n).
+HEADLINE = N_("Stopped because something hurt: stopping was the right thing to do.")
 ADVICE: tuple[str, ...] = (
-    "Rest, and let the receiver lie still for a few minutes before getting up.",
-    "Do not repeat this technique until the pain has gone.",
-    "If the pain comes back, or does not go away, ask a massage therapist or a doctor before trying again.",
+    N_("Rest, and let the receiver lie still for a few minutes before getting up."),
+    N_("Do not repeat this technique until the pain has gone."),
+    N_("If the pain comes back, or does not go away, ask a massage therapist or a doctor before trying again."),
 )
-SEE_A_PROFESSIONAL = (
+SEE_A_PROFESSIONAL = N_(
     "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before going on "
     "with this technique."
 )
@@ -41,7 +44,7 @@ class Aftercare:
     @property
     def lines(self) -> tuple[str, ...]:
         """Everything to say, in order."""
-        return (self.headline, *self.advice, *((SEE_A_PROFESSIONAL,) if self.see_a_professional else ()))
+        return (self.headline, *self.advice, *((_(SEE_A_PROFESSIONAL),) if self.see_a_professional else ()))
 
 
 def discomfort_stops_in_a_row(stop_reasons: Sequence[str | None]) -> int:
@@ -60,4 +63,4 @@ def aftercare(stop_reasons: Sequence[str | None]) -> Aftercare | None:
     in_a_row = discomfort_stops_in_a_row(stop_reasons)
     if in_a_row == 0:
         return None
-    return Aftercare(HEADLINE, ADVICE, in_a_row, in_a_row >= 2)
+    return Aftercare(_(HEADLINE), tuple(_(line) for line in ADVICE), in_a_row, in_a_row >= 2)

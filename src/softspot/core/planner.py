@@ -32,9 +32,9 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from gettext import ngettext
 from typing import Literal
 
+from softspot import i18n
 from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
 from softspot.core.screening import Screening, screen
 from softspot.core.script import (
@@ -53,7 +53,8 @@ from softspot.core.script import (
     TimedCue,
 )
 from softspot.core.technique import AddOn, Cue, Technique
-from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distance, format_duration
+from softspot.core.units import DistanceUnit, Length
+from softspot.i18n import _, format_distance, format_duration, ngettext
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -107,6 +108,8 @@ class PlanOptions:
     unit: DistanceUnit | None = None
     cleared: bool = False
     """The user confirmed a doctor or therapist said this technique is fine for the receiver (``--cleared``)."""
+    language: str | None = None
+    """The language of the script (``--lang``); None: the active language, if the technique is written in it."""
     unlocked_early: Sequence[str] = ()
     """Add-ons a therapist's programme unlocks before their ``unlock_after`` (screening still leaves them out)."""
 
@@ -122,7 +125,7 @@ def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Lit
             raise PlanError(
                 "--thigh",
                 f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
-                f"measure {seg.measure.strip().rstrip('.').lower()}",
+                f"measure {_in_sentence(seg.measure.strip().rstrip('.'))}",
             )
         return cm, "measured"
     if options.height is not None:
@@ -229,13 +232,7 @@ class _Words:
         self.unit = unit
 
     def distance(self, cm: float) -> str:
-        if self.unit == "in":
-            inches = cm / CM_PER_INCH
-            whole = round(inches)
-            if abs(inches - whole) < 0.05:
-                return "an inch" if whole == 1 else f"{whole} inches"
-            return f"{inches:.1f} inches"
-        return f"{round(cm)} centimetres" if abs(cm - round(cm)) < 0.05 else f"{cm:.1f} centimetres"
+        return i18n.say_distance(cm, self.unit, self.technique.language)
 
     def values(self, **fields: object) -> dict[str, object]:
         seg = self.technique.segment
@@ -250,14 +247,28 @@ def _format(template: str, values: dict[str, object]) -> str:
     return fill_template(template, {name: str(value) for name, value in values.items()})
 
 
-def _spoken_time(seconds: float) -> str:
-    """``90`` -> ``1 minute 30 seconds``: a duration as the voice says it."""
+def _in_sentence(name: str) -> str:
+    """A name inside a sentence: lower case, except in German, whose nouns keep their capital."""
+    return name if i18n.active() == "de" else name.lower()
 
-    minutes, secs = divmod(round(seconds), 60)
-    parts = [ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}] if minutes else []
-    if secs or not minutes:
-        parts.append(ngettext("%(n)d second", "%(n)d seconds", secs) % {"n": secs})
-    return " ".join(parts)
+
+def _spoken_time(seconds: float, lang: str) -> str:
+    """``90`` -> ``1 minute 30 seconds``: a duration as the voice says it."""
+    return i18n.say_duration(seconds, lang)
+
+
+def script_language(technique: Technique, wanted: str | None) -> str:
+    """The language a plan is made in: ``wanted`` (it must be one the technique is written in), else the
+    active language when the technique is written in it, else the technique's own language."""
+    if wanted is not None:
+        lang = i18n.normalize(wanted)
+        if lang is None or lang not in technique.written_in:
+            raise PlanError(
+                "--lang",
+                f"'{wanted}' is not a language this technique is written in (choose {', '.join(technique.written_in)})",
+            )
+        return lang
+    return i18n.active() if i18n.active() in technique.written_in else technique.language
 
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
@@ -266,6 +277,8 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     if unsafe:
         more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
         raise UnsafeTechniqueError(f"it breaks a safety limit, so no plan is made: {unsafe[0][1]}{more}")
+    language = script_language(technique, options.language)
+    technique = technique.localized(language)
     screening = screen(technique, options.answers, cleared=options.cleared)
     if screening.verdict == "stop":
         raise StopError(screening)
@@ -338,7 +351,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
                 spot=index,
                 spots=len(positions),
                 from_joint=words.distance(from_joint),
-                time=_spoken_time(first_hold),
+                time=_spoken_time(first_hold, technique.language),
             )
             spot = ScriptSpot(
                 index=index,
@@ -439,6 +452,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         move_seconds=MOVE_SECONDS,
     )
     script = SessionScript(
+        language=language,
         technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
         person=Person(
             thigh_cm=round(length_cm, 1),
@@ -476,13 +490,14 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     broken = rules_broken(technique, script, length_cm)
     if broken:
         raise UnsafeTechniqueError(f"the plan would break a safety rule, so it is not made: {broken}")
-    lines = explain(technique, script)
-    if capped:
-        lines.insert(
-            1,
-            f"{format_duration(budget)} per leg, not the technique's usual first "
-            f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
-        )
+    with i18n.use(language):  # the plan's sentences in the script's language, as far as they are translated
+        lines = explain(technique, script)
+        if capped:
+            lines.insert(
+                1,
+                f"{format_duration(budget)} per leg, not the technique's usual first "
+                f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
+            )
     return script.model_copy(update={"explanation": lines})
 
 
@@ -538,13 +553,17 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         return format_distance(cm, unit)
 
     thigh = d(script.person.thigh_cm)
+    segment = seg.name.capitalize() if i18n.active() == "en" else str(seg.name)  # "Thigh length", "Longitud del muslo"
+    named = {"segment": segment, "length": thigh, "height": d(script.person.height_cm or 0)}
     source = {
-        "measured": f"{seg.name.capitalize()} length {thigh}, as measured.",
-        "height": f"{seg.name.capitalize()} length {thigh}, estimated from a height of "
-        f"{d(script.person.height_cm or 0)}; measure it for a better plan.",
-        "default": f"{seg.name.capitalize()} length {thigh}: a typical adult's, since none was given. "
-        f"Measure it for a better plan.",
-    }[script.person.thigh_source]
+        "measured": _("%(segment)s length %(length)s, as measured."),
+        "height": _(
+            "%(segment)s length %(length)s, estimated from a height of %(height)s; measure it for a better plan."
+        ),
+        "default": _(
+            "%(segment)s length %(length)s: a typical adult's, since none was given. Measure it for a better plan."
+        ),
+    }[script.person.thigh_source] % named
     leg = script.legs[0]
     planned, reserve = leg.spots, leg.reserve
     every = [*planned, *reserve]
@@ -554,11 +573,12 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
     screening = script.screening
     adapted = [r for r in screening.reasons if not any(_is_ask_reason(technique, q, r) for q in screening.cleared)]
     if adapted:
-        lines.append("Adapted after screening: " + " ".join(adapted))
+        lines.append(_("Adapted after screening:") + " " + " ".join(adapted))
     if screening.cleared:
         asked = ", ".join(q.replace("_", " ") for q in screening.cleared)
         lines.append(
-            f"You confirmed that a doctor or therapist has said this technique is fine for the receiver ({asked})."
+            _("You confirmed that a doctor or therapist has said this technique is fine for the receiver (%(asked)s).")
+            % {"asked": asked}
         )
     values = {
         "n": len(planned),
@@ -576,26 +596,26 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         )
         % values
     )
-    lines.append(
-        f"First spot: up to {format_duration(rules.first_hold_max_seconds)}, or until the muscle softens"
-        + (
-            f" (softened in under {format_duration(rules.min_hold_seconds)} needs a second press to confirm)."
-            if rules.min_hold_seconds
-            else "."
+    holds = {"first": format_duration(rules.first_hold_max_seconds), "least": format_duration(rules.min_hold_seconds)}
+    if rules.min_hold_seconds:
+        first_spot = _(
+            "First spot: up to %(first)s, or until the muscle softens "
+            "(softened in under %(least)s needs a second press to confirm)."
         )
-        + " Later spots: until it softens, at most as long as the first spot took"
-        + (
-            f" but never under {format_duration(rules.min_hold_seconds)} (while the leg has time left)."
-            if rules.min_hold_seconds
-            else "."
+        later_spots = _(
+            "Later spots: until it softens, at most as long as the first spot took "
+            "but never under %(least)s (while the leg has time left)."
         )
-    )
-    dose_words = f"{format_duration(script.dose.seconds_per_leg)} per leg"
+    else:
+        first_spot = _("First spot: up to %(first)s, or until the muscle softens.")
+        later_spots = _("Later spots: until it softens, at most as long as the first spot took.")
+    lines.append(f"{first_spot % holds} {later_spots % holds}")
+    dose_words = _("%(time)s per leg") % {"time": format_duration(script.dose.seconds_per_leg)}
     if not script.dose.within_beginner_range:
-        dose_words += (
-            f" (above the beginner range of {format_duration(script.dose.beginner_min_seconds)} to "
-            f"{format_duration(script.dose.beginner_max_seconds)})"
-        )
+        dose_words += " " + _("(above the beginner range of %(low)s to %(high)s)") % {
+            "low": format_duration(script.dose.beginner_min_seconds),
+            "high": format_duration(script.dose.beginner_max_seconds),
+        }
     reached = {
         "dose": dose_words,
         "reach": d(reach.from_knee_cm),
@@ -633,34 +653,41 @@ def explain(technique: Technique, script: SessionScript) -> list[str]:
         sentence = fits.sentence(seg.name)
         lines.append(sentence[0].upper() + sentence[1:] + ".")
     lines.append(
-        f"No sitting within {d(rules.clearance_cm)} of the {joint}: the seat's near edge stays at least "
-        f"{d(last.seat_edge_from_knee_cm)} from it."
+        _("No sitting within %(clearance)s of the %(joint)s: the seat's near edge stays at least %(edge)s from it.")
+        % {"clearance": d(rules.clearance_cm), "joint": joint, "edge": d(last.seat_edge_from_knee_cm)}
     )
     add_on_parts = []
     for choice in script.add_ons:
         add_on = technique.add_on(choice.id)
         when = (
-            "during every spot"
+            _("during every spot")
             if add_on.placement == "during_spots"
-            else f"{format_duration(add_on.time or 0)} after each leg"
+            else _("%(time)s after each leg") % {"time": format_duration(add_on.time or 0)}
         )
-        add_on_parts.append(f"{add_on.name.lower()} ({when})")
+        add_on_parts.append(f"{_in_sentence(add_on.name)} ({when})")
     if add_on_parts:
         lines.append(
             ngettext("Add-on: %(list)s.", "Add-ons: %(list)s.", len(add_on_parts)) % {"list": "; ".join(add_on_parts)}
         )
     if script.cues.pain_rule is not None:
-        before = "at the start" + (" and before the second leg" if len(script.legs) > 1 else "")
-        check = ""
-        if rules.check_in_after_seconds is not None:
-            check = (
-                f"; {format_duration(rules.check_in_after_seconds)} into each leg they are asked "
-                "whether the pressure is all right"
+        if len(script.legs) > 1:
+            safety = _(
+                "Safety: at the start and before the second leg the receiver is told to say at once if anything hurts"
             )
-        lines.append(f"Safety: {before} the receiver is told to say at once if anything hurts{check}.")
+        else:
+            safety = _("Safety: at the start the receiver is told to say at once if anything hurts")
+        if rules.check_in_after_seconds is not None:
+            safety += _("; %(time)s into each leg they are asked whether the pressure is all right") % {
+                "time": format_duration(rules.check_in_after_seconds)
+            }
+        lines.append(safety + ".")
     lines.append(
-        f"In all about {format_duration(script.total_seconds)}, with both legs done the same way, "
-        f"on the {script.surface.name.lower()}, {script.position.name.lower()}."
+        _("In all about %(total)s, with both legs done the same way, on the %(surface)s, %(position)s.")
+        % {
+            "total": format_duration(script.total_seconds),
+            "surface": _in_sentence(script.surface.name),
+            "position": _in_sentence(script.position.name),
+        }
     )
     return lines
 

@@ -38,13 +38,14 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from gettext import ngettext
 from typing import Literal
 
+from softspot import i18n
 from softspot.core.aftercare import DISCOMFORT, Aftercare, aftercare
 from softspot.core.planner import room
 from softspot.core.record import Ratings, is_comfortable
 from softspot.core.technique import Technique
+from softspot.i18n import _, ngettext
 
 MIN_SESSIONS = 5
 """Rated sessions needed before the noise check says anything."""
@@ -547,24 +548,33 @@ def _suggest(
     thigh_limit = fits.sentence(seg.name)
 
     def minutes(seconds: int) -> str:
-        return f"{seconds / 60:g} min per leg"
+        count = f"{seconds / 60:g}" if i18n.active() == i18n.DEFAULT else i18n.format_number(seconds / 60, digits=2)
+        return _("%(minutes)s min per leg") % {"minutes": count}
 
     last = t.latest
     if last is None and prescribed is not None:
         wanted = prescribed.seconds_per_leg
         start = min(max(wanted, bottom), top)
         if start < wanted:
-            reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]} (your therapist's programme says {minutes(wanted)})."
+            reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]} " + _(
+                "(your therapist's programme says %(dose)s)."
+            ) % {"dose": minutes(wanted)}
             return Suggestion(start, comfortable, 0, unlocked, reason, fits.seconds)
         return Suggestion(
-            start, comfortable, 0, unlocked, f"{minutes(start)}: your therapist's programme.", fits.seconds
+            start,
+            comfortable,
+            0,
+            unlocked,
+            _("%(dose)s: your therapist's programme.") % {"dose": minutes(start)},
+            fits.seconds,
         )
     if last is None:
         start = min(round(dose.start), top)
         if start < round(dose.start):
             reason = f"{thigh_limit[0].upper()}{thigh_limit[1:]}."
             return Suggestion(start, 0, 0, unlocked, reason, fits.seconds)
-        return Suggestion(start, 0, 0, unlocked, f"{minutes(start)}: the technique's first dose.", fits.seconds)
+        first = _("%(dose)s: the technique's first dose.") % {"dose": minutes(start)}
+        return Suggestion(start, 0, 0, unlocked, first, fits.seconds)
     current = min(max(last.seconds_per_leg, bottom), top)
     in_a_row = t.in_a_row(current)
 
@@ -574,24 +584,33 @@ def _suggest(
     if last.stop_reason == "discomfort":
         lower = max(current - grow_by, bottom)
         shorter = (
-            f"{minutes(lower)}, a little less"
+            _("%(dose)s, a little less") % {"dose": minutes(lower)}
             if lower < last.seconds_per_leg
-            else f"{minutes(lower)}, the shortest this technique gives"
+            else _("%(dose)s, the shortest this technique gives") % {"dose": minutes(lower)}
         )
         if t.discomfort_in_a_row >= 2:
             return made(
                 lower,
-                "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before "
-                f"going on. If they say it is fine, {shorter}.",
+                _(
+                    "Two sessions in a row stopped for discomfort: check with a doctor or massage therapist before "
+                    "going on. If they say it is fine, %(shorter)s."
+                )
+                % {"shorter": shorter},
                 see_a_professional=True,
             )
-        return made(lower, f"{shorter}: the last session stopped for discomfort. Only once the pain has gone.")
+        return made(
+            lower,
+            _("%(shorter)s: the last session stopped for discomfort. Only once the pain has gone.")
+            % {"shorter": shorter},
+        )
     if not last.comfortable:
-        return made(current, f"{minutes(current)} again: the last session was not a comfortable one.")
+        return made(
+            current, _("%(dose)s again: the last session was not a comfortable one.") % {"dose": minutes(current)}
+        )
     if current >= top:
         if top < round(dose.maximum):
             return made(current, f"{thigh_limit[0].upper()}{thigh_limit[1:]}.")
-        return made(current, f"{minutes(current)}: the technique's maximum.")
+        return made(current, _("%(dose)s: the technique's maximum.") % {"dose": minutes(current)})
     if in_a_row >= dose.grow_after:
         more = min(current + grow_by, top)
         return made(

@@ -34,13 +34,14 @@ from pydantic import (
 from softspot.core import safejson
 from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name
 from softspot.core.script import SessionScript
+from softspot.i18n import N_
 
 RATING_MIN = 0
 RATING_MAX = 10
 RATED_AREAS: tuple[tuple[str, str], ...] = (
-    ("left", "left hamstring"),
-    ("right", "right hamstring"),
-    ("back", "lower back"),
+    ("left", N_("left hamstring")),
+    ("right", N_("right hamstring")),
+    ("back", N_("lower back")),
 )
 """What is rated, before and after: the field of :class:`Ratings` and how it is named to people."""
 NOTE_MAX_CHARS = 2000
