@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
@@ -133,7 +134,7 @@ def timeline(script: SessionScript, technique: Technique | None = None) -> list[
     return rows
 
 
-TIMED_WORDS = {"pain_rule": "Pain rule", "check_in": "Check-in"}
+TIMED_WORDS = {"pain_rule": gettext_lazy("Pain rule"), "check_in": gettext_lazy("Check-in")}
 
 
 @require_GET

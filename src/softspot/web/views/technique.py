@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
@@ -42,7 +43,7 @@ PLAN_FIELDS = {
     "--add-on": "add_ons",
 }
 _ANSWERS = "softspot_answers"
-RECEIVER = "the receiver"
+RECEIVER = gettext_lazy("the receiver")
 """How pages name the receiver (a later wave names each one)."""
 
 
@@ -85,8 +86,7 @@ def technique_context(technique_id: str, version: str) -> dict[str, Any]:
             f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
         ),
         "clearance_words": (
-            f"about {format_distance(example.rules.clearance_cm, 'in')} "
-            f"({format_distance(example.rules.clearance_cm)})"
+            f"about {format_distance(example.rules.clearance_cm, 'in')} ({format_distance(example.rules.clearance_cm)})"
         ),
         "dose": {
             "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
@@ -160,7 +160,7 @@ def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         if result.verdict == "ask_first":
             request.session.pop(_ANSWERS, None)
             choice = request.POST.get("go_ahead")
-            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=RECEIVER)
+            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=str(RECEIVER))
             if choice == "yes" and go_ahead.is_valid():
                 result = screen(technique, answers, cleared=True)
             else:
@@ -382,7 +382,7 @@ def _make_plan(
     try:
         return plan(technique, options)
     except StopError:
-        form.add_error(None, "The safety check says stop; no plan is made.")
+        form.add_error(None, gettext("The safety check says stop; no plan is made."))
     except PlanError as exc:
         message = str(exc).split(": ", 1)[-1]
         field = PLAN_FIELDS.get(exc.field)
