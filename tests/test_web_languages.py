@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -106,3 +107,25 @@ def test_a_page_in_another_language_is_not_answered_from_the_cache(client: Clien
     again = client.get(TECHNIQUE, headers={"accept-language": "th", "if-none-match": etag})
     assert again.status_code == 200
     assert '<html lang="th"' in again.content.decode()
+
+
+STATIC = Path(__file__).resolve().parents[1] / "src" / "softspot" / "web" / "static" / "softspot"
+T_CALL = re.compile(r'\bt\(\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)')
+LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def said_in_modules() -> set[str]:
+    found = set()
+    for module in STATIC.glob("*.js"):
+        for call in T_CALL.finditer(module.read_text(encoding="utf-8")):
+            found.add("".join(json.loads(f'"{s}"') for s in LITERAL.findall(call.group(1))))
+    return found
+
+
+def test_every_sentence_the_player_says_is_in_the_catalog() -> None:
+    from softspot.web.words import PLAYER_WORDS
+
+    said = said_in_modules()
+    assert len(said) > 40
+    assert said - set(PLAYER_WORDS) == set()
+    assert set(PLAYER_WORDS) - said == set()

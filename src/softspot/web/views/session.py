@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
@@ -33,10 +33,11 @@ from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
 from softspot.web.ranges import ranged_file
 from softspot.web.sources import Part, adds, technique_of, timed_adds, timeline_parts
+from softspot.web.words import player_words
 
 OFFLINE_FILES = (
     "player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js",
-    "snapshot.js", "theme.js", "refused.js", "site.css",
+    "snapshot.js", "theme.js", "refused.js", "words.js", "site.css",
 )  # fmt: skip
 """What the service worker keeps for an offline start, besides the page and its audio (by their hashed URLs)."""
 
@@ -202,6 +203,9 @@ def session_data(request: HttpRequest, row: Plan, parts: PlanParts, saved_key: s
         "static_urls": [static(f"softspot/{name}") for name in OFFLINE_FILES],
         "refused_url": static("softspot/refused.js"),  # loaded only when a record was refused, by its hashed name
         "saved": {"key": saved_key} if saved_key else None,
+        # The page's language and the player's own words in it (softspot.web.words; empty in English).
+        "lang": get_language(),
+        "words": player_words(),
     }
 
 

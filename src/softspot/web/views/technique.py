@@ -11,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
+from softspot.core.people import FIRST_RECEIVER
 from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room, thigh_length
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
@@ -44,6 +45,15 @@ PLAN_FIELDS = {
 }
 _ANSWERS = "softspot_answers"
 RECEIVER = gettext_lazy("the receiver")
+
+
+def _first_name(owner: Owner) -> str:
+    """A first receiver's name when nobody gave one: the owner's first name, else "Receiver" in the page's
+    language (it is stored as the person's name, so it is written once, in the language the pair reads)."""
+    name = receivers.first_receiver_name(owner)
+    return pgettext("a first receiver's name when nobody gave one", "Receiver") if name == FIRST_RECEIVER else name
+
+
 """How pages name the receiver (a later wave names each one)."""
 
 
@@ -297,7 +307,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         surfaces=surfaces,
         add_ons=[(a.id, a.name) for a in unlocked],
         receivers=[(str(r.pk), r.name) for r in everyone],
-        first_name=None if everyone else receivers.first_receiver_name(owner),
+        first_name=None if everyone else _first_name(owner),
     )
     if posted and form.is_valid():
         made = _make_plan(form, technique, result, suggestion.comfortable_sessions, early)
