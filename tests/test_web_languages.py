@@ -129,3 +129,16 @@ def test_every_sentence_the_player_says_is_in_the_catalog() -> None:
     assert len(said) > 40
     assert said - set(PLAYER_WORDS) == set()
     assert set(PLAYER_WORDS) - said == set()
+
+
+def test_the_technique_page_is_made_once_per_language_and_never_shown_in_another(client: Client) -> None:
+    english = client.get(TECHNIQUE, headers={"accept-language": "en"}).content.decode()
+    thai = client.get(TECHNIQUE, headers={"accept-language": "th"}).content.decode()
+    again = client.get(TECHNIQUE, headers={"accept-language": "en"}).content.decode()
+    assert '<h2 id="helps">What it helps</h2>' in english
+    assert '<h2 id="helps">ช่วยอะไร</h2>' in thai
+    assert "What it helps" not in thai
+    # The demonstration's words, in Thai only (the JSON island escapes what is not ASCII).
+    assert '"Step {n} of {total}": ' + json.dumps("ขั้นที่ {n} จาก {total}") in thai
+    assert "ขั้นที่" not in again
+    assert again.count("What it helps") == 1

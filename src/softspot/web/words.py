@@ -1,4 +1,4 @@
-"""The player's own words (static/softspot/*.js), translated in the django catalog like the pages' words.
+"""The player's and the demonstration's own words (static/softspot/*.js), in the django catalog like the pages'.
 
 The modules say English sentences through ``t()`` (static/softspot/words.js); the player page's JSON island
 carries, for the page's one language, each sentence's translation, so a phone loads only its own
@@ -89,6 +89,11 @@ PLAYER_WORDS = (
     ),
     gettext_noop("this browser keeps no offline copy"),
     gettext_noop("the offline copy could not be made"),
+    # demo.js (the technique page's demonstration)
+    gettext_noop("softspot adds:"),
+    gettext_noop("Step {n} of {total}"),
+    gettext_noop("Play again"),
+    gettext_noop("Play"),
 )
 
 

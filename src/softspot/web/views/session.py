@@ -96,8 +96,9 @@ def plan_row(owner: Owner, plan_id: uuid.UUID) -> Plan:
 
 
 @cache
-def after_fields() -> SafeString:
-    """The after-session ratings (33 radio buttons): the same for every player page, so rendered once."""
+def after_fields(lang: str) -> SafeString:
+    """The after-session ratings (33 radio buttons): the same for every player page in a language, so rendered
+    once per language (``lang``, the active one, is the cache's key)."""
     html = render_to_string("softspot/_after_fields.html", {"after_form": RatingsForm(prefix="after")})
     return mark_safe(html)  # rendered by Django's templates, escaped there
 
@@ -238,7 +239,7 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
             "saved": saved,
             "session_data": session_data(request, row, parts, str(saved.key) if saved else None),
             "thigh_map": parts.live_map,
-            "after_fields": after_fields(),
+            "after_fields": after_fields(get_language()),
             "ratings": RATINGS,
             "aftercare": care,
             "see_a_professional": SEE_A_PROFESSIONAL,

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from softspot.core.loader import built_in, built_in_ids
@@ -31,6 +31,7 @@ from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import NEW, CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import Plan
 from softspot.web.sources import adds, answered
+from softspot.web.words import player_words
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
 POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
@@ -72,10 +73,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
-@lru_cache(maxsize=64)  # per technique version: a practice publishes new ones
-def technique_context(technique_id: str, version: str) -> dict[str, Any]:
+@lru_cache(maxsize=64)  # per technique version and language: a practice publishes new ones
+def technique_context(technique_id: str, version: str, lang: str) -> dict[str, Any]:
     """Everything the technique page shows, the example plan and its drawing included: computed once per
-    technique version and process (``built_in`` keeps the compiled technique itself)."""
+    technique version, language and process (``built_in`` keeps the compiled technique itself). ``lang`` is
+    the active language (the words made here are in it); it is part of the key, not read here."""
     technique = technique_or_404(technique_id, version)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
     demo = build_demo(technique, example)
@@ -90,7 +92,7 @@ def technique_context(technique_id: str, version: str) -> dict[str, Any]:
         "thigh_map": thigh_map_svg(example, svg_id="example-map"),
         "example": example,
         "demo": demo,
-        "demo_data": demo.data(),
+        "demo_data": {**demo.data(), "words": player_words()},
         "steps": _steps(technique, example),
         "step_words": (
             f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
@@ -122,7 +124,9 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponseBase:
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    response = render(request, "softspot/technique.html", technique_context(technique.id, technique.version))
+    response = render(
+        request, "softspot/technique.html", technique_context(technique.id, technique.version, get_language())
+    )
     return tagged(response, etag)
 
 
