@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from tests.helpers import ENGLISH_SOURCE
 from tests.plan_checks import rules_broken
 
-from softspot.core.loader import TechniqueError, built_in_text, load_technique
+from softspot.core.loader import TechniqueError, load_technique
 from softspot.core.planner import PlanError, PlanOptions, StopError, plan, room
 from softspot.core.units import Length
 
-BUILT_IN = built_in_text("hands-free-hamstring")
+BUILT_IN = ENGLISH_SOURCE  # the file's text as plain English strings, as edited below
 BASE_DATA: dict[str, Any] = yaml.safe_load(BUILT_IN)
 ONE_LINE = re.compile(r"[^\n]+:\d+:\d+: [^\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 EXTRA_MEMORY = 2**30  # a worker gets a MemoryError (a crash) rather than exhaust the machine

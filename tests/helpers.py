@@ -6,6 +6,7 @@ import copy
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from softspot.core.loader import built_in
@@ -27,6 +28,11 @@ ALL_NO = {
     "nerves": False,
 }
 NO_ANSWERS = [f"--answer={q}=no" for q in ALL_NO]
+
+
+ENGLISH_SOURCE = (Path(__file__).resolve().parent / "data" / "hands-free-hamstring-en.yaml").read_text(encoding="utf-8")
+"""The built-in technique as written before it had languages: plain English strings. Tests that edit a technique
+file's text edit this one; the built-in file (every text in en, es, de and th) is tested by test_technique_languages."""
 
 
 def answers(*yes: str) -> list[str]:

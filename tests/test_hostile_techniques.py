@@ -17,15 +17,16 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.helpers import ENGLISH_SOURCE
 
 from softspot.core import yaml_input
-from softspot.core.loader import MAX_PROBLEMS, TechniqueError, built_in_text, load_technique, parse_technique
+from softspot.core.loader import MAX_PROBLEMS, TechniqueError, load_technique, parse_technique
 from softspot.core.yaml_input import MAX_BYTES, compose
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "cases.yaml").read_text())
 DANGEROUS: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "dangerous.yaml").read_text())
-BUILT_IN = built_in_text("hands-free-hamstring")
+BUILT_IN = ENGLISH_SOURCE  # the file's text as plain English strings, as edited below
 ONE_LINE = re.compile(r"[^\n]+:\d+:\d+: [^\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 PARSERS = {"libyaml": yaml.CSafeLoader, "pure-python": yaml.SafeLoader}
 

@@ -115,9 +115,17 @@ def test_english_writing_is_what_softspot_printed_before_languages() -> None:
 @pytest.mark.parametrize(
     ("lang", "inch", "two_inches", "half_cm", "ninety", "half_minute", "two_minutes"),
     [
-        ("en", "an inch", "2 inches", "2.5 centimetres", "a minute and 30 seconds", "half a minute", "2 minutes"),
+        ("en", "an inch", "2 inches", "2.5 centimetres", "1 minute 30 seconds", "30 seconds", "2 minutes"),
         ("es", "una pulgada", "2 pulgadas", "2,5 centímetros", "un minuto y 30 segundos", "medio minuto", "2 minutos"),
-        ("de", "ein Zoll", "2 Zoll", "2,5 Zentimeter", "eine Minute und 30 Sekunden", "eine halbe Minute", "2 Minuten"),
+        (
+            "de",
+            "einen Zoll",
+            "2 Zoll",
+            "2,5 Zentimeter",
+            "eine Minute und 30 Sekunden",
+            "eine halbe Minute",
+            "2 Minuten",
+        ),
         ("th", "หนึ่งนิ้ว", "2 นิ้ว", "2.5 เซนติเมตร", "หนึ่งนาที 30 วินาที", "ครึ่งนาที", "2 นาที"),
     ],
 )
@@ -135,4 +143,19 @@ def test_it_says_distances_and_durations_the_way_each_language_reads_them(
 def test_formatting_follows_the_active_language() -> None:
     with i18n.use("de"):
         assert i18n.format_distance(2.5) == "2,5 cm"
-        assert i18n.say_distance(2.54, "in") == "ein Zoll"
+        assert i18n.say_distance(2.54, "in") == "einen Zoll"
+
+
+def test_english_speech_is_what_the_planner_said_before_languages() -> None:
+    assert [i18n.say_duration(s) for s in (1, 60, 61, 125)] == [
+        "1 second",
+        "1 minute",
+        "1 minute 1 second",
+        "2 minutes 5 seconds",
+    ]
+    assert [i18n.say_distance(cm, "cm") for cm in (3.0, 2.5, 1.0)] == [
+        "3 centimetres",
+        "2.5 centimetres",
+        "a centimetre",
+    ]
+    assert i18n.say_distance(2.54 * 1.5, "in") == "1.5 inches"

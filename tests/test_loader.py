@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.helpers import ENGLISH_SOURCE
 
-from softspot.core.loader import TechniqueError, built_in_ids, built_in_text, load_technique, parse_technique
+from softspot.core.loader import TechniqueError, built_in_ids, load_technique, parse_technique
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "broken-techniques.yaml").read_text())
-BUILT_IN = built_in_text("hands-free-hamstring")
+BUILT_IN = ENGLISH_SOURCE  # the file's text as plain English strings, as edited below
 
 
 def test_the_built_in_technique_loads() -> None:

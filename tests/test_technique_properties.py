@@ -15,15 +15,16 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from tests.helpers import ENGLISH_SOURCE
 from tests.plan_checks import rules_broken
 
-from softspot.core.loader import TechniqueError, built_in_text, parse_technique
+from softspot.core.loader import TechniqueError, parse_technique
 from softspot.core.planner import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PlanOptions, plan, room, thigh_length
 from softspot.core.screening import screen
 from softspot.core.technique import CUE_FIELDS, Technique
 from softspot.core.units import parse_length
 
-BASE: dict[str, Any] = yaml.safe_load(built_in_text("hands-free-hamstring"))
+BASE: dict[str, Any] = yaml.safe_load(ENGLISH_SOURCE)
 ONE_LINE = re.compile(r"[^\n]+:\d+:\d+: [^\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 PLAN_SECONDS = 0.1  # the bound: a plan in under 100 ms
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.helpers import hamstring
+from tests.helpers import ENGLISH_SOURCE, hamstring
 
-from softspot.core.loader import TechniqueError, built_in_text, parse_technique
+from softspot.core.loader import TechniqueError, parse_technique
 from softspot.core.technique import source_of, statements
 
-BUILT_IN = built_in_text("hands-free-hamstring")
+BUILT_IN = ENGLISH_SOURCE  # the file's text as plain English strings, as edited below
 
 
 def problems_after(old: str, new: str) -> list[str]:
@@ -39,13 +39,22 @@ def test_a_whole_file_can_default_to_softspot() -> None:
 
 
 def test_technique_json_keeps_each_texts_source_and_plain_text_stays_plain() -> None:
-    dumped = json.loads(hamstring().model_dump_json())  # what `technique show --json` prints
+    dumped = json.loads(parse_technique(BUILT_IN).model_dump_json())  # what `technique show --json` prints
     assert dumped["questions"][0]["ask"] == "Does the receiver have a heart condition?"
     assert dumped["questions"][0]["if_yes"]["instead"] == {
         "text": "Ask your doctor or therapist which kind of massage is safe for you.",
         "source": "softspot",
     }
     assert dumped["questions"][4]["source"] == "softspot"
+
+
+def test_technique_json_keeps_texts_written_in_several_languages_as_maps() -> None:
+    dumped = json.loads(hamstring().model_dump_json())
+    assert dumped["questions"][0]["ask"]["en"] == "Does the receiver have a heart condition?"
+    assert set(dumped["questions"][0]["ask"]) == {"en", "es", "de", "th"}
+    instead = dumped["questions"][0]["if_yes"]["instead"]
+    assert instead["source"] == "softspot"
+    assert instead["text"]["en"] == "Ask your doctor or therapist which kind of massage is safe for you."
 
 
 @pytest.mark.parametrize(

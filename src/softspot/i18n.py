@@ -234,7 +234,7 @@ def format_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | Non
 _SPOKEN_ONE: dict[str, dict[str, str]] = {
     "en": {"in": "an inch", "cm": "a centimetre", "min": "a minute", "s": "a second"},
     "es": {"in": "una pulgada", "cm": "un centímetro", "min": "un minuto", "s": "un segundo"},
-    "de": {"in": "ein Zoll", "cm": "ein Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
+    "de": {"in": "einen Zoll", "cm": "ein Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
     "th": {"in": "หนึ่งนิ้ว", "cm": "หนึ่งเซนติเมตร", "min": "หนึ่งนาที", "s": "หนึ่งวินาที"},
 }
 _SPOKEN_MANY: dict[str, dict[str, str]] = {
@@ -263,12 +263,20 @@ def say_distance(cm: float, unit: Literal["cm", "in"] = "cm", lang: str | None =
 
 
 def say_duration(seconds: float, lang: str | None = None) -> str:
-    """``90`` -> ``a minute and 30 seconds``; ``30`` -> ``30 seconds``; ``120`` -> ``2 minutes``."""
+    """``90`` -> ``eine Minute und 30 Sekunden`` (de), ``30`` -> ``medio minuto`` (es), ``120`` -> ``2 นาที`` (th).
+
+    English says what softspot said before it had languages: ``1 minute 30 seconds``, ``2 minutes``.
+    """
     lang = _locale(lang)
     whole = max(0, round(seconds))
+    minutes, secs = divmod(whole, 60)
+    if lang == DEFAULT:
+        parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
+        if secs or not minutes:
+            parts.append(f"{secs} second{'s' if secs != 1 else ''}")
+        return " ".join(parts)
     if whole == 30:
         return _SPOKEN_HALF.get(lang, _SPOKEN_HALF[DEFAULT])
-    minutes, secs = divmod(whole, 60)
     parts = []
     if minutes:
         parts.append(_say_count(minutes, "min", lang))

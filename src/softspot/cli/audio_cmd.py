@@ -54,20 +54,24 @@ def _checked(out: Path) -> Path:
     return out
 
 
-def make_voice(voice_name: str, rate: int) -> Voice:
+def make_voice(voice_name: str | None, rate: int, lang: str = "en") -> Voice:
+    from softspot.cli.language import voice_for
+
+    voice_name = voice_for(voice_name, lang)
     try:
         return Voice(voice_name, rate)
     except ValueError as exc:
         fail(f"{'--rate' if 'rate' in str(exc) else '--voice-name'}: {exc}")
 
 
-def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str, rate: int) -> None:
+def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str | None, rate: int) -> None:
     path, _ = output_path(out, fmt)
-    voice = make_voice(voice_name, rate)
+    make_voice(voice_name, rate)  # a bad --voice-name or --rate fails before anything is planned
+    script = plan_cmd.build_script(args)
+    voice = make_voice(voice_name, rate, script.language)
     cache = CueCache(voice)
     if not cache.available:
         fail(str(SpeechUnavailable()), MISSING_PROGRAM)
-    script = plan_cmd.build_script(args)
     try:
         result = render_session(script, path, format=fmt, cache=cache)
     except VoiceNotFound as exc:

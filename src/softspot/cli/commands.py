@@ -39,7 +39,20 @@ StartLegOpt = Annotated[str | None, typer.Option(help="Leg to start with: left o
 PositionOpt = Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")]
 SurfaceOpt = Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")]
 AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")]
-VoiceNameOpt = Annotated[str, typer.Option(help="espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`).")]
+VoiceNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`). Default: the language's voice."
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|es|de|th",
+        help="Language: en, es (Español), de (Deutsch) or th (ไทย). Default: LC_ALL / LC_MESSAGES / LANG, else en.",
+    ),
+]
 RateOpt = Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")]
 ClearedOpt = Annotated[
     bool,
@@ -90,6 +103,7 @@ class PlanArgs:
     answers: list[str] = field(default_factory=list)
     cleared: bool = False
     receiver: str | None = None
+    language: str | None = None
 
 
 technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
@@ -117,11 +131,12 @@ def technique_list(json: JsonOpt = False) -> None:
 def technique_show(
     technique_id: Annotated[str, typer.Argument(metavar="ID", help="A built-in id or a technique file.")],
     json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Show a technique: what it helps, who must not do it, setup, steps, dose and add-ons."""
     from softspot.cli import technique_cmd
 
-    technique_cmd.show(technique_id, json)
+    technique_cmd.show(technique_id, json, lang)
 
 
 @technique_app.command("schema")
@@ -218,6 +233,7 @@ def plan(
     cleared: ClearedOpt = False,
     receiver: PlanReceiverOpt = None,
     json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Plan a session: every step, spot and cue with its time, for this receiver (exit 3 stop, 4 ask first)."""
     from softspot.cli import plan_cmd
@@ -235,6 +251,7 @@ def plan(
         answer or [],
         cleared,
         receiver,
+        lang,
     )
     plan_cmd.plan(args, as_json=json)
 
@@ -303,8 +320,9 @@ def render_audio(
     format: Annotated[
         str | None, typer.Option("--format", "-f", metavar="wav|ogg|mp3|m4a", help="Default: from --out, else wav.")
     ] = None,
-    voice_name: VoiceNameOpt = "en",
+    voice_name: VoiceNameOpt = None,
     rate: RateOpt = 150,
+    lang: LangOpt = None,
 ) -> None:
     """Render the planned session into one audio file, every cue at its time, with a chapters file beside it."""
     from softspot.cli import audio_cmd
@@ -322,6 +340,7 @@ def render_audio(
         answer or [],
         cleared,
         receiver,
+        lang,
     )
     audio_cmd.render_audio(args, out=out, fmt=format, voice_name=voice_name, rate=rate)
 
@@ -359,9 +378,17 @@ def guide(
     voice: Annotated[
         bool, typer.Option("--voice/--no-voice", help="Speak cues with espeak-ng (--no-voice: chimes only).")
     ] = True,
-    voice_name: VoiceNameOpt = "en",
+    voice_name: VoiceNameOpt = None,
     rate: RateOpt = 150,
     speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="en|es|de|th",
+            help="Language of the whole session: en, es, de or th. Default: the receiver's, else LC_ALL/LANG, else en.",
+        ),
+    ] = None,
 ) -> None:
     """Take the pair through a whole session: who is receiving, safety check, set-up, plan, tension before, the live
     session (space = softened, move on; p pause; e a little longer; s other leg; q or Esc stops at once, then d/o/x
@@ -392,6 +419,7 @@ def guide(
             voice_name=voice_name,
             rate=rate,
             speed=speed,
+            language=lang,
         )
     )
 

@@ -85,9 +85,10 @@ class GuideOptions:
     after: str | None
     note: str | None
     voice: bool
-    voice_name: str
+    voice_name: str | None
     rate: int
     speed: float
+    language: str | None = None
 
 
 def parse_ratings(option: str, text: str) -> dict[str, int]:
@@ -143,7 +144,11 @@ def check_options(options: GuideOptions) -> None:
 def guide(options: GuideOptions) -> None:
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     check_options(options)
+    from softspot.cli.language import choose
+
     technique = resolve(options.technique)
+    language = choose(options.language, None, technique)
+    technique = technique.localized(language)
     thigh = length_option("--thigh", options.thigh)
     height = length_option("--height", options.height)
     # Check what was given before anything is asked, planned or written.
@@ -153,7 +158,7 @@ def guide(options: GuideOptions) -> None:
         ask_ratings("--after", options.after, "after", interactive)
     from softspot.cli.audio_cmd import make_voice
 
-    speech = make_voice(options.voice_name, options.rate)
+    speech = make_voice(options.voice_name, options.rate, language)
     try:
         length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
         if options.minutes_per_leg is not None:
@@ -233,6 +238,7 @@ def guide(options: GuideOptions) -> None:
                 comfortable_sessions=suggestion.comfortable_sessions,
                 cleared=result.cleared,
                 unit=unit,
+                language=language,
             ),
         )
     except StopError as exc:  # screened above; kept for safety

@@ -146,7 +146,10 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
 
 
 def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
+    from softspot.cli.language import choose
+
     technique = resolve(args.technique)
+    language = choose(args.language, None, technique)
     thigh = length_option("--thigh", args.thigh)
     height = length_option("--height", args.height)
     if args.receiver is not None and args.sessions is not None:
@@ -162,6 +165,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
         answers=gather_answers(technique, args.answers),
         comfortable_sessions=args.sessions or 0,
         cleared=args.cleared,
+        language=language,
     )
     note = None
     if args.receiver is not None:

@@ -71,8 +71,12 @@ def list_(as_json: bool) -> None:
     console.print(table)
 
 
-def show(technique_id: str, as_json: bool) -> None:
+def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
+    from softspot.cli.language import choose
+
     t = resolve(technique_id)
+    if lang is not None or not as_json:
+        t = t.localized(choose(lang, None, t))
     if as_json:
         console.print_json(t.model_dump_json())
         return

@@ -27,7 +27,8 @@ from pydantic import BaseModel, ValidationError
 
 from softspot.core.echo import shown
 from softspot.core.limits import safety_problems
-from softspot.core.technique import Technique
+from softspot.core.technique import Technique, text_locations
+from softspot.i18n import DEFAULT as DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from softspot.core.yaml_input import Loc
@@ -283,6 +284,20 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
         )
 
 
+def _missing_languages(file: str, technique: Technique, where: _Positions) -> Iterator[Problem]:
+    """Every text that has no words in one of the languages the file says it is written in."""
+    wanted = technique.written_in
+    for loc, text in text_locations(technique):
+        have = text.languages(technique.language)
+        missing = [lang for lang in wanted if lang not in have]
+        if not missing:
+            continue
+        key = next((str(part) for part in reversed(loc) if isinstance(part, str)), "text")
+        line, column = where.of_value(loc)
+        for lang in missing:
+            yield Problem(file, line, column, f"'{shown(key)}' has no '{lang}' text")
+
+
 def parse_technique(text: str, file: str = "<technique>") -> Technique:
     """Validate technique YAML text; raise :class:`TechniqueError` with every problem found."""
     from softspot.core.yaml_input import InputError, check_text, compose  # YAML only when a file is read
@@ -302,12 +317,15 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
         raise TechniqueError(
             [Problem(file, line, column, "a technique file is a mapping of keys such as 'id:' and 'title:'")]
         )
+    language = data.get("language")
+    context = {"language": language if isinstance(language, str) else DEFAULT_LANGUAGE}
     try:
-        technique = Technique.model_validate(data)
+        technique = Technique.model_validate(data, context=context)
     except ValidationError as exc:
         problems.extend(_pydantic_problems(file, exc, where))
         raise TechniqueError(problems) from None
     problems.extend(_cross_check(file, technique, where))
+    problems.extend(_missing_languages(file, technique, where))
     problems.extend(Problem(file, *where.of_value(loc), message) for loc, message in safety_problems(technique))
     if problems:
         raise TechniqueError(problems)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from gettext import ngettext
 from typing import Literal
 
+from softspot import i18n
 from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
 from softspot.core.screening import Screening, screen
 from softspot.core.script import (
@@ -53,7 +54,7 @@ from softspot.core.script import (
     TimedCue,
 )
 from softspot.core.technique import AddOn, Cue, Technique
-from softspot.core.units import CM_PER_INCH, DistanceUnit, Length, format_distance, format_duration
+from softspot.core.units import DistanceUnit, Length, format_distance, format_duration
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -107,6 +108,8 @@ class PlanOptions:
     unit: DistanceUnit | None = None
     cleared: bool = False
     """The user confirmed a doctor or therapist said this technique is fine for the receiver (``--cleared``)."""
+    language: str | None = None
+    """The language of the script (``--lang``); None: the active language, if the technique is written in it."""
     unlocked_early: Sequence[str] = ()
     """Add-ons a therapist's programme unlocks before their ``unlock_after`` (screening still leaves them out)."""
 
@@ -229,13 +232,7 @@ class _Words:
         self.unit = unit
 
     def distance(self, cm: float) -> str:
-        if self.unit == "in":
-            inches = cm / CM_PER_INCH
-            whole = round(inches)
-            if abs(inches - whole) < 0.05:
-                return "an inch" if whole == 1 else f"{whole} inches"
-            return f"{inches:.1f} inches"
-        return f"{round(cm)} centimetres" if abs(cm - round(cm)) < 0.05 else f"{cm:.1f} centimetres"
+        return i18n.say_distance(cm, self.unit, self.technique.language)
 
     def values(self, **fields: object) -> dict[str, object]:
         seg = self.technique.segment
@@ -250,14 +247,23 @@ def _format(template: str, values: dict[str, object]) -> str:
     return fill_template(template, {name: str(value) for name, value in values.items()})
 
 
-def _spoken_time(seconds: float) -> str:
+def _spoken_time(seconds: float, lang: str) -> str:
     """``90`` -> ``1 minute 30 seconds``: a duration as the voice says it."""
+    return i18n.say_duration(seconds, lang)
 
-    minutes, secs = divmod(round(seconds), 60)
-    parts = [ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}] if minutes else []
-    if secs or not minutes:
-        parts.append(ngettext("%(n)d second", "%(n)d seconds", secs) % {"n": secs})
-    return " ".join(parts)
+
+def script_language(technique: Technique, wanted: str | None) -> str:
+    """The language a plan is made in: ``wanted`` (it must be one the technique is written in), else the
+    active language when the technique is written in it, else the technique's own language."""
+    if wanted is not None:
+        lang = i18n.normalize(wanted)
+        if lang is None or lang not in technique.written_in:
+            raise PlanError(
+                "--lang",
+                f"'{wanted}' is not a language this technique is written in (choose {', '.join(technique.written_in)})",
+            )
+        return lang
+    return i18n.active() if i18n.active() in technique.written_in else technique.language
 
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
@@ -266,6 +272,8 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     if unsafe:
         more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
         raise UnsafeTechniqueError(f"it breaks a safety limit, so no plan is made: {unsafe[0][1]}{more}")
+    language = script_language(technique, options.language)
+    technique = technique.localized(language)
     screening = screen(technique, options.answers, cleared=options.cleared)
     if screening.verdict == "stop":
         raise StopError(screening)
@@ -338,7 +346,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
                 spot=index,
                 spots=len(positions),
                 from_joint=words.distance(from_joint),
-                time=_spoken_time(first_hold),
+                time=_spoken_time(first_hold, technique.language),
             )
             spot = ScriptSpot(
                 index=index,
@@ -439,6 +447,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         move_seconds=MOVE_SECONDS,
     )
     script = SessionScript(
+        language=language,
         technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
         person=Person(
             thigh_cm=round(length_cm, 1),

@@ -162,6 +162,10 @@ class SessionScript(_Data):
     """A planned session: every step in order, with its cue and duration."""
 
     format: Literal[1] = 1
+    language: str = Field(
+        default="en",
+        description="The language every text of the script is in (a softspot.i18n language tag).",
+    )
     technique: TechniqueRef
     person: Person
     screening: ScreeningSummary

@@ -9,6 +9,7 @@ a valid technique is. Times and distances are written with units (``2 min``,
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Protocol, TypeVar
@@ -56,6 +57,8 @@ from softspot.core.limits import (
     template_problem,
 )
 from softspot.core.units import UnitError, parse_length, parse_seconds
+from softspot.i18n import DEFAULT as DEFAULT_LANGUAGE
+from softspot.i18n import LANGUAGES
 
 # A cue should be spoken in a few seconds: at ~150 words a minute, 18 words is ~7 s.
 MAX_SPOKEN_WORDS = 18
@@ -138,53 +141,84 @@ Source = Literal["article", "softspot"]
 SOURCES: tuple[Source, ...] = ("article", "softspot")
 
 
-class Text(str):
-    """Prose in a technique file: a plain string, or ``{text: ..., source: softspot}`` to give its own source.
+LanguageCode = str
+"""A language tag softspot ships (``softspot.i18n.LANGUAGES``): ``en``, ``es``, ``de``, ``th``."""
 
-    A ``Text`` is a ``str`` (so it prints and compares as its words) with a ``source`` (None: the source of
-    whatever holds it, up to the file's ``source``). See :func:`source_of`.
+
+def _file_language(info: ValidationInfo | None) -> str:
+    context = info.context if info is not None else None
+    found = context.get("language") if isinstance(context, dict) else None
+    return found if isinstance(found, str) else DEFAULT_LANGUAGE
+
+
+class Text(str):
+    """Words in a technique file, in one language or several.
+
+    Written as a plain string (in the file's ``language:``), a map of language to words
+    (``{en: Sit here, de: Hier sitzen}``), or ``{text: ..., source: softspot}`` to give its own source,
+    whose ``text`` may itself be such a map. A ``Text`` is a ``str`` (so it prints and compares as its
+    words in the file's language) with a ``source`` (None: the source of whatever holds it, up to the
+    file's ``source``; see :func:`source_of`) and ``texts``, the words by language (empty for a plain
+    string). :meth:`Technique.localized` makes a copy of a technique whose texts are in one language.
     """
 
     source: Source | None
+    texts: dict[str, str]
 
-    def __new__(cls, text: str, source: Source | None = None) -> Text:
+    def __new__(cls, text: str, source: Source | None = None, texts: dict[str, str] | None = None) -> Text:
         made = super().__new__(cls, text)
         made.source = source
+        made.texts = dict(texts or {})
         return made
 
+    def in_language(self, lang: str) -> Text:
+        """The same text in ``lang`` alone (its own words when it has none in ``lang``)."""
+        return type(self)(self.texts.get(lang, str(self)), self.source)
+
+    def languages(self, file_language: str) -> frozenset[str]:
+        """The languages it has words in."""
+        return frozenset(self.texts) if self.texts else frozenset({file_language})
+
+    def each(self, file_language: str) -> list[tuple[str, str]]:
+        """``(language, words)`` for every language it is written in."""
+        return list(self.texts.items()) if self.texts else [(file_language, str(self))]
+
     @classmethod
-    def _validate(cls, value: object) -> Text:
+    def _validate(cls, value: object, info: ValidationInfo | None = None) -> Text:
         if isinstance(value, Text):
             return value
+        file_language = _file_language(info)
         source: Source | None = None
-        if isinstance(value, str):
-            text = value
-        elif isinstance(value, dict):
-            unknown = sorted(str(k) for k in set(value) - {"text", "source"})
-            if unknown:
-                raise ValueError(f"unknown key '{unknown[0]}' in a text; a text has 'text' and 'source'")
+        if isinstance(value, dict) and set(value) <= {"text", "source"}:
             words, given = value.get("text"), value.get("source")
-            if not isinstance(words, str):
+            if not isinstance(words, (str, dict)):
                 raise ValueError("a text written as a mapping needs 'text:' with the words")
             if given == "article" or given == "softspot":
                 source = given
             else:
                 raise ValueError(f"'source' is {given!r}; use article or softspot")
-            text = words
+            value = words
+        texts: dict[str, str] = {}
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, dict):
+            texts = _language_map(value)
+            text = texts.get(file_language) or next(iter(texts.values()))
         else:
             got = {"list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
             kind = "nothing" if value is None else got.get(type(value).__name__, type(value).__name__)
             raise ValueError(f"wrong type: input should be a valid string, got {kind}")
         if not text.strip():
             raise ValueError("the text is empty")
-        return cls(text, source)
+        return cls(text, source, texts)
 
-    def _dump(self) -> str | dict[str, str]:
-        return str(self) if self.source is None else {"text": str(self), "source": self.source}
+    def _dump(self) -> str | dict[str, Any]:
+        words: str | dict[str, str] = dict(self.texts) if self.texts else str(self)
+        return words if self.source is None else {"text": words, "source": self.source}
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
+        return core_schema.with_info_plain_validator_function(
             cls._validate,
             serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v._dump()),
         )
@@ -193,20 +227,55 @@ class Text(str):
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        words: JsonSchemaValue = {"type": "string", "minLength": 1}
+        by_language: JsonSchemaValue = {
+            "type": "object",
+            "description": "The words in each language, by language tag.",
+            "propertyNames": {"enum": list(LANGUAGES)},
+            "additionalProperties": words,
+            "minProperties": 1,
+        }
         return {
             "anyOf": [
-                {"type": "string", "minLength": 1},
+                words,
+                by_language,
                 {
                     "type": "object",
-                    "properties": {
-                        "text": {"type": "string", "minLength": 1},
-                        "source": {"enum": list(SOURCES)},
-                    },
+                    "properties": {"text": {"anyOf": [words, by_language]}, "source": {"enum": list(SOURCES)}},
                     "required": ["text", "source"],
                     "additionalProperties": False,
                 },
             ]
         }
+
+
+class Name(Text):
+    """A title or the name of a part (a side, a surface, the segment, the joint): words in one language or
+    several, like :class:`Text`, but a label rather than a statement (:func:`statements` leaves it out)."""
+
+
+def _language_map(value: dict[Any, Any]) -> dict[str, str]:
+    """``{en: ..., de: ...}``: every key a language softspot ships, every value non-empty words."""
+    texts: dict[str, str] = {}
+    for key, words in value.items():
+        lang = key if isinstance(key, str) and key in LANGUAGES else None
+        if lang is None:
+            if str(key) in ("text", "source"):
+                raise ValueError("a text has either 'text' and 'source', or words by language, not both")
+            if isinstance(key, str) and len(key) in (2, 3) and key.isalpha() and key.islower():
+                raise ValueError(f"'{key}' is not a language softspot speaks; use {', '.join(LANGUAGES)}")
+            raise ValueError(
+                f"unknown key '{str(key)[:20]}' in a text; a text has 'text' and 'source', "
+                f"or words by language: {', '.join(LANGUAGES)}"
+            )
+        if not isinstance(words, str):
+            raise ValueError(f"the '{lang}' text should be words, not {type(words).__name__}")
+        if not words.strip():
+            raise ValueError(f"the '{lang}' text is empty")
+        texts[lang] = words
+    if not texts:
+        raise ValueError("a text needs words in at least one language")
+    return texts
 
 
 class Sourced(Spec):
@@ -223,42 +292,79 @@ CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "ti
 MAX_SAID_CHARS = 200
 
 
+MAX_SPOKEN_CHARS_UNSPACED = 60
+"""Thai is written without spaces between words, so its spoken cues are measured in letters instead of words:
+at most 60 letters that take up space (tone marks and the vowels written above or below a consonant are not
+counted), about 24 syllables, what a Thai speaker says in the time 18 English words take. docs/translating.md
+gives espeak-ng's timings."""
+UNSPACED_LANGUAGES = frozenset({"th"})
+
+
+def spoken_length_problem(words: str, lang: str) -> str | None:
+    """Why a spoken cue is too long to say in a few seconds, or None."""
+    if lang in UNSPACED_LANGUAGES:
+        letters = sum(1 for c in words if not c.isspace() and unicodedata.category(c)[0] in "LN")
+        if letters > MAX_SPOKEN_CHARS_UNSPACED:
+            return (
+                f"the spoken '{lang}' cue has {letters} letters; keep it to {MAX_SPOKEN_CHARS_UNSPACED} "
+                "so it is said in a few seconds"
+            )
+        return None
+    count = len(words.split())
+    if count > MAX_SPOKEN_WORDS:
+        what = "the spoken cue" if lang == DEFAULT_LANGUAGE else f"the spoken '{lang}' cue"
+        return f"{what} has {count} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
+    return None
+
+
+_Words = TypeVar("_Words", bound="Text")
+
+
+def _each_checked(text: _Words, info: ValidationInfo, most: int | None, fields: frozenset[str] | None) -> _Words:
+    """Every language's words of ``text`` no longer than ``most`` and using only ``fields`` as placeholders."""
+    for lang, words in text.each(_file_language(info)):
+        which = f" (the '{lang}' text)" if text.texts else ""
+        if most is not None and len(words) > most:
+            raise ValueError(f"String should have at most {most} characters{which}")
+        problem = template_problem(words, fields) if fields is not None else None
+        if problem:
+            raise ValueError(f"{problem}{which}")
+    return text
+
+
 class Cue(Sourced):
     """One transition, as shown on screen and as spoken."""
 
-    show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
-    say: str = Field(min_length=1, max_length=MAX_SAID_CHARS, description="Spoken text: a few seconds at most.")
+    show: Text = Field(description="Large on-screen text.")
+    say: Text = Field(description="Spoken text: a few seconds at most.")
 
     @model_validator(mode="after")
-    def _short(self) -> Cue:
-        words = len(self.say.split())
-        if words > MAX_SPOKEN_WORDS:
-            raise ValueError(
-                f"the spoken cue has {words} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
-            )
+    def _short(self, info: ValidationInfo) -> Cue:
+        for lang, words in self.say.each(_file_language(info)):
+            problem = spoken_length_problem(words, lang)
+            if problem:
+                raise ValueError(problem)
         return self
 
     @field_validator("show", "say")
     @classmethod
-    def _known_fields_only(cls, text: str) -> str:
-        problem = template_problem(text, CUE_FIELDS)
-        if problem:
-            raise ValueError(problem)
-        return text
+    def _known_fields_only(cls, text: Text, info: ValidationInfo) -> Text:
+        return _each_checked(text, info, MAX_SHOWN_CHARS if info.field_name == "show" else MAX_SAID_CHARS, CUE_FIELDS)
 
 
 class Shown(Sourced):
     """Words only shown on screen, never spoken (e.g. the hold text the engine fills in)."""
 
-    show: str = Field(min_length=1, max_length=MAX_SHOWN_CHARS, description="Large on-screen text.")
+    show: Text = Field(description="Large on-screen text.")
 
     @field_validator("show")
     @classmethod
-    def _known_fields_only(cls, text: str) -> str:
-        problem = template_problem(text, CUE_FIELDS)
-        if problem:
-            raise ValueError(problem)
-        return text
+    def _known_fields_only(cls, text: Text, info: ValidationInfo) -> Text:
+        return _each_checked(text, info, MAX_SHOWN_CHARS, CUE_FIELDS)
+
+
+def _short_name(text: Name, info: ValidationInfo) -> Name:
+    return _each_checked(text, info, MAX_NAME_CHARS, None)
 
 
 class Demo(Sourced):
@@ -313,14 +419,14 @@ class Question(Sourced):
 
 class Surface(Sourced):
     id: Identifier
-    name: str
+    name: Name
     description: Text
     default: StrictBool = False
 
 
 class Position(Sourced):
     id: Identifier
-    name: str
+    name: Name
     description: Text
     main: StrictBool = False
     steps: dict[Identifier, Cue] = Field(
@@ -345,11 +451,9 @@ class Step(Sourced):
 class Segment(Sourced):
     """The body segment the spots walk along, e.g. the thigh from hip to knee."""
 
-    name: str = Field(max_length=MAX_NAME_CHARS)
-    from_end: str = Field(max_length=MAX_NAME_CHARS, description="The end where the spots start, e.g. 'hip'.")
-    joint: str = Field(
-        max_length=MAX_NAME_CHARS, description="The joint the spots walk toward and must keep clear of, e.g. 'knee'."
-    )
+    name: Name
+    from_end: Name = Field(description="The end where the spots start, e.g. 'hip'.")
+    joint: Name = Field(description="The joint the spots walk toward and must keep clear of, e.g. 'knee'.")
     measure: Text = Field(description="How to measure its length.")
     default_length: Centimetres = Field(gt=0)
     min_length: Centimetres = Field(gt=0)
@@ -357,6 +461,8 @@ class Segment(Sourced):
     length_per_height: float = Field(
         gt=0, lt=1, allow_inf_nan=False, description="Length as a share of body height, to estimate it."
     )
+
+    _names_short = field_validator("name", "from_end", "joint")(_short_name)
 
     @field_validator("default_length", "min_length", "max_length")
     @classmethod
@@ -454,7 +560,7 @@ class Dose(Sourced):
 
 class AddOn(Sourced):
     id: Identifier
-    name: str
+    name: Name
     description: Text
     placement: Literal["during_spots", "after_side"]
     time: Seconds | None = Field(default=None, description="For 'after_side': how long it lasts.")
@@ -477,7 +583,9 @@ class AddOn(Sourced):
 
 class Side(Spec):
     id: Identifier
-    name: str = Field(max_length=MAX_NAME_CHARS)
+    name: Name
+
+    _name_short = field_validator("name")(_short_name)
 
 
 class Cues(Sourced):
@@ -523,11 +631,23 @@ class Technique(Spec):
         default="article",
         description="Where the file's statements come from unless a part says otherwise (source: softspot).",
     )
+    language: str = Field(
+        default=DEFAULT_LANGUAGE,
+        description="The language of the file's plain-string texts (a map of language to words may give others).",
+    )
+    languages: tuple[str, ...] = Field(
+        default=(),
+        max_length=len(LANGUAGES),
+        description=(
+            "Every language the file is written in; `technique check` reports each text missing in one of them. "
+            "Default: the file's language only."
+        ),
+    )
     id: Identifier
     version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) else v)] = Field(
         pattern=r"^\d+(\.\d+){0,2}$"
     )
-    title: str
+    title: Name
     summary: Text
     kind: Literal["partner", "self"]
     hands_free: StrictBool
@@ -551,6 +671,39 @@ class Technique(Spec):
     switch_time: Seconds = Field(default=20.0, gt=0, description="Time to move to the other side.")
     start_time: Seconds = Field(default=6.0, gt=0, description="The opening cue's segment.")
     finish_time: Seconds = Field(default=10.0, gt=0, description="The closing cue's segment.")
+
+    @field_validator("language")
+    @classmethod
+    def _a_language_softspot_speaks(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value[:20]}' is not a language softspot speaks; use {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_softspot_speaks(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        for lang in value:
+            if lang not in LANGUAGES:
+                raise ValueError(f"'{lang[:20]}' is not a language softspot speaks; use {', '.join(LANGUAGES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        own = info.data.get("language", DEFAULT_LANGUAGE)
+        if value and own not in value:
+            raise ValueError(f"the list should hold the file's own language '{own}'")
+        return value
+
+    @property
+    def written_in(self) -> tuple[str, ...]:
+        """The languages the file is written in: ``languages``, or the file's ``language`` alone."""
+        return self.languages or (self.language,)
+
+    def localized(self, lang: str) -> Technique:
+        """This technique written in ``lang`` alone (a text with no words in ``lang`` keeps its own)."""
+        if self.written_in == (lang,):
+            return self
+        changed = _localized(self, lang)
+        assert isinstance(changed, Technique)
+        return changed.model_copy(update={"language": lang, "languages": (lang,)})
 
     @field_validator("questions")
     @classmethod
@@ -585,6 +738,41 @@ class Technique(Spec):
     @property
     def main_position(self) -> Position:
         return next((p for p in self.positions if p.main), self.positions[0])
+
+
+def _localized(value: object, lang: str) -> object:
+    """``value`` with every :class:`Text` in it in ``lang``; parts with no text are shared, not copied."""
+    if isinstance(value, Text):
+        return value.in_language(lang)
+    if isinstance(value, BaseModel):
+        update = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = _localized(old, lang)
+            if new is not old:
+                update[name] = new
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, tuple):
+        items = tuple(_localized(item, lang) for item in value)
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, dict):
+        return {key: _localized(item, lang) for key, item in value.items()}
+    return value
+
+
+def text_locations(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """Every :class:`Text` in a technique with its path in the file (``("cues", "first_spot", "say")``)."""
+    if isinstance(value, Text):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from text_locations(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from text_locations(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from text_locations(item, (*loc, key))
 
 
 class _HasId(Protocol):
@@ -633,6 +821,8 @@ def statements(technique: Technique) -> Iterator[Statement]:
     """Every statement in the file (prose and cues), in file order, each with its resolved source."""
 
     def walk(value: object, path: str, inherited: Source) -> Iterator[Statement]:
+        if isinstance(value, Name):
+            return
         if isinstance(value, Text):
             yield Statement(path, str(value), value.source or inherited)
         elif isinstance(value, Cue):

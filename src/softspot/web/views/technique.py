@@ -288,9 +288,9 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         shown, technique, _known_thigh(technique, shown), start.prescribed if start is not None else None
     )
     if result.surface:
-        surfaces = [(result.surface, technique.surface(result.surface).name)]
+        surfaces = [(result.surface, str(technique.surface(result.surface).name))]
     else:
-        surfaces = [(s.id, s.name) for s in technique.surfaces]
+        surfaces = [(s.id, str(s.name)) for s in technique.surfaces]
     unlocked = offered_add_ons(technique, result, suggestion.comfortable_sessions, early)
     locked = [a for a in technique.add_ons if a not in unlocked]
     initial = {

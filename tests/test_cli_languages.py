@@ -1,0 +1,76 @@
+"""The command line in each language: --lang, LANG/LC_ALL, the session said and saved in the language."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+from tests.helpers import NO_ANSWERS
+from typer.testing import CliRunner
+
+from softspot.cli import app
+from softspot.store.models import SessionRecord
+
+runner = CliRunner()
+FAST = ["--speed", "5000", "--no-voice"]
+
+
+def test_technique_show_speaks_the_language_asked_for() -> None:
+    result = runner.invoke(app, ["technique", "show", "hands-free-hamstring", "--lang", "th"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("นวดต้นขาด้านหลังแบบไม่ใช้มือ")
+    shown = json.loads(
+        runner.invoke(app, ["technique", "show", "hands-free-hamstring", "--json", "--lang", "de"]).stdout
+    )
+    assert shown["title"] == "Massage der hinteren Oberschenkel ohne Hände"
+    assert shown["languages"] == ["de"]
+
+
+@pytest.mark.parametrize("command", [["technique", "show", "hands-free-hamstring"], ["plan", *NO_ANSWERS], ["guide"]])
+def test_a_language_softspot_does_not_speak_is_one_clear_line(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--lang", "xx"])
+    assert result.exit_code == 2
+    assert result.stderr == "softspot: --lang: softspot does not speak 'xx'; choose one of: en, es, de, th\n"
+
+
+def test_the_terminal_language_comes_from_lc_all_and_lang() -> None:
+    german = runner.invoke(app, ["plan", *NO_ANSWERS, "--json"], env={"LANG": "de_DE.UTF-8", "LC_ALL": ""})
+    assert json.loads(german.stdout)["language"] == "de"
+    thai = runner.invoke(app, ["plan", *NO_ANSWERS, "--json"], env={"LANG": "de_DE.UTF-8", "LC_ALL": "th_TH.UTF-8"})
+    assert json.loads(thai.stdout)["language"] == "th"
+    other = runner.invoke(app, ["plan", *NO_ANSWERS, "--json"], env={"LANG": "pt_BR.UTF-8", "LC_ALL": ""})
+    assert json.loads(other.stdout)["language"] == "en"
+    chosen = runner.invoke(app, ["plan", *NO_ANSWERS, "--json", "--lang", "es-MX"], env={"LANG": "de_DE.UTF-8"})
+    assert json.loads(chosen.stdout)["language"] == "es"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "start"), [("es", "Empezamos"), ("de", "Los geht's"), ("th", "เริ่มกันเลย")])
+def test_an_unattended_session_in_each_language_is_saved_with_its_script(lang: str, start: str) -> None:
+    result = runner.invoke(
+        app, ["guide", *NO_ANSWERS, "--thigh", "40 cm", "--before", "5,5,5", "--after", "3,3,3", "--lang", lang, *FAST]
+    )
+    assert result.exit_code == 0, result.output
+    assert start in result.stdout
+    record = SessionRecord.objects.get()
+    assert record.script["language"] == lang
+    assert record.script["segments"][0]["cue"]["show"] == start
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_render_audio_speaks_thai_with_the_thai_voice(tmp_path: Path) -> None:
+    out = tmp_path / "th.wav"
+    result = runner.invoke(
+        app, ["render-audio", *NO_ANSWERS, "--minutes-per-leg", "2", "--lang", "th", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    chapters = (
+        (tmp_path / "th.chapters.txt").read_text(encoding="utf-8") if (tmp_path / "th.chapters.txt").exists() else ""
+    )
+    assert seconds > 60
+    assert "เริ่มกันเลย" in chapters or not chapters
