@@ -34,6 +34,7 @@ from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
 from softspot.web.history import chart_period, rating_points, week_bars
+from softspot.web.views.technique import in_page_language
 
 STOP_WORDS = {
     "discomfort": pgettext_lazy("how a session ended", "discomfort"),
@@ -82,9 +83,9 @@ class ReminderForm(forms.Form):
 def _technique(request: HttpRequest) -> Technique:
     wanted = request.GET.get("technique") or ""
     try:
-        return catalogue.technique(wanted)
+        return in_page_language(catalogue.technique(wanted))
     except catalogue.NoSuchTechnique:
-        return built_in(built_in_ids()[0])
+        return in_page_language(built_in(built_in_ids()[0]))
 
 
 def _receiver(request: HttpRequest, owner: Owner) -> tuple[Receiver | None, list[Receiver]]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
+from softspot import i18n
 from softspot.core.loader import built_in, built_in_ids
 from softspot.core.people import FIRST_RECEIVER
 from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room, thigh_length
@@ -59,11 +60,26 @@ def _first_name(owner: Owner) -> str:
 
 
 def technique_or_404(technique_id: str, version: str | None = None) -> Technique:
-    """A built-in technique or one a therapist published (its newest version, or ``version``)."""
+    """A built-in technique or one a therapist published (its newest version, or ``version``), in the page's
+    language when it is written in it."""
     try:
-        return catalogue.technique(technique_id, version)
+        return in_page_language(catalogue.technique(technique_id, version))
     except catalogue.NoSuchTechnique:
         raise Http404("No such technique") from None
+
+
+def in_page_language(technique: Technique) -> Technique:
+    """``technique`` written in the page's language alone (``softspot.i18n.active()``, set per request by
+    ``softspot.web.language``), when it is written in it; else as it is. Made once per version and language."""
+    lang = i18n.active()
+    if lang not in technique.written_in or technique.written_in == (lang,):
+        return technique
+    return _localized(technique.id, technique.version, lang)
+
+
+@lru_cache(maxsize=64)
+def _localized(technique_id: str, version: str, lang: str) -> Technique:
+    return catalogue.technique(technique_id, version).localized(lang)
 
 
 def home(request: HttpRequest) -> HttpResponse:
