@@ -61,15 +61,17 @@ class PlanParts:
     rows: list[dict[str, object]]
 
 
-_PARTS: OrderedDict[uuid.UUID, PlanParts] = OrderedDict()
+_PARTS: OrderedDict[tuple[uuid.UUID, str], PlanParts] = OrderedDict()
 KEPT_PLANS = 64
-"""Plans whose parts are kept in memory (the most recently used)."""
+"""Plans whose parts are kept in memory (the most recently used), each in the page languages it was shown in."""
 
 
 def parts_of(row: Plan) -> PlanParts:
     """The plan's validated script, drawings and timeline, from memory after the first time (a plan's script is
-    written once, when it is made). The script column is read only on a miss."""
-    parts = _PARTS.get(row.id)
+    written once, when it is made). The script column is read only on a miss. The drawings' words are in the
+    page's language, so the parts are kept per plan and language."""
+    key = (row.id, get_language())
+    parts = _PARTS.get(key)
     if parts is None:
         script = row.session_script
         technique = technique_of(script)
@@ -82,11 +84,11 @@ def parts_of(row: Plan) -> PlanParts:
             live_map=thigh_map_svg(script, svg_id="live-map", live=True),
             rows=timeline(script, technique),
         )
-        _PARTS[row.id] = parts
+        _PARTS[key] = parts
         while len(_PARTS) > KEPT_PLANS:
             _PARTS.popitem(last=False)
     else:
-        _PARTS.move_to_end(row.id)
+        _PARTS.move_to_end(key)
     return parts
 
 
