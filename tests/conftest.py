@@ -74,3 +74,13 @@ def charlies(charlie: User) -> Any:
     from softspot.store import receivers
 
     return receivers.add(charlie, "Charlie", thigh_cm=41.0)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise() -> Any:
+    """Each test starts in English; a command that makes another language active (CliRunner runs it in this
+    process) leaves it behind only until the test ends."""
+    from softspot import i18n
+
+    with i18n.use(i18n.DEFAULT):
+        yield

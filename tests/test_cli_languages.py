@@ -48,13 +48,24 @@ def test_the_terminal_language_comes_from_lc_all_and_lang() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "start"), [("es", "Empezamos"), ("de", "Los geht's"), ("th", "เริ่มกันเลย")])
-def test_an_unattended_session_in_each_language_is_saved_with_its_script(lang: str, start: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "start", "heading", "saved"),
+    [
+        ("es", "Empezamos", "1. Comprobación de seguridad", "Guardado."),
+        ("de", "Los geht's", "1. Sicherheitscheck", "Gespeichert."),
+        ("th", "เริ่มกันเลย", "1. ตรวจความปลอดภัย", "บันทึกแล้ว"),
+    ],
+)
+def test_an_unattended_session_in_each_language_is_saved_with_its_script(
+    lang: str, start: str, heading: str, saved: str
+) -> None:
     result = runner.invoke(
         app, ["guide", *NO_ANSWERS, "--thigh", "40 cm", "--before", "5,5,5", "--after", "3,3,3", "--lang", lang, *FAST]
     )
     assert result.exit_code == 0, result.output
     assert start in result.stdout
+    assert heading in result.stdout
+    assert saved in result.stdout
     record = SessionRecord.objects.get()
     assert record.script["language"] == lang
     assert record.script["segments"][0]["cue"]["show"] == start
@@ -74,3 +85,25 @@ def test_render_audio_speaks_thai_with_the_thai_voice(tmp_path: Path) -> None:
     )
     assert seconds > 60
     assert "เริ่มกันเลย" in chapters or not chapters
+
+
+@pytest.mark.django_db
+def test_a_receivers_language_is_kept_and_their_sessions_are_in_it() -> None:
+    assert runner.invoke(app, ["people", "add", "Nok", "--thigh", "40 cm", "--lang", "th"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["people", "list", "--json"]).stdout)
+    assert listed[0]["language"] == "th"
+    common = ["guide", *NO_ANSWERS, "--receiver", "Nok", "--before", "5,5,5", "--after", "3,3,3", *FAST]
+    result = runner.invoke(app, common, env={"LANG": "de_DE.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert SessionRecord.objects.get().script["language"] == "th"  # the receiver's language beats the terminal's
+    assert runner.invoke(app, [*common, "--lang", "es"]).exit_code == 0  # --lang beats both
+    assert SessionRecord.objects.latest("started_at").script["language"] == "es"
+
+    changed = runner.invoke(app, ["people", "language", "nok", "auto"])
+    assert changed.stdout == "Nok's sessions follow the device or terminal's language.\n"
+    assert json.loads(runner.invoke(app, ["people", "list", "--json"]).stdout)[0]["language"] is None
+    refused = runner.invoke(app, ["people", "language", "Nok", "klingon"])
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "softspot: LANG: softspot does not speak 'klingon'; choose one of: en, es, de, th\n",
+    )

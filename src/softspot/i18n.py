@@ -167,16 +167,17 @@ def _locale(lang: str | None) -> str:
     return lang or active()
 
 
-def format_number(value: float, lang: str | None = None, *, digits: int = 1) -> str:
-    """``2.5`` -> ``2.5`` / ``2,5``; at most ``digits`` decimals, none when the number is whole."""
+def format_number(value: float, lang: str | None = None, *, digits: int = 1, fixed: bool = False) -> str:
+    """``2.5`` -> ``2.5`` / ``2,5``; at most ``digits`` decimals, none when the number is whole (``fixed``: always
+    ``digits`` decimals, ``6.0`` / ``6,0``)."""
     lang = _locale(lang)
     rounded = round(value, digits)
     if lang == DEFAULT:
         text = f"{rounded:.{digits}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return text if fixed or "." not in text else text.rstrip("0").rstrip(".")
     from babel.numbers import format_decimal
 
-    pattern = "0." + "#" * digits if digits else "0"
+    pattern = "0." + ("0" if fixed else "#") * digits if digits else "0"
     return str(format_decimal(rounded, format=pattern, locale=lang))
 
 

@@ -159,11 +159,29 @@ def people_add(
     thigh: ThighOpt = None,
     height: HeightOpt = None,
     first_leg: Annotated[str | None, typer.Option(help="The leg to start with: left or right.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="en|es|de|th", help="Their sessions in this language (default: the device's)."),
+    ] = None,
 ) -> None:
     """Add a receiver, e.g. `softspot people add Sam --thigh "44 cm"`."""
     from softspot.cli import people_cmd
 
-    people_cmd.add(name, thigh, height, first_leg)
+    people_cmd.add(name, thigh, height, first_leg, lang)
+
+
+@people_app.command("language")
+def people_language(
+    name: Annotated[str, typer.Argument(help="Their name (any case).")],
+    lang: Annotated[
+        str,
+        typer.Argument(metavar="LANG", help="en, es, de or th; 'auto' to follow the device or terminal again."),
+    ],
+) -> None:
+    """Set the language a receiver's sessions are in (guide and the web app use it unless told otherwise)."""
+    from softspot.cli import people_cmd
+
+    people_cmd.language(name, lang)
 
 
 @people_app.command("list")

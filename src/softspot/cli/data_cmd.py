@@ -8,13 +8,13 @@ import sqlite3
 import tempfile
 from contextlib import closing
 from datetime import UTC, datetime
-from gettext import ngettext
 from pathlib import Path
 
 from rich.markup import escape
 
 from softspot.cli.output import console, fail
 from softspot.cli.store import local_owner, store_errors
+from softspot.i18n import ngettext
 
 
 def import_(file: Path, receiver_name: str | None = None) -> None:

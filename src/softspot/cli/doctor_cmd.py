@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from gettext import ngettext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +24,7 @@ import typer
 from rich.markup import escape
 
 from softspot.cli.output import console
+from softspot.i18n import ngettext
 
 Status = Literal["ok", "note", "problem"]
 Finder = Callable[[str], str | None]

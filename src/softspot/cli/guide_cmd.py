@@ -11,12 +11,12 @@ import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from gettext import ngettext
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
+from softspot import i18n
 from softspot.cli.live import LiveSession
 from softspot.cli.output import console, fail
 from softspot.cli.people_cmd import Choice, choose_for_guide, make, name_option, remembered, unit_of
@@ -58,6 +58,7 @@ from softspot.core.record import (
 from softspot.core.screening import screen
 from softspot.core.script import SessionScript
 from softspot.core.units import DistanceUnit, Length
+from softspot.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -146,9 +147,9 @@ def guide(options: GuideOptions) -> None:
     check_options(options)
     from softspot.cli.language import choose
 
-    technique = resolve(options.technique)
-    language = choose(options.language, None, technique)
-    technique = technique.localized(language)
+    written = resolve(options.technique)
+    language = choose(options.language, None, written)
+    technique = written.localized(language)
     thigh = length_option("--thigh", options.thigh)
     height = length_option("--height", options.height)
     # Check what was given before anything is asked, planned or written.
@@ -160,7 +161,7 @@ def guide(options: GuideOptions) -> None:
 
     speech = make_voice(options.voice_name, options.rate, language)
     try:
-        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+        length_cm, _source = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
         if options.minutes_per_leg is not None:
             known = thigh is not None or height is not None
             dose_seconds(technique, options.minutes_per_leg, room(technique, length_cm) if known else None)
@@ -175,15 +176,26 @@ def guide(options: GuideOptions) -> None:
     household = store_owner() if store_exists() else None
     choice = choose_for_guide(household, options.receiver, ask=interactive) if household is not None else None
 
+    def preferred_language(choice: Choice | None) -> None:
+        """The receiver's own language, when no --lang was given (and the technique is written in it)."""
+        nonlocal language, technique, speech
+        preferred = choice.receiver.language if choice is not None and choice.receiver is not None else ""
+        if options.language is None and preferred and preferred != language:
+            language = choose(None, preferred, written)
+            technique = written.localized(language)
+            speech = make_voice(options.voice_name, options.rate, language)
+
+    preferred_language(choice)
+
     console.rule(f"[bold]{escape(technique.title)}[/]")
     if choice is not None:
         show_choice(choice)
-    console.print("[bold]1. Safety check[/] (asked every time: health can change)")
+    console.print("[bold]" + _("1. Safety check") + "[/] " + _("(asked every time: health can change)"))
     answers = gather_answers(technique, options.answers)
     result = screen(technique, answers, cleared=options.cleared)
     show_screening(result, technique)
     if result.verdict == "ask_first" and interactive:
-        go_ahead = "  Has a doctor or therapist said this technique is fine for the receiver?"
+        go_ahead = "  " + _("Has a doctor or therapist said this technique is fine for the receiver?")
         if not typer.confirm(go_ahead, default=False):
             raise typer.Exit(ASK_FIRST)
         result = screen(technique, answers, cleared=True)
@@ -194,6 +206,7 @@ def guide(options: GuideOptions) -> None:
     household = household or store_owner()
     if choice is None:
         choice = choose_for_guide(household, options.receiver, ask=interactive)
+        preferred_language(choice)  # from here on (a first run's safety check came before the choice)
         show_choice(choice)
     given_thigh, given_height = thigh, height
     existing = choice.receiver  # a new receiver is added once the plan is made (bad input adds nobody)
@@ -202,7 +215,7 @@ def guide(options: GuideOptions) -> None:
         thigh, height = remembered(existing)
         unit = unit_of(existing)
     try:
-        length_cm, _ = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
+        length_cm, _source = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
     except PlanError as exc:
         fail(f"{exc} (kept for {choice.name}; measure again and give --thigh)")
     from softspot.store.records import suggestion as suggest_for
@@ -212,7 +225,7 @@ def guide(options: GuideOptions) -> None:
     sides = {side.id for side in technique.sides}
     start_leg = options.start_leg or (existing.first_leg if existing and existing.first_leg in sides else None)
 
-    console.print("\n[bold]2. Set up[/]")
+    console.print("\n[bold]" + _("2. Set up") + "[/]")
     surface = technique.surface(options.surface or result.surface or technique.default_surface.id)
     mark = marked(technique, surface, surface.description)
     console.print(f"  ☐ {mark}{escape(surface.name)}: {escape(surface.description)}")
@@ -220,7 +233,7 @@ def guide(options: GuideOptions) -> None:
         console.print(f"  ☐ {marked(technique, cue)}{escape(cue.show)}")
     show_pain_rule(technique)
     if interactive:
-        typer.prompt("  Press Enter when you are set up", default="", show_default=False)
+        typer.prompt("  " + _("Press Enter when you are set up"), default="", show_default=False)
 
     minutes = options.minutes_per_leg if options.minutes_per_leg is not None else suggestion.minutes_per_leg
     try:
@@ -250,7 +263,7 @@ def guide(options: GuideOptions) -> None:
     receiver = existing or receiver_for(household, choice, given_thigh, given_height, options.start_leg)
     remember_measurements(receiver, given_thigh, given_height, options.start_leg)
 
-    console.print("\n[bold]3. Today's plan[/]")
+    console.print("\n[bold]" + _("3. Today's plan") + "[/]")
     console.print(f"  Suggested: {escape(suggestion.reason)}")
     if suggestion.unlocked_add_ons and not options.add_ons:
         console.print(f"  Unlocked add-ons (add with --add-on): {', '.join(suggestion.unlocked_add_ons)}")
@@ -260,16 +273,19 @@ def guide(options: GuideOptions) -> None:
     if not interactive:
         console.print(plan_table(script))
 
-    console.print("\n[bold]4. Before[/]")
+    console.print("\n[bold]" + _("4. Before") + "[/]")
     before = ask_ratings("--before", options.before, "before", interactive)
 
-    console.print("\n[bold]5. The session[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
+    console.print("\n[bold]" + _("5. The session") + "[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
     console.print(
-        "  Receiver: say at once if anything hurts. Giver: q or Esc stops at once (then d, o or x says why, "
-        "c carries on)."
+        "  "
+        + _(
+            "Receiver: say at once if anything hurts. Giver: q or Esc stops at once (then d, o or x says why, "
+            "c carries on)."
+        )
     )
     if interactive:
-        typer.prompt("  Press Enter to start; the giver then follows the voice", default="", show_default=False)
+        typer.prompt("  " + _("Press Enter to start; the giver then follows the voice"), default="", show_default=False)
     from softspot.audio import CuePlayer
 
     voice = CuePlayer(speech, speech=options.voice)
@@ -283,7 +299,7 @@ def guide(options: GuideOptions) -> None:
     # The session ended when the engine says: for a stop, the moment Stop was first pressed.
     ended_at = started_at + timedelta(seconds=float(engine_record["ended_at"] or 0.0) / options.speed)
 
-    console.print("\n[bold]6. After[/]")
+    console.print("\n[bold]" + _("6. After") + "[/]")
     if engine_record["stop_reason"] == "discomfort":
         show_aftercare(aftercare(["discomfort"]))
     after: dict[str, int] | None
@@ -332,7 +348,7 @@ def record_problem(script: SessionScript) -> str | None:
             "spots": [],
             "legs": [],
         },
-        "before": {name: RATING_MIN for name, _ in RATED_AREAS},
+        "before": {name: RATING_MIN for name, _label in RATED_AREAS},
         "after": None,
         "note": "",
         "started_at": now.isoformat(),
@@ -346,7 +362,9 @@ def record_problem(script: SessionScript) -> str | None:
 
 
 def show_choice(choice: Choice) -> None:
-    console.print(f"Receiving today: [bold]{escape(choice.name)}[/]" + ("" if choice.receiver else " (new)"))
+    console.print(
+        _("Receiving today:") + f" [bold]{escape(choice.name)}[/]" + ("" if choice.receiver else " " + _("(new)"))
+    )
 
 
 def store_exists() -> bool:
@@ -416,9 +434,16 @@ def save(
     held = sum(float(s["held_seconds"]) for s in engine_record["spots"])
     count = len(engine_record["spots"])
     spots = ngettext("%(n)d spot", "%(n)d spots", count) % {"n": count}
-    why = {"discomfort": " (stopped for discomfort)", "out_of_time": " (stopped: out of time)", "other": " (stopped)"}
+    why = {
+        "discomfort": " " + _("(stopped for discomfort)"),
+        "out_of_time": " " + _("(stopped: out of time)"),
+        "other": " " + _("(stopped)"),
+    }
+    on_spots = _("%(minutes)s min on spots") % {"minutes": i18n.format_number(held / 60, fixed=True)}
     console.print(
-        f"\n[bold green]Saved.[/] {spots}, {held / 60:.1f} min on spots"
+        "\n[bold green]"
+        + _("Saved.")
+        + f"[/] {spots}, {on_spots}"
         + why.get(str(engine_record["stop_reason"]), "")
         + "."
     )

@@ -28,10 +28,7 @@ def choose(given: str | None, preference: str | None = None, technique: Techniqu
     wanted = explicit or i18n.normalize(preference) or i18n.from_environment()
     if technique is not None and wanted not in technique.written_in:
         if explicit is not None:
-            fail(
-                f"--lang: {technique.id} is not written in '{explicit}' "
-                f"(it is in: {', '.join(technique.written_in)})"
-            )
+            fail(f"--lang: {technique.id} is not written in '{explicit}' (it is in: {', '.join(technique.written_in)})")
         wanted = technique.language
     return i18n.activate(wanted)
 

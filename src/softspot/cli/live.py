@@ -30,10 +30,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from softspot import i18n
 from softspot.cli.views import thigh_map
 from softspot.core.engine import Cue, Engine, Outcome, State
 from softspot.core.script import SessionScript
-from softspot.core.units import format_distance, format_seconds
+from softspot.core.units import format_seconds
+from softspot.i18n import N_, _
 
 # Keys: space/enter/→/PageDown = softened, move on; p pause; e longer; s other leg; q/Esc stop (at once);
 # after a stop: d/o/x why, c carry on.
@@ -41,8 +43,8 @@ NEXT_KEYS = {" ", "\r", "\n", "right", "pagedown", "n"}
 STOP_KEYS = {"q", "escape"}
 CARRY_ON_KEY = "c"
 STOP_WHY = {"d": "discomfort", "o": "out_of_time", "x": "other"}
-KEY_HELP = "space/enter softened, move on · p pause · e a little longer · s other leg · q or Esc STOP"
-WHY_PROMPT = "Why did you stop?  d discomfort · o out of time · x other        c carry on"
+KEY_HELP = N_("space/enter softened, move on · p pause · e a little longer · s other leg · q or Esc STOP")
+WHY_PROMPT = N_("Why did you stop?  d discomfort · o out of time · x other        c carry on")
 _ESCAPES = {"\x1b[C": "right", "\x1b[6~": "pagedown", "\x1bOC": "right"}
 
 Clock = Callable[[], float]
@@ -91,7 +93,7 @@ class Keys:
         if self.fd is None:
             time.sleep(max(0.0, timeout))
             return None
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        ready, _w, _x = select.select([self.fd], [], [], max(0.0, timeout))
         if not ready:
             return None
         data = os.read(self.fd, 64).decode("utf-8", "replace")
@@ -245,10 +247,10 @@ class LiveSession:
                 self.notice = ""
                 self._play(engine.stop(now, STOP_WHY[key]), now)
             elif key == CARRY_ON_KEY:
-                self.notice = "Carrying on."
+                self.notice = _("Carrying on.")
                 self._play(engine.resume(now), now)
             else:
-                self.notice = "Still stopped: press c to carry on, or d, o or x to say why."
+                self.notice = _("Still stopped: press c to carry on, or d, o or x to say why.")
             return
         self.notice = ""
         if key in NEXT_KEYS:
@@ -322,31 +324,35 @@ class LiveSession:
         unit = script.person.unit
         where = ""
         if state.leg:
-            where = f"{state.leg.upper()} LEG"
+            name = next((leg.name for leg in script.legs if leg.leg == state.leg), state.leg)
+            where = _("%(leg)s LEG") % {"leg": name.upper()}
             if state.spot is not None:
-                where += f" · spot {state.spot} of {state.spot_count}"
+                where += " · " + _("spot %(spot)d of %(spots)d") % {"spot": state.spot, "spots": state.spot_count}
                 if state.from_knee_cm is not None:
-                    where += f" · {format_distance(state.from_knee_cm, unit)} from the {script.joint}"
+                    where += " · " + _("%(distance)s from the %(joint)s") % {
+                        "distance": i18n.format_distance(state.from_knee_cm, unit),
+                        "joint": script.joint,
+                    }
         now_text = Text(state.show.upper() if state.show else "", style="bold white on blue", justify="center")
         header = Panel(now_text, title=where or script.technique.title, border_style="blue", padding=(1, 2))
         clock = big(format_seconds(state.remaining))
         if state.halted:
-            clock = Text("STOPPED", style="bold white on red")
+            clock = Text(_("STOPPED"), style="bold white on red")
             header = Panel(now_text, title=where or script.technique.title, border_style="red", padding=(1, 2))
         elif state.paused:
-            clock = Text("PAUSED", style="bold black on yellow")
+            clock = Text(_("PAUSED"), style="bold black on yellow")
         bars = Table.grid(padding=(0, 1))
         bars.add_column(justify="right", style="dim")
         bars.add_column(ratio=1)
         bars.add_column(style="dim")
         if state.leg:
             bars.add_row(
-                "leg",
+                _("leg"),
                 ProgressBar(total=max(state.leg_budget, 1), completed=state.leg_seconds),
                 f"{format_seconds(state.leg_seconds)} / {format_seconds(state.leg_budget)}",
             )
         bars.add_row(
-            "session",
+            _("session"),
             ProgressBar(total=max(state.expected_total, 1), completed=state.elapsed),
             f"{format_seconds(state.elapsed)} / ~{format_seconds(state.expected_total)}",
         )
@@ -355,17 +361,20 @@ class LiveSession:
             parts.append(thigh_map(script, current=state.spot))
         parts.append(bars)
         if state.next is not None:
-            parts.append(Text(f"Next: {state.next.show}", style="cyan"))
+            parts.append(Text(_("Next:") + f" {state.next.show}", style="cyan"))
         if state.halted:
-            parts.append(Text(WHY_PROMPT, style="bold black on yellow"))
+            parts.append(Text(_(WHY_PROMPT), style="bold black on yellow"))
         if state.confirm_left is not None:
             left = max(1, math.ceil(state.confirm_left))
             parts.append(
-                Text(f"Softened already? Press space again within {left} s to confirm.", style="bold black on yellow")
+                Text(
+                    _("Softened already? Press space again within %(seconds)d s to confirm.") % {"seconds": left},
+                    style="bold black on yellow",
+                )
             )
         elif self.notice:
             parts.append(Text(self.notice, style="yellow"))
-        parts.append(Text(KEY_HELP, style="dim"))
+        parts.append(Text(_(KEY_HELP), style="dim"))
         if script.cues.pain_rule is not None:
-            parts.append(Text(f"Pain rule: {script.cues.pain_rule.show}", style="bold"))
+            parts.append(Text(_("Pain rule:") + f" {script.cues.pain_rule.show}", style="bold"))
         return Group(*parts)

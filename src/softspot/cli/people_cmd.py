@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from gettext import ngettext
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -26,6 +25,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import store_errors
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest
 from softspot.core.units import DistanceUnit, Length, format_distance
+from softspot.i18n import ngettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -260,8 +260,11 @@ def describe(receiver: Receiver) -> str:
 # The commands.
 
 
-def add(name: str, thigh: str | None, height: str | None, first_leg: str | None) -> None:
+def add(name: str, thigh: str | None, height: str | None, first_leg: str | None, lang: str | None = None) -> None:
+    from softspot.cli.language import option as language_option
+
     clean = name_option("NAME", name)
+    language = language_option(lang) or ""
     thigh_length_, height_length = measured(thigh, height)
     leg = leg_option(first_leg)
     unit = (thigh_length_ or height_length or Length(0, "cm")).unit
@@ -278,6 +281,7 @@ def add(name: str, thigh: str | None, height: str | None, first_leg: str | None)
                 height_cm=height_length.cm if height_length else None,
                 unit=unit,
                 first_leg=leg or "",
+                language=language,
             )
         except NameTaken as exc:
             fail(
@@ -304,6 +308,7 @@ def list_(as_json: bool) -> None:
                 "height_cm": o.receiver.height_cm,
                 "unit": o.receiver.unit,
                 "first_leg": o.receiver.first_leg or None,
+                "language": o.receiver.language or None,
                 "sessions": o.sessions,
                 "last_session": iso(o.last) if o.last else None,
             }
@@ -352,6 +357,22 @@ def rename(old: str, new: str) -> None:
         except ReceiverError as exc:
             fail(f"NEW: {exc}")
     console.print(f"Renamed {escape(before)} to {escape(receiver.name)}; their sessions stay with them.")
+
+
+def language(name: str, lang: str) -> None:
+    from softspot import i18n
+    from softspot.cli.language import option as language_option
+    from softspot.store.receivers import set_language
+
+    chosen = "" if lang.strip().lower() == "auto" else language_option(lang, "LANG") or ""
+    household = owner()
+    receiver = _named(household, name_option("NAME", name), "NAME")
+    with store_errors():
+        set_language(receiver, chosen)
+    if chosen:
+        console.print(f"{escape(receiver.name)}'s sessions are in {i18n.LANGUAGES[chosen].name} ({chosen}).")
+    else:
+        console.print(f"{escape(receiver.name)}'s sessions follow the device or terminal's language.")
 
 
 def remove(name: str, yes: bool, move_to: str | None) -> None:

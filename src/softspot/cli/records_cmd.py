@@ -9,7 +9,6 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from softspot.core.progress import Progress
 from softspot.core.record import Ratings
 from softspot.core.reminders import SESSIONS_PER_WEEK, due
 from softspot.files import UnsafeTarget, check_target, write_atomic
+from softspot.i18n import ngettext
 
 EMPTY = "No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends."
 BARS = "▁▂▃▄▅▆▇█"

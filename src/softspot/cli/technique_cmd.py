@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from gettext import ngettext
 from pathlib import Path
 
 import typer
@@ -17,6 +16,7 @@ from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_te
 from softspot.core.planner import room
 from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
+from softspot.i18n import ngettext
 
 SOFTSPOT_ADDS = "softspot adds: "
 OUTCOMES = {

@@ -32,7 +32,6 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from gettext import ngettext
 from typing import Literal
 
 from softspot import i18n
@@ -55,6 +54,7 @@ from softspot.core.script import (
 )
 from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import DistanceUnit, Length, format_distance, format_duration
+from softspot.i18n import ngettext
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0

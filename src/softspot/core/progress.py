@@ -38,13 +38,13 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from gettext import ngettext
 from typing import Literal
 
 from softspot.core.aftercare import DISCOMFORT, Aftercare, aftercare
 from softspot.core.planner import room
 from softspot.core.record import Ratings, is_comfortable
 from softspot.core.technique import Technique
+from softspot.i18n import ngettext
 
 MIN_SESSIONS = 5
 """Rated sessions needed before the noise check says anything."""

@@ -41,6 +41,12 @@ class Receiver(models.Model):
     height_cm = models.FloatField(null=True, blank=True, help_text="Height, to estimate the thigh, in cm.")
     unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.CM, help_text="The unit they measure in.")
     first_leg = models.CharField(max_length=60, blank=True, help_text="Side id to start with; blank: the default.")
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="The language their sessions are in (softspot.i18n); blank: follow the device or terminal.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -120,14 +120,22 @@ def add(
     height_cm: float | None = None,
     unit: str = "cm",
     first_leg: str = "",
+    language: str = "",
 ) -> Receiver:
     """A new receiver in the household; :class:`NameTaken` or :class:`ReceiverError` and nothing written."""
     clean = checked_name(owner, name)
     check_measurements(thigh_cm, height_cm, unit)
+    check_language(language)
     try:
         with transaction.atomic():
             return Receiver.objects.create(
-                owner=owner, name=clean, thigh_cm=thigh_cm, height_cm=height_cm, unit=unit, first_leg=first_leg
+                owner=owner,
+                name=clean,
+                thigh_cm=thigh_cm,
+                height_cm=height_cm,
+                unit=unit,
+                first_leg=first_leg,
+                language=language,
             )
     except IntegrityError:
         # Added at the same moment by another command or page (the unique constraint on the lower-cased name).
@@ -135,6 +143,25 @@ def add(
         if existing is None:
             raise
         raise NameTaken(existing) from None
+
+
+def check_language(language: str) -> None:
+    """Blank (follow the device) or a language softspot ships."""
+    from softspot import i18n
+
+    if language and language not in i18n.LANGUAGES:
+        raise ReceiverError(
+            "language", f"softspot does not speak '{language}'; choose one of: {', '.join(i18n.LANGUAGES)}"
+        )
+
+
+def set_language(receiver: Receiver, language: str) -> Receiver:
+    """Their sessions in ``language`` from now on (blank: follow the device or terminal)."""
+    check_language(language)
+    if receiver.language != language:
+        receiver.language = language
+        receiver.save(update_fields=["language"])
+    return receiver
 
 
 def rename(receiver: Receiver, new_name: str) -> Receiver:
