@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from scripts import web_i18n
+from tests.test_web import checked, planned
+
+from softspot.web.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +145,36 @@ def test_the_technique_page_is_made_once_per_language_and_never_shown_in_another
     assert '"Step {n} of {total}": ' + json.dumps("ขั้นที่ {n} จาก {total}") in thai
     assert "ขั้นที่" not in again
     assert again.count("What it helps") == 1
+
+
+def plan_in(client: Client, accept: str, **fields: str) -> Plan:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = accept
+    checked(client)
+    return planned(client, **fields)
+
+
+def test_a_plan_is_made_in_the_pages_language(client: Client) -> None:
+    row = plan_in(client, "th")
+    assert row.session_script.language == "th"
+    plan_page = client.get(f"/p/{row.id}/").content.decode()
+    assert '<html lang="th"' in plan_page
+    assert "Stay here" not in plan_page
+
+
+def test_a_receivers_own_language_makes_their_plan_whatever_the_page(client: Client) -> None:
+    first = plan_in(client, "en")
+    assert first.session_script.language == "en"
+    receiver = first.receiver
+    receiver.language = "de"
+    receiver.save(update_fields=["language"])
+    second = planned(client, receiver=str(receiver.pk))
+    assert second.session_script.language == "de"
+    page = client.get(f"/t/{TECHNIQUE[3:-1]}/setup/").content.decode()
+    assert '<html lang="en"' in page  # the page itself follows the browser
+
+
+def test_a_receiver_language_the_technique_is_not_written_in_is_passed_over(client: Client) -> None:
+    first = plan_in(client, "es")
+    first.receiver.language = "pt"
+    first.receiver.save(update_fields=["language"])
+    assert planned(client, receiver=str(first.receiver.pk)).session_script.language == "es"

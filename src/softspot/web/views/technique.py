@@ -330,7 +330,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         first_name=None if everyone else _first_name(owner),
     )
     if posted and form.is_valid():
-        made = _make_plan(form, technique, result, suggestion.comfortable_sessions, early)
+        made = _make_plan(form, *_in_their_language(technique, shown), result, suggestion.comfortable_sessions, early)
         if made is not None:
             plan_row = _save_plan(form, owner, shown, made)
             if plan_row is not None:
@@ -382,8 +382,25 @@ def _save_plan(form: SetupForm, owner: Owner, receiver: Receiver | None, made: S
     return plan_row
 
 
+def _in_their_language(technique: Technique, receiver: Receiver | None) -> tuple[Technique, str | None]:
+    """The technique and the language to plan in: the receiver's own (``Receiver.language``) when they have one
+    and the technique is written in it, else the page's (``technique`` is already in it)."""
+    lang = i18n.normalize(receiver.language) if receiver is not None and receiver.language else None
+    if lang is None or lang == i18n.active():
+        return technique, None
+    every_language = catalogue.technique(technique.id, technique.version)
+    if lang not in every_language.written_in:
+        return technique, None
+    return every_language, lang
+
+
 def _make_plan(
-    form: SetupForm, technique: Technique, result: Screening, comfortable: int, early: tuple[str, ...] = ()
+    form: SetupForm,
+    technique: Technique,
+    language: str | None,
+    result: Screening,
+    comfortable: int,
+    early: tuple[str, ...] = (),
 ) -> SessionScript | None:
     data = form.cleaned_data
     unit = data["unit"]
@@ -408,6 +425,7 @@ def _make_plan(
         unit=unit,
         cleared=result.cleared,
         unlocked_early=early,
+        language=language,
     )
     try:
         return plan(technique, options)
