@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.core.loader import built_in, built_in_ids
@@ -60,10 +61,10 @@ def overview(request: HttpRequest, therapist: Therapist) -> HttpResponse:
 
 class InviteForm(forms.Form):
     name = forms.CharField(
-        label="Who is it for?",
+        label=gettext_lazy("Who is it for?"),
         max_length=60,
         required=False,
-        help_text="Their first name, as it will be offered to them (they can change it).",
+        help_text=gettext_lazy("Their first name, as it will be offered to them (they can change it)."),
     )
 
 
