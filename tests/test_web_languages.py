@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -178,3 +179,18 @@ def test_a_receiver_language_the_technique_is_not_written_in_is_passed_over(clie
     first.receiver.language = "pt"
     first.receiver.save(update_fields=["language"])
     assert planned(client, receiver=str(first.receiver.pk)).session_script.language == "es"
+
+
+def test_a_right_to_left_language_gets_dir_rtl(client: Client, settings: Any) -> None:
+    """Right-to-left ready: a language listed as such is written dir="rtl" (only its catalog is then needed)."""
+    settings.LANGUAGES_BIDI = ["th"]
+    assert html_tag(client, CHECK, accept_language="th") == '<html lang="th" dir="rtl">'
+
+
+PHYSICAL = re.compile(r"(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|text-align:\s*(left|right)")
+
+
+def test_the_stylesheets_use_logical_properties_only() -> None:
+    for sheet in STATIC.glob("*.css"):
+        found = [line for line in sheet.read_text(encoding="utf-8").splitlines() if PHYSICAL.search(line)]
+        assert found == [], f"{sheet.name}: {found}"
