@@ -110,31 +110,36 @@ def add_on_choices(therapist: Therapist) -> list[tuple[str, str]]:
 
 
 class ProgrammeForm(forms.Form):
-    technique = forms.ChoiceField(label="Technique and version")
+    technique = forms.ChoiceField(label=gettext_lazy("Technique and version"))
     minutes = forms.FloatField(
-        label="Starting minutes per leg",
+        label=gettext_lazy("Starting minutes per leg"),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-        error_messages={"required": "Give the minutes per leg to start from."},
+        error_messages={"required": gettext_lazy("Give the minutes per leg to start from.")},
     )
     per_week = forms.IntegerField(
-        label="Sessions per week",
+        label=gettext_lazy("Sessions per week"),
         min_value=1,
         max_value=14,
         error_messages={
-            "required": "Give the sessions per week.",
-            "min_value": "At least 1 a week.",
-            "max_value": "At most 14 a week (twice a day).",
+            "required": gettext_lazy("Give the sessions per week."),
+            "min_value": gettext_lazy("At least 1 a week."),
+            "max_value": gettext_lazy("At most 14 a week (twice a day)."),
         },
     )
     add_ons = forms.MultipleChoiceField(
-        label="Add-ons unlocked early",
+        label=gettext_lazy("Add-ons unlocked early"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Offered from the first session. The thigh still limits the time; screening can still leave one out.",
-        error_messages={"invalid_choice": "'%(value)s' is not an add-on of these techniques."},
+        help_text=gettext_lazy(
+            "Offered from the first session. The thigh still limits the time; screening can still leave one out."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("'%(value)s' is not an add-on of these techniques.")},
     )
     note = forms.CharField(
-        label="A note for the client", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("A note for the client"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, therapist: Therapist, *args: object, **kwargs: object) -> None:
