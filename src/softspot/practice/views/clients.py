@@ -9,8 +9,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.core.loader import built_in, built_in_ids
@@ -26,7 +27,8 @@ NOTE_MAX = 2000
 def qr_svg(url: str) -> SafeString:
     """A QR code as inline SVG (no inline style: the page's CSP allows none)."""
     svg = segno.make(url, error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))
+    label = escape(gettext("QR code of the link"))
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 def link_or_404(therapist: Therapist, link_id: int) -> CareLink:

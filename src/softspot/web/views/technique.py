@@ -89,6 +89,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
+def about(cm: float) -> str:
+    """ "about 1 in (2.5 cm)": a distance in inches and centimetres, in the page's language."""
+    return gettext("about %(inches)s (%(cm)s)") % {"inches": format_distance(cm, "in"), "cm": format_distance(cm)}
+
+
+def from_to(low: str, high: str) -> str:
+    """ "2 min to 5 min", in the page's language."""
+    return gettext("%(low)s to %(high)s") % {"low": low, "high": high}
+
+
 @lru_cache(maxsize=64)  # per technique version and language: a practice publishes new ones
 def technique_context(technique_id: str, version: str, lang: str) -> dict[str, Any]:
     """Everything the technique page shows, the example plan and its drawing included: computed once per
@@ -110,14 +120,10 @@ def technique_context(technique_id: str, version: str, lang: str) -> dict[str, A
         "demo": demo,
         "demo_data": {**demo.data(), "words": player_words()},
         "steps": _steps(technique, example),
-        "step_words": (
-            f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
-        ),
-        "clearance_words": (
-            f"about {format_distance(example.rules.clearance_cm, 'in')} ({format_distance(example.rules.clearance_cm)})"
-        ),
+        "step_words": about(example.rules.step_cm),
+        "clearance_words": about(example.rules.clearance_cm),
         "dose": {
-            "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
+            "beginner": from_to(format_duration(dose.beginner_min), format_duration(dose.beginner_max)),
             "start": format_duration(dose.start),
             "grow_by": format_duration(dose.grow_by),
             "grow_after": dose.grow_after,
@@ -349,7 +355,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
             "shown_for": str(shown.pk) if shown else NEW,
             "switched": switched,
             "programme": start,
-            "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
+            "beginner": from_to(f"{technique.dose.beginner_min / 60:g}", f"{technique.dose.beginner_max / 60:g}"),
             "maximum": f"{technique.dose.maximum / 60:g}",
             "receiver": RECEIVER,
             "cleared": answered(technique, result.asks, with_ask=False) if result.cleared else [],
