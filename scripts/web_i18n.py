@@ -22,11 +22,14 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from softspot import i18n
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "softspot"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "django"
-SHIPPED = ("es", "de", "th")
+SHIPPED = tuple(code for code in i18n.LANGUAGES if code != i18n.DEFAULT)
+"""Every language softspot ships but its source language (adding one to softspot.i18n.LANGUAGES adds it here)."""
 # The core's domain (softspot.po) covers these; the django domain is the pages' words only.
 NOT_THE_WEB = ("core", "cli", "audio", "store", "i18n.py", "i18n", "locale")
 
