@@ -9,7 +9,9 @@ server (``collectstatic`` with whitenoise's compressed storage) sends them, and
 the keep-awake video that the first tap loads where there is no wake lock
 (plain HTTP on the home network): the larger of its two formats is added.
 
-    .venv/bin/python bench/page_weight.py
+    .venv/bin/python bench/page_weight.py [LANG]
+
+LANG (es, de, th; default en): the browser's language, so every page and the plan are in it (issue 11).
 
 Then the other pages (technique, plan, history) the same way, each in a fresh context, and the whole session
 as audio in each format the server offers (Opus in Ogg, M4A, WAV): its size, and whether a ``Range`` request
@@ -28,10 +30,11 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.browser.conftest import SPEECH_STUB
-from tests.browser.flow import CHROMIUM_ARGS, new_session, served
+from tests.browser.flow import CHROMIUM_ARGS, new_session_in_any_language, served
 
 CHROMIUM = "/usr/bin/chromium"
 GOAL = 100 * 1024
+LOCALE = {"en": "en-GB", "es": "es-ES", "de": "de-DE", "th": "th-TH"}[sys.argv[1] if len(sys.argv) > 1 else "en"]
 
 
 def is_audio(url: str, mime: str) -> bool:
@@ -41,15 +44,15 @@ def is_audio(url: str, mime: str) -> bool:
 def main() -> None:
     with served() as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        setup = browser.new_context()
+        setup = browser.new_context(locale=LOCALE)
         page = setup.new_page()
         page.add_init_script(SPEECH_STUB)
-        new_session(page, base, {"left": 5, "right": 5, "back": 5})
+        new_session_in_any_language(page, base, {"left": 5, "right": 5, "back": 5})
         play_url = page.url
         cookies = setup.cookies()
         setup.close()
 
-        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=LOCALE)
         context.add_cookies(cookies)
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -85,7 +88,7 @@ def main() -> None:
         }
         others = {}
         for name, url in pages.items():
-            fresh = browser.new_context(viewport={"width": 390, "height": 844})
+            fresh = browser.new_context(viewport={"width": 390, "height": 844}, locale=LOCALE)
             fresh.add_cookies(cookies)
             other = fresh.new_page()
             sizes: list[int] = []
@@ -97,7 +100,7 @@ def main() -> None:
             others[name] = (sum(sizes), len(sizes))
             fresh.close()
         audio = {}
-        request = browser.new_context()
+        request = browser.new_context(locale=LOCALE)
         request.add_cookies(cookies)
         for fmt in ("ogg", "m4a", "wav"):
             url = f"{play_url.removesuffix('play/')}audio.{fmt}"

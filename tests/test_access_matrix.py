@@ -69,6 +69,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trust-ca-file": cells("404/405", "404/405", "404/405", everyone="404/405"),
     "account-reset": cells("404/404", "404/404", "404/404", everyone="404/404"),  # no token: nothing to show
     "invitation": cells("404/404", "404/404", "404/404", everyone="404/404"),
+    # The language switch: only its own cookie, then back to a page of the site (no language given: nothing set).
+    "set-language": cells("302/302", "302/302", "302/302", everyone="302/302"),
     # Each signed-in person's own pages.
     "check": cells(f"{SIGN_IN}/{SIGN_IN}", "200/200", "200/200", everyone="200/200"),
     "setup": cells(f"{SIGN_IN}/{SIGN_IN}", "302/302", "302/302", everyone="302/302"),

@@ -74,6 +74,30 @@ def new_session(page: Page, base: str, before: dict[str, int], **plan: Any) -> s
     return url
 
 
+def new_session_in_any_language(page: Page, base: str, before: dict[str, int]) -> str:
+    """:func:`new_session` by the forms' fields and buttons, whatever language the pages are in (issue 11)."""
+    main_form = "main form[method='post']"
+    page.goto(f"{base}/t/{TECHNIQUE}/check/")
+    for question, answer in NO_TO_ALL.items():
+        page.locator(f"input[name='{question}'][value='{answer}']").check()
+    page.locator(f"{main_form} button[type='submit']").first.click()
+    page.wait_for_url(f"**/t/{TECHNIQUE}/setup/")
+    page.locator("input[name='unit'][value='cm']").check()
+    page.fill("input[name='thigh']", "42")
+    page.locator("input[name='start_leg'][value='left']").check()
+    page.fill("input[name='minutes']", "2")
+    page.locator("#setup-form button[type='submit']").click()
+    page.wait_for_url("**/p/*/")
+    url = page.url
+    page.locator("a[href$='/before/']").first.click()
+    page.wait_for_url("**/p/*/before/")
+    rate(page, "", before)
+    page.locator(f"{main_form} button[type='submit']").first.click()
+    page.wait_for_url("**/p/*/play/")
+    page.wait_for_selector("#player[data-ready='true']", state="attached")
+    return url
+
+
 def player_state(page: Page) -> dict[str, str]:
     return page.eval_on_selector("#player", "el => ({...el.dataset})")
 

@@ -205,7 +205,7 @@ def test_the_theme_follows_the_system_and_the_switch_is_remembered_from_the_firs
     assert page.evaluate("localStorage.getItem('softspot:theme')") == "light"
     # The page comes from the server already light: right from the first paint, no script needed.
     served = page.request.get(page.url).text()
-    assert '<html lang="en" data-theme="light">' in served
+    assert '<html lang="en" dir="ltr" data-theme="light">' in served
     reload(page)
     assert background(page) == LIGHT_BG
     page.get_by_role("button", name="Tap to start").click()

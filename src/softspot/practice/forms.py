@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """A new password, twice (Django's validators: at least 10 characters, not common, not all digits)."""
 
-    error_messages = {"password_mismatch": "The two passwords differ; type the same one twice."}  # noqa: RUF012
+    error_messages = {"password_mismatch": _("The two passwords differ; type the same one twice.")}  # noqa: RUF012
 
 
 class ChangePasswordForm(NewPasswordForm):
@@ -23,10 +24,10 @@ class ChangePasswordForm(NewPasswordForm):
         if user.has_usable_password():
             self.fields = {
                 "current": forms.CharField(
-                    label="Current password",
+                    label=_("Current password"),
                     strip=False,
                     widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-                    error_messages={"required": "Type your current password."},
+                    error_messages={"required": _("Type your current password.")},
                 ),
                 **self.fields,
             }
@@ -34,5 +35,5 @@ class ChangePasswordForm(NewPasswordForm):
     def clean_current(self) -> str:
         current: str = self.cleaned_data["current"]
         if not self.user.check_password(current):
-            raise forms.ValidationError("That is not your current password; nothing was changed.")
+            raise forms.ValidationError(_("That is not your current password; nothing was changed."))
         return current

@@ -27,6 +27,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import CSRF_SESSION_KEY
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 
 import softspot
 
@@ -36,11 +37,12 @@ WEB = Path(__file__).resolve().parent
 @cache
 def build_id() -> str:
     """What every page of this build shares: softspot's version, the templates and static files, the settings
-    that change pages. Computed once per process (about 300 KB read)."""
+    that change pages, the catalogs of their words. Computed once per process (about 400 KB read)."""
     digest = hashlib.sha256(getattr(softspot, "__version__", "").encode())
-    for folder in (WEB / "templates", WEB / "static"):
+    for folder in (WEB / "templates", WEB / "static", WEB.parent / "locale"):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(WEB)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            name = str(path.relative_to(WEB.parent)).encode()
+            digest.update(name + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     digest.update(repr((settings.LOCAL_OWNER, settings.SOFTSPOT_TIME_SCALE, settings.STATIC_URL)).encode())
     from django.contrib.staticfiles.storage import staticfiles_storage
 
@@ -54,6 +56,8 @@ def page_etag(request: HttpRequest, *parts: object) -> str:
     person = (
         user.pk if user is not None and user.is_authenticated else None,
         request.COOKIES.get("softspot-theme", ""),
+        # The page's language (the switch's cookie or Accept-Language): a page in another language is another page.
+        get_language(),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         if not settings.CSRF_USE_SESSIONS
         else request.session.get(CSRF_SESSION_KEY, ""),
@@ -76,5 +80,5 @@ def tagged(response: HttpResponseBase, etag: str) -> HttpResponseBase:
     if response.status_code in (200, 304):
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, replace
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
@@ -120,10 +121,11 @@ def demonstration(technique: Technique, example: SessionScript) -> list[Frame]:
         return Frame(caption, "straddle", leg, LEG_X[leg], y, FACING["down"], **more)  # type: ignore[arg-type]
 
     frames = [
-        kneel(first, "The receiver lies face down on a padded floor, fully clothed, legs hip-width apart."),
+        kneel(first, _("The receiver lies face down on a padded floor, fully clothed, legs hip-width apart.")),
         kneel(
             first,
-            f"The giver kneels by the {name[first]} leg and feels along the back of the thigh for its centre.",
+            _("The giver kneels by the %(leg)s leg and feels along the back of the thigh for its centre.")
+            % {"leg": name[first]},
             sweep=44.0,
             centre=True,
         ),
@@ -133,72 +135,89 @@ def demonstration(technique: Technique, example: SessionScript) -> list[Frame]:
         sit(
             first,
             spots[0],
-            "Sit sideways on the thigh, facing away from the receiver, the middle of your bottom just above "
-            "the centre. Back straight.",
+            _(
+                "Sit sideways on the thigh, facing away from the receiver, the middle of your bottom just above "
+                "the centre. Back straight."
+            ),
             centre=True,
             facing=True,
         ),
-        sit(first, spots[0], f"Stay on this spot until the muscle softens: up to {first_hold}.", ring=True),
+        sit(
+            first,
+            spots[0],
+            _("Stay on this spot until the muscle softens: up to %(hold)s.") % {"hold": first_hold},
+            ring=True,
+        ),
     ]
     if len(spots) > 1:
         frames += [
-            sit(first, spots[0], "When it softens, lift your bottom off the leg.", lift=1.0),
+            sit(first, spots[0], _("When it softens, lift your bottom off the leg."), lift=1.0),
             sit(
                 first,
                 spots[1],
-                f"Move about {_both(technique.spots.step)} toward the {joint}.",
+                _("Move about %(step)s toward the %(joint)s.") % {"step": _both(technique.spots.step), "joint": joint},
                 lift=1.0,
                 toward=True,
             ),
-            sit(first, spots[1], "Sit again, until it softens or as long as the first spot took.", ring=True),
+            sit(first, spots[1], _("Sit again, until it softens or as long as the first spot took."), ring=True),
         ]
+    each_spot = _("Spot %(n)d: lift, move an inch toward the %(joint)s, sit.")
     for k, y in enumerate(spots[2:], start=3):
         frames.append(
-            sit(first, y, f"Spot {k}: lift, move an inch toward the {joint}, sit.", still=k == len(spots))
+            sit(first, y, each_spot % {"n": k, "joint": joint}, still=k == len(spots))
         )
     frames.append(
         sit(
             first,
             spots[-1],
-            f"The last spot stops short of the red zone: never sit within {_both(technique.spots.clearance)} "
-            f"of the {joint}.",
+            _("The last spot stops short of the red zone: never sit within %(clearance)s of the %(joint)s.")
+            % {"clearance": _both(technique.spots.clearance), "joint": joint},
             zone=True,
         )
     )
     if second != first:
         others = ys(second)
         frames += [
-            kneel(second, f"That leg is done: lift off gently and move to the {name[second]} leg.", centre=True),
+            kneel(
+                second,
+                _("That leg is done: lift off gently and move to the %(leg)s leg.") % {"leg": name[second]},
+                centre=True,
+            ),
             sit(
                 second,
                 others[0],
-                "The same on this leg: feel for the centre, then sit sideways just above it, facing away.",
+                _("The same on this leg: feel for the centre, then sit sideways just above it, facing away."),
                 facing=True,
             ),
-            sit(second, others[-1], f"Spot by spot toward the {joint}, stopping short of the red zone.", zone=True),
+            sit(
+                second,
+                others[-1],
+                _("Spot by spot toward the %(joint)s, stopping short of the red zone.") % {"joint": joint},
+                zone=True,
+            ),
         ]
     if any(p.id == "straddle" for p in technique.positions):
         frames += [
             straddle(
                 first,
                 spots[0],
-                "The alternative, as in the therapist's video: straddle the thigh just above its centre.",
+                _("The alternative, as in the therapist's video: straddle the thigh just above its centre."),
                 centre=True,
             ),
             straddle(
                 first,
                 spots[0],
-                "One knee each side of the thigh: the inner knee between the legs, never on the other leg.",
+                _("One knee each side of the thigh: the inner knee between the legs, never on the other leg."),
                 adds=True,
             ),
             straddle(
                 first,
                 spots[1] if len(spots) > 1 else spots[0],
-                f"Astride too: lift, move an inch toward the {joint}, and sit.",
+                _("Astride too: lift, move an inch toward the %(joint)s, and sit.") % {"joint": joint},
                 toward=True,
             ),
         ]
-    frames.append(kneel(first, "All done: lift off slowly."))
+    frames.append(kneel(first, _("All done: lift off slowly.")))
     return [replace(f, seconds=_seconds(f.caption)) for f in frames]
 
 
@@ -224,6 +243,7 @@ def defs(technique: Technique, example: SessionScript) -> SafeString:
     )
     mid = (left + right) / 2
     torso_left, torso_right = left - LEG_HALF, right + LEG_HALF
+    head, hip, floor_words = _("head"), _("hip"), _("padded floor")
     receiver = (
         '<g id="demo-receiver">'
         f'<rect x="4" y="4" width="{_n(WIDTH - 8)}" height="{_n(HEIGHT - 8)}" rx="14" fill="{floor}" '
@@ -235,11 +255,12 @@ def defs(technique: Technique, example: SessionScript) -> SafeString:
         f'rx="30" fill="{body}"/>'
         f'<circle cx="{_n(mid)}" cy="34" r="20" fill="{body}"/>'
         f'<path d="M{_n(mid - 19)} 30 a19 19 0 0 1 38 0 a19 14 0 0 0 -38 0z" fill="#6c7f9c"/>'
-        f'<text x="{_n(mid + 28)}" y="30" fill="#fff" font-size="14">head</text>'
-        f'<text x="{_n(WIDTH - 12)}" y="{_n(HIP_Y - 8)}" fill="#fff" font-size="14" text-anchor="end">hip</text>'
+        f'<text x="{_n(mid + 28)}" y="30" fill="#fff" font-size="14">{escape(head)}</text>'
+        f'<text x="{_n(WIDTH - 12)}" y="{_n(HIP_Y - 8)}" fill="#fff" font-size="14" text-anchor="end">'
+        f"{escape(hip)}</text>"
         f'<text x="{_n(WIDTH - 12)}" y="{_n(KNEE_Y + 5)}" fill="#ff8a8a" font-size="14" text-anchor="end">'
         f"{escape(technique.segment.joint)}</text>"
-        f'<text x="12" y="{_n(HEIGHT - 14)}" fill="#fff" font-size="14">padded floor</text>'
+        f'<text x="12" y="{_n(HEIGHT - 14)}" fill="#fff" font-size="14">{escape(floor_words)}</text>'
         "</g>"
     )
     giver, edge, skin = "#ffd400", line, "#ffe680"
@@ -324,20 +345,20 @@ def _marks(frame: Frame, zone_y: float, *, shadow: bool = True) -> str:
                 f'<rect class="zone-mark" x="{_n(x - LEG_HALF - 4)}" y="{_n(zone_y - 4)}" '
                 f'width="{_n(2 * LEG_HALF + 8)}" height="{_n(KNEE_Y + 16 - zone_y)}" rx="6"/>'
             )
-        parts.append(_label(12, KNEE_Y + 5, "no sitting", "start"))
+        parts.append(_label(12, KNEE_Y + 5, _("no sitting"), "start"))
     # Labels go on the mat's edge on the side of the giver's feet, where nothing else is drawn.
     edge_x, anchor = (12.0, "start") if outward < 0 else (WIDTH - 12, "end")
     if frame.facing:
         start = leg_x + outward * 56
         parts.append(_arrow(start, frame.y - 34, start + outward * 34, frame.y - 34))
-        parts.append(_label(edge_x, frame.y - 48, "facing away", anchor))
+        parts.append(_label(edge_x, frame.y - 48, _("facing away"), anchor))
     if frame.toward:
         x = (min(LEG_X.values()) + max(LEG_X.values())) / 2
         parts.append(_arrow(x, frame.y - 34, x, frame.y + 8))  # the caption says "toward the knee"
     if frame.lift and shadow:
         parts.append(f'<ellipse class="shadow" cx="{_n(frame.x + 8)}" cy="{_n(frame.y + 8)}" rx="26" ry="12"/>')
     if frame.lift:
-        parts.append(_label(edge_x, frame.y + 64, "lifted", anchor))
+        parts.append(_label(edge_x, frame.y + 64, _("lifted"), anchor))
     if frame.ring:
         parts.append(f'<circle class="ring" cx="{_n(frame.x)}" cy="{_n(frame.y)}" r="36"/>')
     return "".join(parts)
@@ -364,9 +385,10 @@ def scene_svg(frames: list[Frame], zone_y: float) -> SafeString:
         for n, f in enumerate(frames, start=1)
     )
     poses = "".join(f'<use class="pose pose-{pose}" href="#demo-giver-{pose}"/>' for pose in POSES)
+    scene_label = _("The technique seen from above")
     return mark_safe(
         f'<svg id="demo-scene" class="demo-scene" viewBox="0 0 {_n(WIDTH)} {_n(HEIGHT)}" role="img" '
-        f'aria-label="The technique seen from above" aria-describedby="demo-caption">'
+        f'aria-label="{escape(scene_label)}" aria-describedby="demo-caption">'
         f'<use href="#demo-receiver"/>{marks}'
         f'<g id="demo-giver" data-pose="{first.pose}" '
         f'transform="{giver_transform(first.x, first.y, first.turn, first.lift)}">'
@@ -395,8 +417,9 @@ class Demo:
 def build(technique: Technique, example: SessionScript) -> Demo:
     frames = demonstration(technique, example)
     zone_y = KNEE_Y - technique.spots.clearance * (KNEE_Y - HIP_Y) / example.person.thigh_cm
+    step_of = _("Step %(n)d of %(total)d")
     stills = [
-        (n, f, still_svg(f, zone_y, f"Step {n} of {len(frames)}"))
+        (n, f, still_svg(f, zone_y, step_of % {"n": n, "total": len(frames)}))
         for n, f in enumerate(frames, start=1)
         if f.still
     ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance
@@ -51,9 +52,10 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map", live: boo
     zone_x = x(rules.clearance_cm)
     spots = [*((s, "planned") for s in leg.spots), *((s, "reserve") for s in leg.reserve)]
     title = (
-        f"Thigh map: {len(leg.spots)} spots from hip to knee"
-        + (f", {len(leg.reserve)} more if time allows" if leg.reserve else "")
-        + f"; no sitting within {format_distance(rules.clearance_cm, unit)} of the {script.joint}."
+        _("Thigh map: %(spots)d spots from hip to knee") % {"spots": len(leg.spots)}
+        + (_(", %(more)d more if time allows") % {"more": len(leg.reserve)} if leg.reserve else "")
+        + _("; no sitting within %(clearance)s of the %(joint)s.")
+        % {"clearance": format_distance(rules.clearance_cm, unit), "joint": script.joint}
     )
     bottom = top + height
     parts = [
@@ -65,16 +67,18 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map", live: boo
     ]
     if live:
         parts += [
-            _text(left, view_h - 8, "hip", "label", "start"),
-            _text(right, view_h - 8, f"no sitting near the {script.joint}", "label warn", "end"),
+            _text(left, view_h - 8, _("hip"), "label", "start"),
+            _text(right, view_h - 8, _("no sitting near the %(joint)s") % {"joint": script.joint}, "label warn", "end"),
         ]
     else:
         parts += [
-            _text(left, top - 14, "hip", "label", "start"),
+            _text(left, top - 14, _("hip"), "label", "start"),
             _text(right, top - 14, script.joint, "label", "end"),
-            _text((zone_x + right) / 2, top + height + 30, "no sitting", "label warn"),
+            _text((zone_x + right) / 2, top + height + 30, _("no sitting"), "label warn"),
         ]
     half_seat = rules.seat_length_cm / 2
+    spot_title = _("Spot %(n)d: %(where)s from the %(joint)s")
+    if_time = _(", if time allows")
     for n, (spot, kind) in enumerate(spots):
         cx = x(spot.from_knee_cm)
         seat_left, seat_right = x(spot.from_knee_cm + half_seat), x(spot.seat_edge_from_knee_cm)
@@ -87,8 +91,8 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map", live: boo
             num_y = top + height / 2 + 7
         parts.append(
             f'<g class="spot {kind}" data-spot="{spot.index}" data-from-knee-cm="{_n(spot.from_knee_cm)}">'
-            f"<title>Spot {spot.index}: {escape(where)} from the {escape(script.joint)}"
-            f"{'' if kind == 'planned' else ', if time allows'}</title>"
+            f"<title>{escape(spot_title % {'n': spot.index, 'where': where, 'joint': script.joint})}"
+            f"{'' if kind == 'planned' else escape(if_time)}</title>"
             f'<rect class="seat" x="{_n(seat_left)}" y="{_n(top + 6)}" width="{_n(seat_right - seat_left)}" '
             f'height="{_n(height - 12)}" rx="8"/>'
             f"{marker}"
@@ -100,7 +104,8 @@ def thigh_map_svg(script: SessionScript, *, svg_id: str = "thigh-map", live: boo
             _text(
                 (left + right) / 2,
                 top + height + 64,
-                f"thigh {format_distance(length, unit)} · spots {format_distance(rules.step_cm, unit)} apart",
+                _("thigh %(length)s · spots %(step)s apart")
+                % {"length": format_distance(length, unit), "step": format_distance(rules.step_cm, unit)},
                 "label small",
             )
         )
@@ -123,6 +128,9 @@ def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
     """Tension before (open) and after (filled) each session, joined by a line: lower is better."""
     width, height, left, right, top, bottom = 600.0, 260.0, 44.0, 16.0, 16.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
+    chart_title = _("Tension before and after each session, 0 to 10; lower is better.")
+    before_title, after_title = _("%(day)s: before %(value).1f"), _("%(day)s: after %(value).1f")
+    stopped_title = _("%(day)s: stopped for discomfort")
     n = max(len(points), 1)
 
     def y(value: float) -> float:
@@ -133,7 +141,7 @@ def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
 
     parts = [
         f'<svg class="chart" viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-labelledby="chart-ba-title">',
-        '<title id="chart-ba-title">Tension before and after each session, 0 to 10; lower is better.</title>',
+        f'<title id="chart-ba-title">{escape(chart_title)}</title>',
     ]
     for value in (0, 5, 10):
         parts.append(
@@ -149,23 +157,23 @@ def before_after_svg(points: Sequence[RatingPoint]) -> SafeString:
         if p.before is not None:
             parts.append(
                 f'<circle class="before" cx="{_n(x(i))}" cy="{_n(y(p.before))}" r="7">'
-                f"<title>{escape(p.label)}: before {p.before:.1f}</title></circle>"
+                f"<title>{escape(before_title % {'day': p.label, 'value': p.before})}</title></circle>"
             )
         if p.after is not None:
             parts.append(
                 f'<circle class="after" cx="{_n(x(i))}" cy="{_n(y(p.after))}" r="7">'
-                f"<title>{escape(p.label)}: after {p.after:.1f}</title></circle>"
+                f"<title>{escape(after_title % {'day': p.label, 'value': p.after})}</title></circle>"
             )
         if p.discomfort:
             parts.append(
                 f'<g class="discomfort"><line x1="{_n(x(i))}" x2="{_n(x(i))}" y1="{_n(top)}" y2="{_n(top + plot_h)}"/>'
                 f'<text x="{_n(x(i))}" y="{_n(top + 14)}" text-anchor="middle">!</text>'
-                f"<title>{escape(p.label)}: stopped for discomfort</title></g>"
+                f"<title>{escape(stopped_title % {'day': p.label})}</title></g>"
             )
         if i % step == 0:
             parts.append(_text(x(i), height - 12, p.label, "axis"))
     if not points:
-        parts.append(_text(width / 2, height / 2, "No sessions yet", "label"))
+        parts.append(_text(width / 2, height / 2, _("No sessions yet"), "label"))
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -174,12 +182,14 @@ def minutes_per_week_svg(weeks: Sequence[tuple[str, float]]) -> SafeString:
     """Bars of minutes practised per week (label, minutes)."""
     width, height, left, right, top, bottom = 600.0, 220.0, 44.0, 16.0, 16.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
+    week_title = _("%(week)s: %(minutes).0f min")
+    chart_title = _("Minutes of practice per week.")
     most = max([m for _, m in weeks] + [10.0])
     n = max(len(weeks), 1)
     bar = plot_w / n
     parts = [
         f'<svg class="chart" viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-labelledby="chart-mpw-title">',
-        '<title id="chart-mpw-title">Minutes of practice per week.</title>',
+        f'<title id="chart-mpw-title">{escape(chart_title)}</title>',
         f'<line class="grid" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(top + plot_h)}" '
         f'y2="{_n(top + plot_h)}"/>',
         _text(left - 8, top + 6, f"{most:.0f}", "axis", "end"),
@@ -191,11 +201,11 @@ def minutes_per_week_svg(weeks: Sequence[tuple[str, float]]) -> SafeString:
         bx = left + i * bar + bar * 0.15
         parts.append(
             f'<rect class="bar" x="{_n(bx)}" y="{_n(top + plot_h - h)}" width="{_n(bar * 0.7)}" '
-            f'height="{_n(h)}"><title>{escape(label)}: {minutes:.0f} min</title></rect>'
+            f'height="{_n(h)}"><title>{escape(week_title % {"week": label, "minutes": minutes})}</title></rect>'
         )
         if i % step == 0:
             parts.append(_text(bx + bar * 0.35, height - 12, label, "axis"))
     if not weeks:
-        parts.append(_text(width / 2, height / 2, "No sessions yet", "label"))
+        parts.append(_text(width / 2, height / 2, _("No sessions yet"), "label"))
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -5,16 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name, same_name
 from softspot.core.record import RATED_AREAS, RATING_MAX, RATING_MIN
 from softspot.core.technique import Technique, source_of
 from softspot.core.units import CM_PER_INCH, format_distance
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
-UNITS = (("cm", "cm"), ("in", "in"))
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
+UNITS = (("cm", pgettext_lazy("unit", "cm")), ("in", pgettext_lazy("unit", "in")))
 RATING_CHOICES = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
-RATINGS = tuple((key, label.capitalize()) for key, label in RATED_AREAS)
+# The rated areas' labels (core.record.RATED_AREAS says which), in the page's language.
+AREA_LABELS = {
+    "left": gettext_lazy("Left hamstring"),
+    "right": gettext_lazy("Right hamstring"),
+    "back": gettext_lazy("Lower back"),
+}
+RATINGS = tuple((key, AREA_LABELS.get(key, label.capitalize())) for key, label in RATED_AREAS)
+
+
+def _format(message: str, values: dict[str, object]) -> str:
+    return _(message) % values
+
+
+_lazy_format = lazy(_format, str)
+
+
+def lazy_format(message: str, **values: object) -> str:
+    """``message`` (marked with ``gettext_noop``) translated when shown, in the page's language, then filled in."""
+    return _lazy_format(message, values)
 
 
 class BigRadio(forms.RadioSelect):
@@ -32,7 +53,7 @@ class CheckForm(forms.Form):
                 label=q.ask,
                 choices=YES_NO,
                 widget=BigRadio,
-                error_messages={"required": "Answer yes or no to this question."},
+                error_messages={"required": gettext_lazy("Answer yes or no to this question.")},
             )
             field.adds = source_of(technique, q, q.ask) == "softspot"  # type: ignore[attr-defined]
             self.fields[q.id] = field
@@ -47,14 +68,18 @@ class GoAheadForm(forms.Form):
     cleared = forms.BooleanField(
         required=True,
         error_messages={
-            "required": "Tick this only once a doctor or therapist has said this technique is fine; "
-            "until then there is no session."
+            "required": gettext_lazy(
+                "Tick this only once a doctor or therapist has said this technique is fine; "
+                "until then there is no session."
+            )
         },
     )
 
-    def __init__(self, *args: Any, receiver: str = "the receiver", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, receiver: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cleared"].label = f"A doctor or therapist has said this technique is fine for {receiver}"
+        self.fields["cleared"].label = _("A doctor or therapist has said this technique is fine for %(receiver)s") % {
+            "receiver": receiver or _("the receiver")
+        }
 
 
 NEW = "new"
@@ -65,42 +90,49 @@ class SetupForm(forms.Form):
     """Who is receiving and the options for today's plan; the planner checks them and names the field at fault."""
 
     receiver = forms.ChoiceField(
-        label="Who is receiving today?",
+        label=gettext_lazy("Who is receiving today?"),
         widget=BigRadio,
-        error_messages={"required": "Choose who is receiving today.", "invalid_choice": "Choose someone listed."},
+        error_messages={
+            "required": gettext_lazy("Choose who is receiving today."),
+            "invalid_choice": gettext_lazy("Choose someone listed."),
+        },
     )
     new_name = forms.CharField(
-        label="Their name",
+        label=gettext_lazy("Their name"),
         required=False,
         max_length=NAME_MAX_CHARS,
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
-        error_messages={"max_length": f"Keep the name to {NAME_MAX_CHARS} characters."},
+        error_messages={
+            "max_length": lazy_format(gettext_noop("Keep the name to %(limit)d characters."), limit=NAME_MAX_CHARS)
+        },
     )
-    unit = forms.ChoiceField(label="Unit", choices=UNITS, initial="cm", widget=BigRadio)
+    unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=UNITS, initial="cm", widget=BigRadio)
     thigh = forms.FloatField(
-        label="Thigh length",
+        label=gettext_lazy("Thigh length"),
         required=False,
         min_value=0,
-        help_text="Along the back of the thigh, from the fold under the buttock to the crease behind the knee.",
+        help_text=gettext_lazy(
+            "Along the back of the thigh, from the fold under the buttock to the crease behind the knee."
+        ),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     height = forms.FloatField(
-        label="Or the receiver's height, to estimate it",
+        label=gettext_lazy("Or the receiver's height, to estimate it"),
         required=False,
         min_value=0,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
-    start_leg = forms.ChoiceField(label="Leg to start with", widget=BigRadio)
-    surface = forms.ChoiceField(label="Where the receiver lies", widget=BigRadio)
-    position = forms.ChoiceField(label="Giver's position", widget=BigRadio)
+    start_leg = forms.ChoiceField(label=gettext_lazy("Leg to start with"), widget=BigRadio)
+    surface = forms.ChoiceField(label=gettext_lazy("Where the receiver lies"), widget=BigRadio)
+    position = forms.ChoiceField(label=gettext_lazy("Giver's position"), widget=BigRadio)
     minutes = forms.FloatField(
-        label="Minutes on each leg",
+        label=gettext_lazy("Minutes on each leg"),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-        error_messages={"required": "Give the minutes on each leg."},
+        error_messages={"required": gettext_lazy("Give the minutes on each leg.")},
     )
     add_ons = forms.MultipleChoiceField(
-        label="Add-ons", required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "check"})
+        label=gettext_lazy("Add-ons"), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "check"})
     )
 
     def __init__(
@@ -117,9 +149,11 @@ class SetupForm(forms.Form):
         self.technique = technique
         self.receivers = receivers or []
         self.first_name = first_name
-        self.fields["receiver"].choices = [*self.receivers, (NEW, "Someone new")]  # type: ignore[attr-defined]
+        self.fields["receiver"].choices = [*self.receivers, (NEW, _("Someone new"))]  # type: ignore[attr-defined]
         if first_name:
-            self.fields["new_name"].help_text = f"Leave it empty to call them {first_name}; you can rename them later."
+            self.fields["new_name"].help_text = _(
+                "Leave it empty to call them %(name)s; you can rename them later."
+            ) % {"name": first_name}
         self.fields["start_leg"].choices = [(s.id, s.name.capitalize()) for s in technique.sides]  # type: ignore[attr-defined]
         self.fields["surface"].choices = surfaces  # type: ignore[attr-defined]
         self.fields["position"].choices = [(p.id, p.name) for p in technique.positions]  # type: ignore[attr-defined]
@@ -139,22 +173,32 @@ class SetupForm(forms.Form):
         if data.get("receiver") == NEW:
             self._clean_new_name(data)
         if data.get("thigh") is not None and data.get("height") is not None:
-            self.add_error("height", "Give the thigh length or the height, not both.")
+            self.add_error("height", _("Give the thigh length or the height, not both."))
         seg, dose = self.technique.segment, self.technique.dose
         factor = CM_PER_INCH if data.get("unit") == "in" else 1.0
         thigh = data.get("thigh")
         if thigh is not None and not seg.min_length <= thigh * factor <= seg.max_length:
             self.add_error(
                 "thigh",
-                f"{thigh:g} {data.get('unit', 'cm')} is outside the {seg.name} lengths softspot plans for "
-                f"({format_distance(seg.min_length)} to {format_distance(seg.max_length)}); measure "
-                f"{seg.measure.strip().rstrip('.').lower()}.",
+                _(
+                    "%(value)s %(unit)s is outside the %(segment)s lengths softspot plans for (%(low)s to %(high)s); "
+                    "measure %(how)s."
+                )
+                % {
+                    "value": f"{thigh:g}",
+                    "unit": data.get("unit", "cm"),
+                    "segment": seg.name,
+                    "low": format_distance(seg.min_length),
+                    "high": format_distance(seg.max_length),
+                    "how": seg.measure.strip().rstrip(".").lower(),
+                },
             )
         minutes = data.get("minutes")
         if minutes is not None and not dose.beginner_min <= minutes * 60 <= dose.maximum:
             self.add_error(
                 "minutes",
-                f"{minutes:g} is outside {dose.beginner_min / 60:g} to {dose.maximum / 60:g} minutes per leg.",
+                _("%(value)s is outside %(low)s to %(high)s minutes per leg.")
+                % {"value": f"{minutes:g}", "low": f"{dose.beginner_min / 60:g}", "high": f"{dose.maximum / 60:g}"},
             )
         return data
 
@@ -166,7 +210,7 @@ class SetupForm(forms.Form):
             data["new_name"] = self.first_name
             return
         if not text.strip():
-            self.add_error("new_name", "Give the new receiver's name, or choose someone listed.")
+            self.add_error("new_name", _("Give the new receiver's name, or choose someone listed."))
             return
         try:
             name = clean_name(text)
@@ -176,7 +220,9 @@ class SetupForm(forms.Form):
         taken = next((label for _, label in self.receivers if same_name(label, name)), None)
         if taken is not None:
             self.add_error(
-                "new_name", f"There is already someone called {taken}: choose {taken} above, or give another name."
+                "new_name",
+                _("There is already someone called %(name)s: choose %(name)s above, or give another name.")
+                % {"name": taken},
             )
             return
         data["new_name"] = name
@@ -194,8 +240,14 @@ class RatingsForm(forms.Form):
                 coerce=int,
                 widget=BigRadio(attrs={"class": "scale"}),
                 error_messages={
-                    "required": f"Choose a number from {RATING_MIN} (no tension) to {RATING_MAX}.",
-                    "invalid_choice": f"Choose a whole number from {RATING_MIN} to {RATING_MAX}.",
+                    "required": lazy_format(
+                        gettext_noop("Choose a number from %(low)d (no tension) to %(high)d."),
+                        low=RATING_MIN,
+                        high=RATING_MAX,
+                    ),
+                    "invalid_choice": lazy_format(
+                        gettext_noop("Choose a whole number from %(low)d to %(high)d."), low=RATING_MIN, high=RATING_MAX
+                    ),
                 },
             )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from softspot import i18n
 from softspot.keys import installation_secret_key
 from softspot.paths import data_dir, database_url
 
@@ -111,6 +112,10 @@ MIDDLEWARE = [
     # Before sessions: once the database is known to be damaged, everything answers 503 (w1-store).
     "softspot.store.middleware.StoreHealth",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Languages (issue 11): the language switch's cookie, else Accept-Language; then the core's messages
+    # (softspot.i18n) follow the page's language for the rest of the request.
+    "django.middleware.locale.LocaleMiddleware",
+    "softspot.web.language.ActiveLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,9 +194,19 @@ SOFTSPOT_MAIL = bool(EMAIL_HOST)
 # The site's address for links made outside a request (softspot admin reset_link): e.g. https://softspot.example.org
 SOFTSPOT_SITE_URL = os.environ.get("SOFTSPOT_SITE_URL", "")
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = i18n.DEFAULT
 TIME_ZONE = os.environ.get("SOFTSPOT_TIME_ZONE", "UTC")
-USE_I18N = False
+# Languages (issue 11; docs/translating.md): each named in its own language. The pages' words are the
+# `django` domain catalogs in src/softspot/locale/<lang>/LC_MESSAGES/ (scripts/web_i18n.py compiles them).
+USE_I18N = True
+LANGUAGES = [(code, language.name) for code, language in i18n.LANGUAGES.items()]
+LANGUAGES_BIDI = [code for code, language in i18n.LANGUAGES.items() if language.direction == "rtl"]
+LOCALE_PATHS = [BASE_DIR.parent / "locale"]
+# The switch in the header remembers the choice for a year, on plain HTTP as well (the phone on the home
+# network); SameSite=Lax like the other cookies.
+LANGUAGE_COOKIE_NAME = "softspot-language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "/static/"

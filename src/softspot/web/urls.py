@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
+from django.views.i18n import set_language
 
 from softspot.web.views import history, session, signin, technique, trust, worker
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("chime.wav", session.chime, name="chime"),
     path("history/", history.history_page, name="history"),
     path("reminders.ics", history.reminders, name="reminders"),
+    # The language switch in the header (a plain form: works without JavaScript); remembered in a cookie.
+    path("language/", set_language, name="set-language"),
     path("signin/", signin.signin, name="signin"),
     path("signout/", signin.signout, name="signout"),
     path("sw.js", worker.service_worker, name="service-worker"),

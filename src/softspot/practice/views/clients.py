@@ -9,7 +9,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.core.loader import built_in, built_in_ids
@@ -25,7 +27,8 @@ NOTE_MAX = 2000
 def qr_svg(url: str) -> SafeString:
     """A QR code as inline SVG (no inline style: the page's CSP allows none)."""
     svg = segno.make(url, error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))
+    label = escape(gettext("QR code of the link"))
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 def link_or_404(therapist: Therapist, link_id: int) -> CareLink:
@@ -60,10 +63,10 @@ def overview(request: HttpRequest, therapist: Therapist) -> HttpResponse:
 
 class InviteForm(forms.Form):
     name = forms.CharField(
-        label="Who is it for?",
+        label=gettext_lazy("Who is it for?"),
         max_length=60,
         required=False,
-        help_text="Their first name, as it will be offered to them (they can change it).",
+        help_text=gettext_lazy("Their first name, as it will be offered to them (they can change it)."),
     )
 
 
@@ -109,31 +112,36 @@ def add_on_choices(therapist: Therapist) -> list[tuple[str, str]]:
 
 
 class ProgrammeForm(forms.Form):
-    technique = forms.ChoiceField(label="Technique and version")
+    technique = forms.ChoiceField(label=gettext_lazy("Technique and version"))
     minutes = forms.FloatField(
-        label="Starting minutes per leg",
+        label=gettext_lazy("Starting minutes per leg"),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-        error_messages={"required": "Give the minutes per leg to start from."},
+        error_messages={"required": gettext_lazy("Give the minutes per leg to start from.")},
     )
     per_week = forms.IntegerField(
-        label="Sessions per week",
+        label=gettext_lazy("Sessions per week"),
         min_value=1,
         max_value=14,
         error_messages={
-            "required": "Give the sessions per week.",
-            "min_value": "At least 1 a week.",
-            "max_value": "At most 14 a week (twice a day).",
+            "required": gettext_lazy("Give the sessions per week."),
+            "min_value": gettext_lazy("At least 1 a week."),
+            "max_value": gettext_lazy("At most 14 a week (twice a day)."),
         },
     )
     add_ons = forms.MultipleChoiceField(
-        label="Add-ons unlocked early",
+        label=gettext_lazy("Add-ons unlocked early"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Offered from the first session. The thigh still limits the time; screening can still leave one out.",
-        error_messages={"invalid_choice": "'%(value)s' is not an add-on of these techniques."},
+        help_text=gettext_lazy(
+            "Offered from the first session. The thigh still limits the time; screening can still leave one out."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("'%(value)s' is not an add-on of these techniques.")},
     )
     note = forms.CharField(
-        label="A note for the client", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("A note for the client"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, therapist: Therapist, *args: object, **kwargs: object) -> None:

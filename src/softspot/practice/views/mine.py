@@ -13,6 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.practice import care, data
@@ -69,13 +72,17 @@ def download(request: HttpRequest, owner: Owner) -> HttpResponse:
 
 
 class DeleteForm(forms.Form):
-    word = forms.CharField(label=f"Type {CONFIRM_WORD} to confirm", max_length=20)
+    word = forms.CharField(
+        label=lazy(lambda: gettext("Type %(word)s to confirm") % {"word": CONFIRM_WORD}, str)(), max_length=20
+    )
     step = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2)
 
     def clean_word(self) -> str:
         word: str = self.cleaned_data["word"]
         if word.strip().lower() != CONFIRM_WORD:
-            raise forms.ValidationError(f"Type the word {CONFIRM_WORD} to go on; nothing was deleted.")
+            raise forms.ValidationError(
+                gettext("Type the word %(word)s to go on; nothing was deleted.") % {"word": CONFIRM_WORD}
+            )
         return word
 
 
@@ -108,31 +115,33 @@ class NewHouseholdForm(forms.Form):
     """A new household account from an invitation: a username, a password twice, who receives."""
 
     username = forms.RegexField(
-        label="Choose a username",
+        label=_("Choose a username"),
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
-        error_messages={"invalid": "Use letters, digits and @ . + - _ only, no spaces."},
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only, no spaces.")},
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password1 = forms.CharField(
-        label="Choose a password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Choose a password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label="The same password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    receiver = forms.CharField(label="Who receives the massage? (first name)", max_length=60)
+    receiver = forms.CharField(label=_("Who receives the massage? (first name)"), max_length=60)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken; choose another.")
+            raise forms.ValidationError(_("That username is taken; choose another."))
         return username
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ; type the same one twice.")
+            self.add_error("password2", gettext("The two passwords differ; type the same one twice."))
         elif first:
             try:
                 password_validation.validate_password(first, User(username=cleaned.get("username", "")))
@@ -144,14 +153,14 @@ class NewHouseholdForm(forms.Form):
 class ChooseReceiverForm(forms.Form):
     """A signed-in household accepts: one of its receivers, or a new one."""
 
-    receiver = forms.ChoiceField(label="Who is the therapist's client?", widget=forms.RadioSelect)
-    new_name = forms.CharField(label="Or someone new (first name)", max_length=60, required=False)
+    receiver = forms.ChoiceField(label=_("Who is the therapist's client?"), widget=forms.RadioSelect)
+    new_name = forms.CharField(label=_("Or someone new (first name)"), max_length=60, required=False)
 
     def __init__(self, owner: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["receiver"].choices = [  # type: ignore[attr-defined]
             *((str(r.pk), r.name) for r in receivers.household(owner)),
-            ("new", "Someone new"),
+            ("new", gettext("Someone new")),
         ]
 
 

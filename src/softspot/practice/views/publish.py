@@ -6,6 +6,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from softspot.core.loader import Problem, TechniqueError
@@ -21,13 +22,15 @@ class PublishForm(forms.Form):
     """The file's text in a textarea, or a file to upload (which then replaces the text)."""
 
     text = forms.CharField(
-        label="The technique file (YAML)",
+        label=gettext_lazy("The technique file (YAML)"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "autocapitalize": "off", "wrap": "off"}),
-        help_text="The format is in docs/technique-format.md; the built-in technique is a complete example.",
+        help_text=gettext_lazy(
+            "The format is in docs/technique-format.md; the built-in technique is a complete example."
+        ),
     )
-    file = forms.FileField(label="Or upload a file", required=False)
+    file = forms.FileField(label=gettext_lazy("Or upload a file"), required=False)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -36,13 +39,15 @@ class PublishForm(forms.Form):
             raw = upload.read(MAX_BYTES + 1)
             if len(raw) > MAX_BYTES:
                 self.add_error(
-                    "file", f"The file is over {MAX_BYTES // 1024} KB; a technique file may be at most that."
+                    "file",
+                    gettext("The file is over %(size)d KB; a technique file may be at most that.")
+                    % {"size": MAX_BYTES // 1024},
                 )
                 return data
             data["text"] = decode(raw)
             data["name"] = str(getattr(upload, "name", "") or DEFAULT_FILE)[:100]
         elif not str(data.get("text") or "").strip():
-            self.add_error("text", "Paste the technique file here, or choose a file to upload.")
+            self.add_error("text", gettext("Paste the technique file here, or choose a file to upload."))
         data.setdefault("name", DEFAULT_FILE)
         return data
 

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL
@@ -32,9 +34,21 @@ from softspot.store.records import progress_report
 from softspot.web.access import Owner, owner_page
 from softspot.web.drawing import before_after_svg, minutes_per_week_svg
 from softspot.web.history import chart_period, rating_points, week_bars
+from softspot.web.views.technique import in_page_language
 
-STOP_WORDS = {"discomfort": "discomfort", "out_of_time": "out of time", "other": "other reason"}
-DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+STOP_WORDS = {
+    "discomfort": pgettext_lazy("how a session ended", "discomfort"),
+    "out_of_time": pgettext_lazy("how a session ended", "out of time"),
+    "other": pgettext_lazy("how a session ended", "other reason"),
+}
+DONE = pgettext_lazy("how a session ended", "done")
+DAY_LABELS = dict(
+    zip(
+        DAYS,
+        (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")),
+        strict=True,
+    )
+)
 CALENDAR_FILE = "softspot-reminders.ics"
 PAGE_SIZE = 25
 """Sessions in the table per page, newest first (``?page=2`` for older ones)."""
@@ -44,19 +58,19 @@ class ReminderForm(forms.Form):
     """The "Remind me" form: days and a time; the core makes the calendar."""
 
     days = forms.MultipleChoiceField(
-        label="Days",
+        label=_("Days"),
         choices=list(DAY_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one day.",
-            "invalid_choice": f"'%(value)s' is not a day; use {', '.join(DAYS)}.",
+            "required": _("Choose at least one day."),
+            "invalid_choice": _("'%(value)s' is not a day; use mon, tue, wed, thu, fri, sat, sun."),
         },
     )
     at = forms.CharField(
-        label="Time",
-        help_text="On the phone's own clock.",
+        label=_("Time"),
+        help_text=_("On the phone's own clock."),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": "Give a time, e.g. 19:30."},
+        error_messages={"required": _("Give a time, e.g. 19:30.")},
     )
 
     def clean_at(self) -> Any:
@@ -69,9 +83,9 @@ class ReminderForm(forms.Form):
 def _technique(request: HttpRequest) -> Technique:
     wanted = request.GET.get("technique") or ""
     try:
-        return catalogue.technique(wanted)
+        return in_page_language(catalogue.technique(wanted))
     except catalogue.NoSuchTechnique:
-        return built_in(built_in_ids()[0])
+        return in_page_language(built_in(built_in_ids()[0]))
 
 
 def _receiver(request: HttpRequest, owner: Owner) -> tuple[Receiver | None, list[Receiver]]:
@@ -106,7 +120,7 @@ def _page(
             "minutes": round(r.active_seconds / 60, 1),
             "before": r.before,
             "after": r.after,
-            "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else "done",
+            "ended": STOP_WORDS.get(r.stop_reason, "") if r.ended_early else DONE,
             "discomfort": r.stop_reason == DISCOMFORT,
         }
         for r in page

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL, aftercare
@@ -32,10 +33,11 @@ from softspot.web.forms import RATINGS, RatingsForm
 from softspot.web.models import CueText, Plan, cue_sha, spoken_texts
 from softspot.web.ranges import ranged_file
 from softspot.web.sources import Part, adds, technique_of, timed_adds, timeline_parts
+from softspot.web.words import player_words
 
 OFFLINE_FILES = (
     "player.js", "engine.js", "audio.js", "display.js", "keepalive.js", "keys.js", "outbox.js", "record.js",
-    "snapshot.js", "theme.js", "refused.js", "site.css",
+    "snapshot.js", "theme.js", "refused.js", "words.js", "site.css",
 )  # fmt: skip
 """What the service worker keeps for an offline start, besides the page and its audio (by their hashed URLs)."""
 
@@ -59,15 +61,17 @@ class PlanParts:
     rows: list[dict[str, object]]
 
 
-_PARTS: OrderedDict[uuid.UUID, PlanParts] = OrderedDict()
+_PARTS: OrderedDict[tuple[uuid.UUID, str], PlanParts] = OrderedDict()
 KEPT_PLANS = 64
-"""Plans whose parts are kept in memory (the most recently used)."""
+"""Plans whose parts are kept in memory (the most recently used), each in the page languages it was shown in."""
 
 
 def parts_of(row: Plan) -> PlanParts:
     """The plan's validated script, drawings and timeline, from memory after the first time (a plan's script is
-    written once, when it is made). The script column is read only on a miss."""
-    parts = _PARTS.get(row.id)
+    written once, when it is made). The script column is read only on a miss. The drawings' words are in the
+    page's language, so the parts are kept per plan and language."""
+    key = (row.id, get_language())
+    parts = _PARTS.get(key)
     if parts is None:
         script = row.session_script
         technique = technique_of(script)
@@ -80,11 +84,11 @@ def parts_of(row: Plan) -> PlanParts:
             live_map=thigh_map_svg(script, svg_id="live-map", live=True),
             rows=timeline(script, technique),
         )
-        _PARTS[row.id] = parts
+        _PARTS[key] = parts
         while len(_PARTS) > KEPT_PLANS:
             _PARTS.popitem(last=False)
     else:
-        _PARTS.move_to_end(row.id)
+        _PARTS.move_to_end(key)
     return parts
 
 
@@ -94,8 +98,9 @@ def plan_row(owner: Owner, plan_id: uuid.UUID) -> Plan:
 
 
 @cache
-def after_fields() -> SafeString:
-    """The after-session ratings (33 radio buttons): the same for every player page, so rendered once."""
+def after_fields(lang: str) -> SafeString:
+    """The after-session ratings (33 radio buttons): the same for every player page in a language, so rendered
+    once per language (``lang``, the active one, is the cache's key)."""
     html = render_to_string("softspot/_after_fields.html", {"after_form": RatingsForm(prefix="after")})
     return mark_safe(html)  # rendered by Django's templates, escaped there
 
@@ -133,7 +138,7 @@ def timeline(script: SessionScript, technique: Technique | None = None) -> list[
     return rows
 
 
-TIMED_WORDS = {"pain_rule": "Pain rule", "check_in": "Check-in"}
+TIMED_WORDS = {"pain_rule": gettext_lazy("Pain rule"), "check_in": gettext_lazy("Check-in")}
 
 
 @require_GET
@@ -201,6 +206,9 @@ def session_data(request: HttpRequest, row: Plan, parts: PlanParts, saved_key: s
         "static_urls": [static(f"softspot/{name}") for name in OFFLINE_FILES],
         "refused_url": static("softspot/refused.js"),  # loaded only when a record was refused, by its hashed name
         "saved": {"key": saved_key} if saved_key else None,
+        # The page's language and the player's own words in it (softspot.web.words; empty in English).
+        "lang": get_language(),
+        "words": player_words(),
     }
 
 
@@ -233,7 +241,7 @@ def play(request: HttpRequest, owner: Owner, plan_id: uuid.UUID) -> HttpResponse
             "saved": saved,
             "session_data": session_data(request, row, parts, str(saved.key) if saved else None),
             "thigh_map": parts.live_map,
-            "after_fields": after_fields(),
+            "after_fields": after_fields(get_language()),
             "ratings": RATINGS,
             "aftercare": care,
             "see_a_professional": SEE_A_PROFESSIONAL,

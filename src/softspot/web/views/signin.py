@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from softspot.practice.auth import BACKEND
@@ -27,8 +28,10 @@ class PasswordForm(AuthenticationForm):
     """Django's ``username`` and ``password`` fields; the message never says which of the two was wrong."""
 
     error_messages = {  # noqa: RUF012
-        "invalid_login": "The username or the password is wrong (both are case-sensitive). Nothing was changed.",
-        "inactive": "This account is switched off. Ask your therapist or whoever runs softspot.",
+        "invalid_login": gettext_lazy(
+            "The username or the password is wrong (both are case-sensitive). Nothing was changed."
+        ),
+        "inactive": gettext_lazy("This account is switched off. Ask your therapist or whoever runs softspot."),
     }
 
 

@@ -11,9 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
+from softspot import i18n
 from softspot.core.loader import built_in, built_in_ids
+from softspot.core.people import FIRST_RECEIVER
 from softspot.core.planner import PlanError, PlanOptions, StopError, offered_add_ons, plan, room, thigh_length
 from softspot.core.screening import AnswerError, Screening, screen
 from softspot.core.script import SessionScript
@@ -29,6 +32,7 @@ from softspot.web.drawing import thigh_map_svg
 from softspot.web.forms import NEW, CheckForm, GoAheadForm, SetupForm
 from softspot.web.models import Plan
 from softspot.web.sources import adds, answered
+from softspot.web.words import player_words
 
 SURFACE_PICTURES = {"floor": "receiver-face-down.svg", "bed": "bed.svg"}
 POSITION_PICTURES = {"sideways": "giver-sideways.svg", "straddle": "straddle.svg"}
@@ -42,16 +46,40 @@ PLAN_FIELDS = {
     "--add-on": "add_ons",
 }
 _ANSWERS = "softspot_answers"
-RECEIVER = "the receiver"
+RECEIVER = gettext_lazy("the receiver")
+
+
+def _first_name(owner: Owner) -> str:
+    """A first receiver's name when nobody gave one: the owner's first name, else "Receiver" in the page's
+    language (it is stored as the person's name, so it is written once, in the language the pair reads)."""
+    name = receivers.first_receiver_name(owner)
+    return pgettext("a first receiver's name when nobody gave one", "Receiver") if name == FIRST_RECEIVER else name
+
+
 """How pages name the receiver (a later wave names each one)."""
 
 
 def technique_or_404(technique_id: str, version: str | None = None) -> Technique:
-    """A built-in technique or one a therapist published (its newest version, or ``version``)."""
+    """A built-in technique or one a therapist published (its newest version, or ``version``), in the page's
+    language when it is written in it."""
     try:
-        return catalogue.technique(technique_id, version)
+        return in_page_language(catalogue.technique(technique_id, version))
     except catalogue.NoSuchTechnique:
         raise Http404("No such technique") from None
+
+
+def in_page_language(technique: Technique) -> Technique:
+    """``technique`` written in the page's language alone (``softspot.i18n.active()``, set per request by
+    ``softspot.web.language``), when it is written in it; else as it is. Made once per version and language."""
+    lang = i18n.active()
+    if lang not in technique.written_in or technique.written_in == (lang,):
+        return technique
+    return _localized(technique.id, technique.version, lang)
+
+
+@lru_cache(maxsize=64)
+def _localized(technique_id: str, version: str, lang: str) -> Technique:
+    return catalogue.technique(technique_id, version).localized(lang)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,10 +89,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "softspot/home.html", {"techniques": [built_in(i) for i in ids]})
 
 
-@lru_cache(maxsize=64)  # per technique version: a practice publishes new ones
-def technique_context(technique_id: str, version: str) -> dict[str, Any]:
+def about(cm: float) -> str:
+    """ "about 1 in (2.5 cm)": a distance in inches and centimetres, in the page's language."""
+    return gettext("about %(inches)s (%(cm)s)") % {"inches": format_distance(cm, "in"), "cm": format_distance(cm)}
+
+
+def from_to(low: str, high: str) -> str:
+    """ "2 min to 5 min", in the page's language."""
+    return gettext("%(low)s to %(high)s") % {"low": low, "high": high}
+
+
+@lru_cache(maxsize=64)  # per technique version and language: a practice publishes new ones
+def technique_context(technique_id: str, version: str, lang: str) -> dict[str, Any]:
     """Everything the technique page shows, the example plan and its drawing included: computed once per
-    technique version and process (``built_in`` keeps the compiled technique itself)."""
+    technique version, language and process (``built_in`` keeps the compiled technique itself). ``lang`` is
+    the active language (the words made here are in it); it is part of the key, not read here."""
     technique = technique_or_404(technique_id, version)
     example = plan(technique, PlanOptions(answers={q.id: False for q in technique.questions}))
     demo = build_demo(technique, example)
@@ -79,17 +118,12 @@ def technique_context(technique_id: str, version: str) -> dict[str, Any]:
         "thigh_map": thigh_map_svg(example, svg_id="example-map"),
         "example": example,
         "demo": demo,
-        "demo_data": demo.data(),
+        "demo_data": {**demo.data(), "words": player_words()},
         "steps": _steps(technique, example),
-        "step_words": (
-            f"about {format_distance(example.rules.step_cm, 'in')} ({format_distance(example.rules.step_cm)})"
-        ),
-        "clearance_words": (
-            f"about {format_distance(example.rules.clearance_cm, 'in')} "
-            f"({format_distance(example.rules.clearance_cm)})"
-        ),
+        "step_words": about(example.rules.step_cm),
+        "clearance_words": about(example.rules.clearance_cm),
         "dose": {
-            "beginner": f"{format_duration(dose.beginner_min)} to {format_duration(dose.beginner_max)}",
+            "beginner": from_to(format_duration(dose.beginner_min), format_duration(dose.beginner_max)),
             "start": format_duration(dose.start),
             "grow_by": format_duration(dose.grow_by),
             "grow_after": dose.grow_after,
@@ -112,7 +146,9 @@ def technique_page(request: HttpRequest, technique_id: str) -> HttpResponseBase:
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    response = render(request, "softspot/technique.html", technique_context(technique.id, technique.version))
+    response = render(
+        request, "softspot/technique.html", technique_context(technique.id, technique.version, get_language())
+    )
     return tagged(response, etag)
 
 
@@ -160,7 +196,7 @@ def check(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         if result.verdict == "ask_first":
             request.session.pop(_ANSWERS, None)
             choice = request.POST.get("go_ahead")
-            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=RECEIVER)
+            go_ahead = GoAheadForm(request.POST if choice == "yes" else None, receiver=str(RECEIVER))
             if choice == "yes" and go_ahead.is_valid():
                 result = screen(technique, answers, cleared=True)
             else:
@@ -297,10 +333,10 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
         surfaces=surfaces,
         add_ons=[(a.id, a.name) for a in unlocked],
         receivers=[(str(r.pk), r.name) for r in everyone],
-        first_name=None if everyone else receivers.first_receiver_name(owner),
+        first_name=None if everyone else _first_name(owner),
     )
     if posted and form.is_valid():
-        made = _make_plan(form, technique, result, suggestion.comfortable_sessions, early)
+        made = _make_plan(form, *_in_their_language(technique, shown), result, suggestion.comfortable_sessions, early)
         if made is not None:
             plan_row = _save_plan(form, owner, shown, made)
             if plan_row is not None:
@@ -319,7 +355,7 @@ def setup(request: HttpRequest, owner: Owner, technique_id: str) -> HttpResponse
             "shown_for": str(shown.pk) if shown else NEW,
             "switched": switched,
             "programme": start,
-            "beginner": f"{technique.dose.beginner_min / 60:g} to {technique.dose.beginner_max / 60:g}",
+            "beginner": from_to(f"{technique.dose.beginner_min / 60:g}", f"{technique.dose.beginner_max / 60:g}"),
             "maximum": f"{technique.dose.maximum / 60:g}",
             "receiver": RECEIVER,
             "cleared": answered(technique, result.asks, with_ask=False) if result.cleared else [],
@@ -352,8 +388,25 @@ def _save_plan(form: SetupForm, owner: Owner, receiver: Receiver | None, made: S
     return plan_row
 
 
+def _in_their_language(technique: Technique, receiver: Receiver | None) -> tuple[Technique, str | None]:
+    """The technique and the language to plan in: the receiver's own (``Receiver.language``) when they have one
+    and the technique is written in it, else the page's (``technique`` is already in it)."""
+    lang = i18n.normalize(receiver.language) if receiver is not None and receiver.language else None
+    if lang is None or lang == i18n.active():
+        return technique, None
+    every_language = catalogue.technique(technique.id, technique.version)
+    if lang not in every_language.written_in:
+        return technique, None
+    return every_language, lang
+
+
 def _make_plan(
-    form: SetupForm, technique: Technique, result: Screening, comfortable: int, early: tuple[str, ...] = ()
+    form: SetupForm,
+    technique: Technique,
+    language: str | None,
+    result: Screening,
+    comfortable: int,
+    early: tuple[str, ...] = (),
 ) -> SessionScript | None:
     data = form.cleaned_data
     unit = data["unit"]
@@ -378,11 +431,12 @@ def _make_plan(
         unit=unit,
         cleared=result.cleared,
         unlocked_early=early,
+        language=language,
     )
     try:
         return plan(technique, options)
     except StopError:
-        form.add_error(None, "The safety check says stop; no plan is made.")
+        form.add_error(None, gettext("The safety check says stop; no plan is made."))
     except PlanError as exc:
         message = str(exc).split(": ", 1)[-1]
         field = PLAN_FIELDS.get(exc.field)

@@ -25,9 +25,33 @@ function decode(ctx, data) {
   });
 }
 
+/**
+ * The browser's voice for a language: one whose tag is the language itself or a region of it ("th",
+ * "th-TH"), the browser's default among them first; null when it has none (voices can load late).
+ */
+export function voiceFor(synth, lang) {
+  const base = String(lang).toLowerCase().split("-")[0];
+  let voices = [];
+  try {
+    voices = (synth && typeof synth.getVoices === "function" && synth.getVoices()) || [];
+  } catch {
+    return null;
+  }
+  const speaks = voices.filter((v) => v && typeof v.lang === "string" && v.lang.toLowerCase().replace("_", "-").split("-")[0] === base);
+  return speaks.find((v) => v.default) || speaks.find((v) => v.localService) || speaks[0] || null;
+}
+
 export class CuePlayer {
-  constructor({ cueUrls = {}, chimeUrl = null, fetchImpl = globalThis.fetch?.bind(globalThis), decodeWith = null } = {}) {
+  constructor({
+    cueUrls = {},
+    chimeUrl = null,
+    fetchImpl = globalThis.fetch?.bind(globalThis),
+    decodeWith = null,
+    lang = "",
+  } = {}) {
     this.cueUrls = cueUrls;
+    // The page's language (BCP 47): the browser's own voice is asked for one that speaks it.
+    this.lang = lang;
     this.chimeUrl = chimeUrl;
     this.fetch = fetchImpl;
     this.decodeWith = decodeWith;
@@ -203,6 +227,11 @@ export class CuePlayer {
     if (!synth || !Utterance) return;
     const utterance = new Utterance(text);
     utterance.rate = 0.95;
+    if (this.lang) {
+      utterance.lang = this.lang;
+      const voice = voiceFor(synth, this.lang);
+      if (voice) utterance.voice = voice;
+    }
     synth.speak(utterance);
   }
 

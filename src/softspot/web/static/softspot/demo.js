@@ -4,6 +4,7 @@
 // visitor prefers reduced motion it does nothing and the stills stay, a sequence with captions.
 
 import { framePose } from "./demo-motion.js";
+import { setWords, t } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 const MOVE_MS = 900; // how long the giver takes to get from one frame's place to the next
@@ -15,7 +16,9 @@ const stills = $("demo-stills");
 const giver = $("demo-giver");
 const shadow = giver.querySelector(".shadow");
 const playButton = $("demo-play");
-const frames = JSON.parse($("demo-data").textContent).frames;
+const demoData = JSON.parse($("demo-data").textContent);
+const frames = demoData.frames;
+setWords(demoData.words, document.documentElement.lang); // the page's language only
 const marks = [...section.querySelectorAll("#demo-scene .marks")];
 
 let index = 0; // the frame shown
@@ -30,11 +33,11 @@ function caption(n) {
   const text = $("demo-caption");
   text.replaceChildren();
   if (frame.adds) {
-    const mark = Object.assign(document.createElement("span"), { className: "adds", textContent: "softspot adds:" });
+    const mark = Object.assign(document.createElement("span"), { className: "adds", textContent: t("softspot adds:") });
     text.append(mark, " ");
   }
   text.append(frame.caption);
-  $("demo-step").textContent = `Step ${n + 1} of ${frames.length}`;
+  $("demo-step").textContent = t("Step {n} of {total}", { n: n + 1, total: frames.length });
   player.dataset.frame = String(n + 1);
 }
 
@@ -64,7 +67,7 @@ function tick(now) {
   if (elapsed >= length) {
     if (index === frames.length - 1) {
       draw();
-      setPlaying(false, "Play again");
+      setPlaying(false, t("Play again"));
       return;
     }
     go(index + 1, 0);
@@ -81,7 +84,7 @@ function go(n, at) {
   draw();
 }
 
-function setPlaying(on, label = on ? "Pause" : "Play") {
+function setPlaying(on, label = on ? t("Pause") : t("Play")) {
   playing = on;
   player.dataset.playing = String(on);
   playButton.textContent = label;

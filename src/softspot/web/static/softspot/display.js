@@ -1,6 +1,8 @@
 // What the player shows in words, as pure functions (tested in tests/js/display.test.mjs):
 // the spot counter, the countdown, the readiness line and what protects the session.
 
+import { t } from "./words.js";
+
 /** "1:05" for 65 seconds; rounds up, so 0:00 only when the time is really up. */
 export function clockText(seconds) {
   const s = Math.max(0, Math.ceil(seconds - 1e-6));
@@ -42,18 +44,25 @@ export function counter(script, state, played = []) {
 
 /** The confirmation window of an early "softened", counting down: "5 s left" (whole seconds, rounded up). */
 export function confirmText(seconds) {
-  return `${Math.max(1, Math.ceil(seconds - 1e-6))} s left`;
+  return t("{seconds} s left", { seconds: Math.max(1, Math.ceil(seconds - 1e-6)) });
 }
 
 /** "Getting the voice ready: 12 of 23", then what came of it, in plain words. */
 export function readinessText({ done, total, failed, speech }) {
-  if (total === 0) return speech ? "The phone's own voice will speak the steps." : "No voice: follow the screen.";
-  if (done < total) return `Getting the voice ready: ${done} of ${total}`;
-  if (failed === 0) return `Voice ready: all ${total} clips are on this phone.`;
-  const missing = failed === total ? "The voice clips could not be fetched" : `${failed} of ${total} voice clips could not be fetched`;
+  if (total === 0) return speech ? t("The phone's own voice will speak the steps.") : t("No voice: follow the screen.");
+  if (done < total) return t("Getting the voice ready: {done} of {total}", { done, total });
+  if (failed === 0) return t("Voice ready: all {total} clips are on this phone.", { total });
+  if (failed === total) {
+    return speech
+      ? t("The voice clips could not be fetched: the phone's own voice speaks the steps instead.")
+      : t("The voice clips could not be fetched and this browser has no voice of its own: the steps are only on screen.");
+  }
   return speech
-    ? `${missing}: the phone's own voice speaks ${failed === total ? "the steps" : "those steps"} instead.`
-    : `${missing} and this browser has no voice of its own: ${failed === total ? "the steps" : "those steps"} are only on screen.`;
+    ? t("{failed} of {total} voice clips could not be fetched: the phone's own voice speaks those steps instead.", { failed, total })
+    : t(
+        "{failed} of {total} voice clips could not be fetched and this browser has no voice of its own: those steps are only on screen.",
+        { failed, total },
+      );
 }
 
 export const KEEP_AWAKE = Object.freeze(["wake-lock", "video", "none"]);
@@ -70,28 +79,34 @@ export const KEEP_AWAKE = Object.freeze(["wake-lock", "video", "none"]);
  */
 export function protection({ keepAwake, active, offline, secure, offlineWhy = "", kept }) {
   const screen = {
-    "wake-lock": active ? "Screen: kept on (wake lock)." : "Screen: will be kept on (wake lock).",
+    "wake-lock": active ? t("Screen: kept on (wake lock).") : t("Screen: will be kept on (wake lock)."),
     video: active
-      ? "Screen: kept on by a silent video."
-      : "Screen: will be kept on by a silent video" + (secure ? "." : " (no wake lock on a plain http address)."),
-    none: "Screen: cannot be kept on here; touch it now and then, or set a longer screen timeout.",
+      ? t("Screen: kept on by a silent video.")
+      : secure
+        ? t("Screen: will be kept on by a silent video.")
+        : t("Screen: will be kept on by a silent video (no wake lock on a plain http address)."),
+    none: t("Screen: cannot be kept on here; touch it now and then, or set a longer screen timeout."),
   }[keepAwake];
   let away;
-  if (offline === "yes") away = "Works offline: yes.";
-  else if (offline === "pending") away = "Works offline: not yet, keeping a copy…";
-  else if (!secure) away = "Works offline: no, this address is not secure (plain http), so the browser keeps no offline copy.";
-  else away = `Works offline: no, ${offlineWhy || "the browser keeps no offline copy"}.`;
+  if (offline === "yes") away = t("Works offline: yes.");
+  else if (offline === "pending") away = t("Works offline: not yet, keeping a copy…");
+  else if (!secure) away = t("Works offline: no, this address is not secure (plain http), so the browser keeps no offline copy.");
+  else away = t("Works offline: no, {why}.", { why: offlineWhy || t("the browser keeps no offline copy") });
   const record = kept
-    ? "Record: kept on this phone until it is sent."
-    : "Record: this browser cannot keep it; it is sent when you save.";
+    ? t("Record: kept on this phone until it is sent.")
+    : t("Record: this browser cannot keep it; it is sent when you save.");
   return [screen, away, record];
 }
 
 /** One line under "Saved": how the tension changed, or that there were no ratings after. */
 export function changeText(before, after) {
-  if (!after) return "Stopped early, without ratings after.";
-  return (
-    `Tension before → after: left ${before.left} → ${after.left}, right ${before.right} → ${after.right}, ` +
-    `lower back ${before.back} → ${after.back}.`
-  );
+  if (!after) return t("Stopped early, without ratings after.");
+  return t("Tension before → after: left {bl} → {al}, right {br} → {ar}, lower back {bb} → {ab}.", {
+    bl: before.left,
+    al: after.left,
+    br: before.right,
+    ar: after.right,
+    bb: before.back,
+    ab: after.back,
+  });
 }

@@ -3,14 +3,22 @@
 // a soft background sound, and Media Session buttons (lock screen, headphones).
 
 import { softNoiseWav } from "./audio.js";
+import { t } from "./words.js";
 
+// Read when shown, so they come in the page's language (words.js).
 export const NOTICES = {
-  none:
-    "This browser cannot keep the screen on. Timing and voice carry on with the screen off; " +
-    "turn on the soft background sound so they are not slowed down.",
-  refused:
-    "The screen may turn off: the browser refused to keep it on (battery saver?). " +
-    "Timing and voice carry on; the soft background sound helps.",
+  get none() {
+    return t(
+      "This browser cannot keep the screen on. Timing and voice carry on with the screen off; " +
+        "turn on the soft background sound so they are not slowed down.",
+    );
+  },
+  get refused() {
+    return t(
+      "The screen may turn off: the browser refused to keep it on (battery saver?). " +
+        "Timing and voice carry on; the soft background sound helps.",
+    );
+  },
 };
 
 /**

@@ -14,9 +14,12 @@ import { newKey } from "./keys.js";
 import { Outbox, csrfToken, fetchSender, idbStore, memoryStore } from "./outbox.js";
 import { buildRecord, isoSeconds, ratingsFrom } from "./record.js";
 import * as snapshots from "./snapshot.js";
+import { language, setWords, t } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("session-data").textContent);
+// The page's words, before anything is shown (the island carries only the page's language).
+setWords(data.words, data.lang || document.documentElement.lang);
 const script = data.script;
 const scale = Number(data.time_scale) > 0 ? Number(data.time_scale) : 1;
 const root = $("player");
@@ -25,7 +28,7 @@ const DISPLAY_MS = 200;
 const RETRY_MS = 30000;
 
 const secure = window.isSecureContext === true;
-const cues = new CuePlayer({ cueUrls: data.cue_urls || {}, chimeUrl: data.chime_url });
+const cues = new CuePlayer({ cueUrls: data.cue_urls || {}, chimeUrl: data.chime_url, lang: language() });
 const keeper = new ScreenKeeper({ video: $("keep-awake"), notice: $("wake-notice"), onChange: showProtection });
 const background = new BackgroundSound();
 const setMedia = mediaButtons(navigator, {
@@ -246,7 +249,7 @@ function render(state) {
   $("confirm").hidden = !confirming;
   if (confirming) text("confirm-left", confirmText(state.confirm_left));
   text("countdown", clockText(state.remaining));
-  text("next-text", state.next ? state.next.show : "The ratings after");
+  text("next-text", state.next ? state.next.show : t("The ratings after"));
   const legBar = $("leg-progress");
   legBar.max = Math.max(1, state.leg_budget);
   legBar.value = Math.min(state.leg_seconds, legBar.max);
@@ -266,7 +269,7 @@ function render(state) {
   if (shown.paused !== state.paused) {
     shown.paused = state.paused;
     pause.setAttribute("aria-pressed", String(state.paused));
-    pause.textContent = state.paused ? "Resume" : "Pause";
+    pause.textContent = state.paused ? t("Resume") : t("Pause");
     pause.classList.toggle("primary", state.paused);
   }
   if (shown.mediaTitle !== state.show || shown.frozen !== frozen) {
@@ -375,10 +378,11 @@ async function resumeFrom(snap) {
   const lastPause = [...events].reverse().find((ev) => ev.e === "pause");
   const where = engine.state(clock());
   $("resume-notice").textContent =
-    (lastPause && lastPause.by !== "reload" ? "Paused, as you left it." : "Paused while the page reloaded.") +
-    ` Where you were: ${where.show || "the end"}.`;
+    (lastPause && lastPause.by !== "reload" ? t("Paused, as you left it.") : t("Paused while the page reloaded.")) +
+    " " +
+    t("Where you were: {where}.", { where: where.show || t("the end") });
   $("resume-notice").hidden = false;
-  $("start-button").textContent = "Tap to carry on";
+  $("start-button").textContent = t("Tap to carry on");
   save(true);
   displayLoop();
 }
@@ -478,8 +482,11 @@ function showSaved(isSent, summary = null) {
   $("start-overlay").hidden = true;
   $("after").hidden = false;
   $("after-ask").hidden = true;
-  text("after-title", "Saved");
-  text("saved-status", isSent ? "Saved. It is in your history." : "Saved on this device. It will be sent when the network is back.");
+  text("after-title", t("Saved"));
+  text(
+    "saved-status",
+    isSent ? t("Saved. It is in your history.") : t("Saved on this device. It will be sent when the network is back."),
+  );
   if (summary) text("saved-summary", summary);
   $("saved-summary").hidden = !$("saved-summary").textContent;
   $("again-link").hidden = false;
@@ -493,7 +500,7 @@ async function submitAfter(withRatings) {
   if (withRatings) {
     const got = ratingsFrom(new FormData($("after-form")).entries());
     if (got.missing) {
-      error.textContent = `Choose a number from 0 to 10 for: ${got.missing.join(", ")}.`;
+      error.textContent = t("Choose a number from 0 to 10 for: {parts}.", { parts: got.missing.join(", ") });
       error.hidden = false;
       return;
     }
@@ -518,20 +525,20 @@ async function submitAfter(withRatings) {
   await box.add({ key, url: data.record_url, body: record, csrf: data.csrf_token });
   summary = changeText(data.before, after);
   showSaved(false, summary);
-  text("saved-status", "Saved on this device. Sending…");
+  text("saved-status", t("Saved on this device. Sending…"));
   save(true); // a reload from here on shows "Saved", never the form again
   const result = await box.flush();
   if (result.sent.includes(key)) {
     showSaved(true, summary);
     save(true);
   } else if (result.refused.includes(key)) refusedStatus();
-  else text("saved-status", "Saved on this device. It will be sent when the network is back.");
+  else text("saved-status", t("Saved on this device. It will be sent when the network is back."));
   await showRefused();
   requestBackgroundSync();
 }
 
 function refusedStatus() {
-  text("saved-status", "Kept on this phone, but the server refused it: see below.");
+  text("saved-status", t("Kept on this phone, but the server refused it: see below."));
   root.dataset.record = "refused";
 }
 
@@ -565,7 +572,7 @@ async function afterFlush(result) {
   if (result.sent.includes(key)) {
     sent = true;
     save(true);
-    text("saved-status", "Sent. It is in your history.");
+    text("saved-status", t("Sent. It is in your history."));
     root.dataset.record = "sent";
   } else if (refused.some((item) => item.key === key)) refusedStatus();
 }
@@ -586,7 +593,10 @@ async function showRefused() {
       const { renderRefused } = await import(data.refused_url || "./refused.js");
       renderRefused($("refused-list"), items, async (k) => afterFlush(await (await outbox).retry(k)));
     } catch {
-      text("refused-list", "The server refused a record kept on this phone; open this page again with the network on to see why.");
+      text(
+        "refused-list",
+        t("The server refused a record kept on this phone; open this page again with the network on to see why."),
+      );
     }
   }
   return items;
@@ -602,7 +612,7 @@ function requestBackgroundSync() {
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || !data.sw_url) {
-    setOffline("no", "this browser keeps no offline copy");
+    setOffline("no", t("this browser keeps no offline copy"));
     return;
   }
   setOffline("pending");
@@ -618,12 +628,12 @@ function registerServiceWorker() {
       reply.port1.onmessage = (event) => {
         const missing = (event.data && event.data.missing) || [];
         const needed = [location.pathname, ...files];
-        if (needed.some((u) => missing.includes(u))) setOffline("no", "the offline copy could not be made");
+        if (needed.some((u) => missing.includes(u))) setOffline("no", t("the offline copy could not be made"));
         else setOffline("yes");
       };
       reg.active.postMessage({ type: "cache", urls }, [reply.port2]);
     })
-    .catch(() => setOffline("no", "the offline copy could not be made"));
+    .catch(() => setOffline("no", t("the offline copy could not be made")));
 }
 
 // -- wiring ----------------------------------------------------------------------

@@ -1,7 +1,20 @@
 // The session record sent to the store (docs/contracts.md), built from the engine's record.
 
+import { t } from "./words.js";
+
 export const RATING_PARTS = ["left", "right", "back"];
-const PART_NAMES = { left: "left hamstring", right: "right hamstring", back: "lower back" };
+// Named when shown, in the page's language (words.js).
+const PART_NAMES = {
+  get left() {
+    return t("left hamstring");
+  },
+  get right() {
+    return t("right hamstring");
+  },
+  get back() {
+    return t("lower back");
+  },
+};
 
 /**
  * Ratings from form entries named `${prefix}${part}` (e.g. "after-left").

@@ -1,6 +1,7 @@
 // A record the server refused (outbox.js keeps it): what the person is told and can do. Loaded by the player
 // only when there is one, so the page stays light.
 
+import { t } from "./words.js";
 /**
  * What the person is told about a refused record: a sentence, the server's messages one per line, and
  * what to do. `refused` is {status, errors: [{field, message}]}.
@@ -11,16 +12,19 @@ export function refusalText(refused) {
   let why;
   let todo;
   if (status === 403) {
-    why = "The server refused this record: this phone is not signed in, or its sign-in has expired.";
-    todo = "It stays on this phone. Sign in again (with a new link from the computer), then press Try again.";
+    why = t("The server refused this record: this phone is not signed in, or its sign-in has expired.");
+    todo = t("It stays on this phone. Sign in again (with a new link from the computer), then press Try again.");
   } else if (status === 409) {
-    why = "The server refused this record: its key is already used by a record of another account.";
-    todo = "It stays on this phone. Save a copy, and give it to whoever runs softspot for you.";
+    why = t("The server refused this record: its key is already used by a record of another account.");
+    todo = t("It stays on this phone. Save a copy, and give it to whoever runs softspot for you.");
   } else {
-    why = `The server refused this record (HTTP ${status}): sending it again would not change the answer.`;
-    todo =
+    why = t("The server refused this record (HTTP {status}): sending it again would not change the answer.", {
+      status: String(status),
+    });
+    todo = t(
       "It stays on this phone and is not sent again by itself. Save a copy: on the computer, " +
-      "`softspot import FILE` stores it and says what is wrong. Try again once softspot has been updated.";
+        "`softspot import FILE` stores it and says what is wrong. Try again once softspot has been updated.",
+    );
   }
   return { why, lines, todo };
 }
@@ -38,9 +42,9 @@ export function renderRefused(list, items, retry) {
       if (lines.length) box.append(el("ul", { className: "refused-fields" }));
       for (const line of lines) box.lastChild.append(el("li", { textContent: line }));
       box.append(el("p", { textContent: todo }));
-      const copy = el("a", { className: "button", textContent: "Save a copy", download: `softspot-record-${item.key}.json` });
+      const copy = el("a", { className: "button", textContent: t("Save a copy"), download: `softspot-record-${item.key}.json` });
       copy.href = URL.createObjectURL(new Blob([JSON.stringify(item.body, null, 2)], { type: "application/json" }));
-      const again = el("button", { type: "button", className: "button", textContent: "Try again" });
+      const again = el("button", { type: "button", className: "button", textContent: t("Try again") });
       again.addEventListener("click", () => retry(item.key));
       box.append(copy, again);
       return box;
