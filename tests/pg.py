@@ -240,12 +240,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--db") != "postgres":
         return
     server = session_server()
-    import dj_database_url
     from django.conf import settings
     from django.db import connections
 
     # Settings were read before this hook; point the default database at the server before anything connects.
-    settings.DATABASES["default"] = dj_database_url.parse(server.url("softspot"))
+    from softspot.web.dbsettings import database
+
+    settings.DATABASES["default"] = database(server.url("softspot"))
     connections.__dict__.pop("settings", None)  # the handler's cached copy of the settings
     connections._settings = None  # type: ignore[attr-defined]
     with contextlib.suppress(AttributeError):

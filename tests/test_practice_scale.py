@@ -125,3 +125,10 @@ def test_the_overview_is_paginated(db: None) -> None:
     second = client.get("/practice/?page=2")
     assert len(second.context["rows"]) == 5
     assert client.get("/practice/?page=zebra").status_code == 200
+
+
+def test_postgresql_connections_do_without_jit(db: None) -> None:
+    """JIT compilation cost the overview about 100 ms a request for 13 ms of work (docs/benchmarks.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

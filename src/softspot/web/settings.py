@@ -12,12 +12,12 @@ import warnings
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from softspot import i18n
 from softspot.keys import installation_secret_key
 from softspot.paths import data_dir, database_url
+from softspot.web.dbsettings import database
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -71,25 +71,12 @@ else:
     DEBUG = envbool("SOFTSPOT_DEBUG")
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         database_url(),  # SOFTSPOT_DATABASE_URL, else SQLite in the data folder
         conn_max_age=envint("SOFTSPOT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# SQLite (w1-store): WAL, so readers never wait for the writer and a crash loses at most the last
-# commits' fsync, never consistency; synchronous=NORMAL is the setting SQLite recommends with WAL.
-# A write waits up to 20 s for another writer; IMMEDIATE takes the write lock when a transaction
-# starts, so two writers never deadlock upgrading a read lock. Set on every new connection.
-if "sqlite" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
