@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from softspot.i18n import format_distance as written_distance
+
 CM_PER_INCH = 2.54
 MAX_QUANTITY = 1e9
 """No time or distance a person writes is larger; bigger numbers are refused before any arithmetic."""
@@ -108,9 +110,9 @@ def parse_length(value: str | int | float, *, default_unit: DistanceUnit | None 
 
 
 def format_distance(cm: float, unit: DistanceUnit = "cm") -> str:
-    if unit == "in":
-        return f"{cm / CM_PER_INCH:.1f} in"
-    return f"{cm:.1f} cm" if abs(cm - round(cm)) >= 0.05 else f"{round(cm)} cm"
+    """``42`` -> ``42 cm``; ``2.54, "in"`` -> ``1.0 in``: written for screens, in the active language
+    (``2,5 cm`` in German; :func:`softspot.i18n.format_distance`)."""
+    return written_distance(cm, unit)
 
 
 def format_seconds(seconds: float) -> str:
