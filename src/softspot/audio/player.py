@@ -35,6 +35,7 @@ from softspot.audio.cues import GAP_AFTER_CHIME, GAP_BETWEEN_CUES, spoken_texts,
 from softspot.audio.pcm import Clip, join, silence
 from softspot.audio.speech import CueCache, Finder, SpeechError, SpeechUnavailable, Voice
 from softspot.core.script import Segment
+from softspot.i18n import N_, _
 
 PLAYERS: tuple[tuple[str, ...], ...] = (
     ("aplay", "-q"),
@@ -44,7 +45,7 @@ PLAYERS: tuple[tuple[str, ...], ...] = (
     ("play", "-q"),
 )
 """Player programs in order of preference, with their arguments before the file."""
-PLAYER_HINT = "install one of aplay (alsa-utils), paplay (pulseaudio-utils), pw-play (pipewire) or play (sox)"
+PLAYER_HINT = N_("install one of aplay (alsa-utils), paplay (pulseaudio-utils), pw-play (pipewire) or play (sox)")
 DEFAULT_STALE_AFTER = 4.0
 
 PlayRunner = Callable[[Sequence[str], float, threading.Event], None]
@@ -69,9 +70,7 @@ def find_player(which: Finder = shutil.which) -> list[str] | None:
 def run_player(argv: Sequence[str], timeout: float, cancel: threading.Event | None = None) -> None:
     """Play with the player program; kill it as soon as ``cancel`` is set (the cue is cut off, not an error)."""
     try:
-        proc = subprocess.Popen(
-            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
         raise PlaybackError(str(exc)) from None
     deadline = time.monotonic() + timeout
@@ -87,7 +86,7 @@ def run_player(argv: Sequence[str], timeout: float, cancel: threading.Event | No
                 if cut:
                     return
                 raise PlaybackError(f"timed out after {timeout:g} s") from None
-    _, err = proc.communicate()
+    _out, err = proc.communicate()
     if proc.returncode != 0:
         lines = err.decode("utf-8", "replace").strip().splitlines()
         raise PlaybackError(f"exit {proc.returncode}" + (f": {lines[0]}" if lines else ""))
@@ -144,7 +143,10 @@ class CuePlayer:
                 self._cache = None
         self.command: list[str] | None = list(command) if command is not None else find_player(which)
         if self.command is None:
-            self._report_once("player", f"no audio player found, so cues are shown but not heard; {PLAYER_HINT}")
+            self._report_once(
+                "player",
+                _("no audio player found, so cues are shown but not heard; %(hint)s") % {"hint": _(PLAYER_HINT)},
+            )
         self._pending: list[_Cue] = []
         self._busy = False
         self._cancel = threading.Event()

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from softspot.audio.pcm import Clip, WavError, decode_wav, trim_silence
+from softspot.i18n import N_, _
 
 ENGINE = "espeak-ng"
-INSTALL_HINT = "install it with `apt-get install espeak-ng` (Debian/Ubuntu) or `brew install espeak-ng` (macOS)"
+INSTALL_HINT = N_("install it with `apt-get install espeak-ng` (Debian/Ubuntu) or `brew install espeak-ng` (macOS)")
 DEFAULT_VOICE = "en"
 DEFAULT_RATE = 150
 """Words per minute: a little slower than espeak-ng's 175, calmer for a session."""
@@ -52,7 +53,9 @@ class SpeechUnavailable(SpeechError):
     """espeak-ng is not installed."""
 
     def __init__(self) -> None:
-        super().__init__(f"espeak-ng is not installed, so cues cannot be spoken; {INSTALL_HINT}")
+        super().__init__(
+            _("espeak-ng is not installed, so cues cannot be spoken; %(hint)s") % {"hint": _(INSTALL_HINT)}
+        )
 
 
 class VoiceNotFound(SpeechError):

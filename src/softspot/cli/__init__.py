@@ -24,6 +24,15 @@ app = typer.Typer(
 commands.register(app)
 
 
+@app.callback()
+def _terminal_language() -> None:
+    # Every command speaks the terminal's language (LC_ALL, LC_MESSAGES, LANG, LANGUAGE); `guide`, `plan` and
+    # `technique show` then choose again from --lang and the receiver's preference.
+    from softspot import i18n
+
+    i18n.activate(i18n.from_environment())
+
+
 def main() -> None:
     try:
         app()

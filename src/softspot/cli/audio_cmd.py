@@ -37,11 +37,14 @@ def output_path(out: Path | None, fmt: str | None) -> tuple[Path, str]:
     try:
         chosen = format_for(out, fmt)
     except ValueError as exc:
-        fail(f"--format: {exc}" if fmt else f"--out: {exc} (or give --format)")
+        fail(f"--format: {exc}" if fmt else _("--out: %(problem)s (or give --format)") % {"problem": exc})
     if out.suffix.lower() != f".{chosen}":
-        fail(f"--out: {out} does not end in .{chosen}, the format asked for")
+        fail(_("--out: %(file)s does not end in .%(format)s, the format asked for") % {"file": out, "format": chosen})
     if out.is_dir() and not out.is_symlink():
-        fail(f"--out: {out} is a folder; give a file name such as {out / (DEFAULT_STEM + '.' + chosen)}")
+        fail(
+            _("--out: %(file)s is a folder; give a file name such as %(example)s")
+            % {"file": out, "example": out / (DEFAULT_STEM + "." + chosen)}
+        )
     return _checked(out), chosen
 
 
@@ -81,9 +84,9 @@ def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_nam
     except UnsafeTarget as exc:
         fail(f"--out: {exc}")
     except OSError as exc:
-        fail(f"--out: cannot write {path}: {exc.strerror or exc}")
+        fail(_("--out: cannot write %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc})
     for note in result.notes:
-        errors.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+        errors.print("[yellow]" + _("note:") + f"[/] {escape(note)}", soft_wrap=True)
     console.print(
         _("Wrote %(path)s (%(time)s, as planned) with chapters in %(chapters)s and %(metadata)s.")
         % {

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from softspot.cli.output import console, fail
 from softspot.cli.store import local_owner, store_errors
-from softspot.i18n import ngettext
+from softspot.i18n import _, ngettext
 
 
 def import_(file: Path, receiver_name: str | None = None) -> None:
@@ -28,15 +28,15 @@ def import_(file: Path, receiver_name: str | None = None) -> None:
     try:
         body = read_regular_file(file, limit=MAX_RECORD_BYTES)
     except FileNotFoundError:
-        fail(f"{file}: no such file")
+        fail(_("%(file)s: no such file") % {"file": file})
     except UnsafeTarget as exc:
-        fail(f"cannot import it: {exc}")
+        fail(_("cannot import it: %(error)s") % {"error": exc})
     except OSError as exc:
-        fail(f"{file}: cannot read it ({exc.strerror or exc})")
+        fail(_("%(file)s: cannot read it (%(error)s)") % {"file": file, "error": exc.strerror or exc})
     try:
-        record = read_record(body, now=datetime.now(UTC), what="the file")
+        record = read_record(body, now=datetime.now(UTC), what=_("the file"))
     except RecordError as exc:
-        fail(f"{file}: not a session record softspot can store: {exc}")
+        fail(_("%(file)s: not a session record softspot can store: %(error)s") % {"file": file, "error": exc})
     owner = local_owner()
     from softspot.cli.people_cmd import choose
     from softspot.store.receivers import ReceiverError, for_record
@@ -49,20 +49,29 @@ def import_(file: Path, receiver_name: str | None = None) -> None:
         try:
             receiver = chosen or for_record(owner, record.plan, record.receiver)
         except ReceiverError as exc:
-            fail(f"{file}: {exc}; say whose session it is with --receiver NAME")
+            fail(_("%(file)s: %(error)s; say whose session it is with --receiver NAME") % {"file": file, "error": exc})
         try:
             stored, created = save_record(receiver, record)
         except KeyTaken:
-            fail(f"{file}: its key {record.key} is already used by someone else's record; nothing was imported")
+            fail(
+                _("%(file)s: its key %(key)s is already used by someone else's record; nothing was imported")
+                % {"file": file, "key": record.key}
+            )
     when = f"{stored.started_at.astimezone():%Y-%m-%d %H:%M}"
     if created:
         console.print(
-            f"Imported the session of {when} for {escape(stored.receiver.name)} (record {stored.key}); "
-            "see `softspot history`."
+            _("Imported the session of %(when)s for %(name)s (record %(key)s); see `softspot history`.")
+            % {"when": when, "name": escape(stored.receiver.name), "key": stored.key}
         )
     else:
-        console.print(f"Already stored: the session of {when} (record {stored.key}); nothing changed.")
-    console.print(f"[dim]{escape(str(file))} is no longer needed; you may delete it.[/]", soft_wrap=True)
+        console.print(
+            _("Already stored: the session of %(when)s (record %(key)s); nothing changed.")
+            % {"when": when, "key": stored.key}
+        )
+    console.print(
+        "[dim]" + _("%(file)s is no longer needed; you may delete it.") % {"file": escape(str(file))} + "[/]",
+        soft_wrap=True,
+    )
 
 
 def backup(out: Path) -> None:
@@ -78,21 +87,23 @@ def backup(out: Path) -> None:
     path = sqlite_path(db)
     if path is None:
         fail(
-            "backup copies the SQLite database; this installation uses another database "
-            f"({db.get('ENGINE')}). For PostgreSQL use pg_dump, e.g. "
-            f'`pg_dump --format=custom --file {shlex.quote(str(out))} "$SOFTSPOT_DATABASE_URL"`.'
+            _(
+                "backup copies the SQLite database; this installation uses another database (%(engine)s). "
+                'For PostgreSQL use pg_dump, e.g. `pg_dump --format=custom --file %(file)s "$SOFTSPOT_DATABASE_URL"`.'
+            )
+            % {"engine": db.get("ENGINE"), "file": shlex.quote(str(out))}
         )
     try:
         check_target(out)
     except UnsafeTarget as exc:
         fail(f"FILE: {exc}")
     if not path.is_file():
-        fail(f"there is no database at {path} yet, so nothing to back up")
+        fail(_("there is no database at %(path)s yet, so nothing to back up") % {"path": path})
     if _same(out, path):
-        fail(f"FILE: {out} is the database itself; give another file")
+        fail(_("FILE: %(file)s is the database itself; give another file") % {"file": out})
     found = quick_check(path)
     if found is not None:
-        fail(f"not backed up: {found.message}")
+        fail(_("not backed up: %(reason)s") % {"reason": found.message})
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(handle)
     temporary = Path(name)
@@ -102,21 +113,28 @@ def backup(out: Path) -> None:
         commit(temporary, out)
     except sqlite3.Error as exc:
         temporary.unlink(missing_ok=True)
-        fail(f"the backup failed, nothing was written to {out}: {exc}")
+        fail(_("the backup failed, nothing was written to %(file)s: %(error)s") % {"file": out, "error": exc})
     except UnsafeTarget as exc:
         temporary.unlink(missing_ok=True)
         fail(f"FILE: {exc}")
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        fail(f"FILE: cannot write {out}: {exc.strerror or exc}")
+        fail(_("FILE: cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror or exc})
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     size = out.stat().st_size
     console.print(
-        f"Backed up {ngettext('%d session', '%d sessions', sessions) % sessions} ({size / 1024:.0f} KB) from "
-        f"{escape(str(path))} to {escape(str(out))}.\n"
-        f"To restore it: stop softspot, then `{escape(restore_commands(str(out.resolve()), path))}`.",
+        _("Backed up %(sessions)s (%(size)s KB) from %(path)s to %(file)s.")
+        % {
+            "sessions": ngettext("%d session", "%d sessions", sessions) % sessions,
+            "size": f"{size / 1024:.0f}",
+            "path": escape(str(path)),
+            "file": escape(str(out)),
+        }
+        + "\n"
+        + _("To restore it: stop softspot, then `%(commands)s`.")
+        % {"commands": escape(restore_commands(str(out.resolve()), path))},
         soft_wrap=True,
     )
 

@@ -24,13 +24,20 @@ import typer
 from rich.markup import escape
 
 from softspot.cli.output import console
-from softspot.i18n import ngettext
+from softspot.i18n import N_, _, format_number, ngettext
 
 Status = Literal["ok", "note", "problem"]
 Finder = Callable[[str], str | None]
 TEST_CUE = "softspot check: one, two, three."
 CERT_WARN_DAYS = 30
-SHOWN = {"ok": "[green]ok[/]     ", "note": "[yellow]note[/]   ", "problem": "[bold red]PROBLEM[/]"}
+SHOWN = {"ok": ("green", N_("ok")), "note": ("yellow", N_("note")), "problem": ("bold red", N_("PROBLEM"))}
+"""Each status's colour and word; the words are padded to the longest, so the lines line up in every language."""
+
+
+def _status(status: Status, width: int) -> str:
+    style, word = SHOWN[status]
+    shown = _(word)
+    return f"[{style}]{shown}[/]{' ' * (width - len(shown))}"
 
 
 @dataclass(frozen=True)
@@ -45,14 +52,17 @@ def doctor(which: Finder = shutil.which) -> None:
     for check in (folder, database, speech, sound, certificates):
         findings.extend(check(which))
     width = max(len(f.what) for f in findings)
+    status_width = max(7, *(len(_(word)) for _style, word in SHOWN.values()))
     for f in findings:
-        console.print(f"{SHOWN[f.status]} {f.what:<{width}}  {escape(f.detail)}", soft_wrap=True)
+        console.print(f"{_status(f.status, status_width)} {f.what:<{width}}  {escape(f.detail)}", soft_wrap=True)
     problems = [f for f in findings if f.status == "problem"]
     if problems:
         count = len(problems)
         console.print("\n" + ngettext("%d problem to fix (above).", "%d problems to fix (above).", count) % count)
         raise typer.Exit(1)
-    console.print("\nAll is well." if all(f.status == "ok" for f in findings) else "\nNo problems; see the notes.")
+    console.print(
+        "\n" + (_("All is well.") if all(f.status == "ok" for f in findings) else _("No problems; see the notes."))
+    )
 
 
 # The data folder.
@@ -68,27 +78,46 @@ def folder(which: Finder) -> Iterator[Finding]:
         while not existing.exists() and existing != existing.parent:
             existing = existing.parent
         if existing.is_dir() and _write_problem(existing) is None:
-            yield Finding("ok", "data folder", f"{where} is not made yet; it is made the first time it is needed")
+            yield Finding(
+                "ok",
+                _("data folder"),
+                _("%(path)s is not made yet; it is made the first time it is needed") % {"path": where},
+            )
         else:
             yield Finding(
                 "problem",
-                "data folder",
-                f"{where} does not exist and cannot be made ({existing} is not writable); "
-                f"create it (`mkdir -p {where}`) or set SOFTSPOT_DATA_DIR to a folder you can write",
+                _("data folder"),
+                _(
+                    "%(path)s does not exist and cannot be made (%(existing)s is not writable); "
+                    "create it (`mkdir -p %(path)s`) or set SOFTSPOT_DATA_DIR to a folder you can write"
+                )
+                % {"path": where, "existing": existing},
             )
         return
     if not where.is_dir():
-        yield Finding("problem", "data folder", f"{where} is not a folder; move it away or set SOFTSPOT_DATA_DIR")
+        yield Finding(
+            "problem",
+            _("data folder"),
+            _("%(path)s is not a folder; move it away or set SOFTSPOT_DATA_DIR") % {"path": where},
+        )
         return
     info = where.stat()
     mode = stat.S_IMODE(info.st_mode)
     owner = owner_name(info.st_uid)
     problem = _write_problem(where)
     if problem is not None:
-        yield Finding("problem", "data folder", f"{where} cannot be written {how_to_write(where, problem)}")
+        yield Finding(
+            "problem",
+            _("data folder"),
+            _("%(path)s cannot be written %(how)s") % {"path": where, "how": how_to_write(where, problem)},
+        )
         return
-    others = " (others can read it)" if mode & 0o007 else ""
-    yield Finding("ok", "data folder", f"{where}: writable, mode {mode:04o}, owner {owner}{others}")
+    facts = {"path": where, "mode": f"{mode:04o}", "owner": owner}
+    if mode & 0o007:
+        detail = _("%(path)s: writable, mode %(mode)s, owner %(owner)s (others can read it)") % facts
+    else:
+        detail = _("%(path)s: writable, mode %(mode)s, owner %(owner)s") % facts
+    yield Finding("ok", _("data folder"), detail)
 
 
 def _write_problem(path: Path) -> OSError | None:
@@ -113,14 +142,14 @@ def database(which: Finder) -> Iterator[Finding]:
     try:
         path = sqlite_file()
     except StoreError as exc:
-        yield Finding("problem", "settings", str(exc))
+        yield Finding("problem", _("settings"), str(exc))
         return
     db: dict[str, Any] = {}
     if path is None or data_dir().is_dir():  # loading the settings makes the secret key in the data folder
         try:
             db = settings_database()
         except StoreError as exc:
-            yield Finding("problem", "settings", str(exc))
+            yield Finding("problem", _("settings"), str(exc))
             return
     if path is None:
         yield from _server_database(db)
@@ -132,16 +161,24 @@ def _sqlite_database(path: Path) -> Iterator[Finding]:
     from softspot.store.health import connect_read_only, how_to_write, quick_check
 
     if not path.exists():
-        yield Finding("ok", "database", f"{path} is not made yet; it is made and set up the first time it is needed")
+        yield Finding(
+            "ok",
+            _("database"),
+            _("%(path)s is not made yet; it is made and set up the first time it is needed") % {"path": path},
+        )
         return
     if not path.is_file():
-        yield Finding("problem", "database", f"{path} is not a regular file; move it aside")
+        yield Finding("problem", _("database"), _("%(path)s is not a regular file; move it aside") % {"path": path})
         return
     if not os.access(path, os.R_OK | os.W_OK):
-        yield Finding("problem", "database", f"{path} cannot be written {how_to_write(path)}")
+        yield Finding(
+            "problem",
+            _("database"),
+            _("%(path)s cannot be written %(how)s") % {"path": path, "how": how_to_write(path)},
+        )
     found = quick_check(path)
     if found is not None:
-        yield Finding("problem", "database", found.message)
+        yield Finding("problem", _("database"), found.message)
         return
     try:
         with closing(connect_read_only(path)) as db:
@@ -153,23 +190,31 @@ def _sqlite_database(path: Path) -> Iterator[Finding]:
             if "store_sessionrecord" in tables:
                 sessions = int(db.execute("SELECT count(*) FROM store_sessionrecord").fetchone()[0])
     except sqlite3.Error as exc:
-        yield Finding("problem", "database", f"{path} cannot be read: {exc}")
+        yield Finding("problem", _("database"), _("%(path)s cannot be read: %(error)s") % {"path": path, "error": exc})
         return
     size = path.stat().st_size
     held = ngettext("%d session", "%d sessions", sessions) % sessions
-    yield Finding("ok", "database", f"{path}: {size / 1024:.0f} KB, {held}, quick_check ok")
+    yield Finding(
+        "ok",
+        _("database"),
+        _("%(path)s: %(size)s KB, %(sessions)s, quick_check ok")
+        % {"path": path, "size": f"{size / 1024:.0f}", "sessions": held},
+    )
     if _wal(path):
-        yield Finding("ok", "write-ahead log", "on (WAL, synchronous=NORMAL on each connection)")
+        yield Finding("ok", _("write-ahead log"), _("on (WAL, synchronous=NORMAL on each connection)"))
     else:
-        later = "softspot turns it on when it next opens the database"
-        yield Finding("note", "write-ahead log", f"off (rollback journal); {later}")
+        later = _("off (rollback journal); softspot turns it on when it next opens the database")
+        yield Finding("note", _("write-ahead log"), later)
     missing = _unapplied(applied)
     if missing:
         yield Finding(
-            "note", "migrations", f"{len(missing)} to apply ({', '.join(missing[:3])}...); applied on next use"
+            "note",
+            _("migrations"),
+            _("%(n)d to apply (%(names)s...); applied on next use")
+            % {"n": len(missing), "names": ", ".join(missing[:3])},
         )
     else:
-        yield Finding("ok", "migrations", "all applied")
+        yield Finding("ok", _("migrations"), _("all applied"))
 
 
 def _wal(path: Path) -> bool:
@@ -210,15 +255,20 @@ def _server_database(db: dict[str, Any]) -> Iterator[Finding]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:
         problem = classify(exc, db)
-        yield Finding("problem", "database", problem.message if problem else f"{where}: {exc}")
+        yield Finding("problem", _("database"), problem.message if problem else f"{where}: {exc}")
         return
-    shown = f", server {version // 10000}.{version % 10000}" if isinstance(version, int) and version else ""
-    yield Finding("ok", "database", f"{connection.vendor} at {where}: reachable{shown}")
-    if plan:
-        yield Finding("note", "migrations", f"{len(plan)} to apply: `softspot admin migrate`")
+    facts = {"vendor": connection.vendor, "where": where}
+    if isinstance(version, int) and version:
+        facts["server"] = f"{version // 10000}.{version % 10000}"
+        reachable = _("%(vendor)s at %(where)s: reachable, server %(server)s") % facts
     else:
-        yield Finding("ok", "migrations", "all applied")
-    yield Finding("note", "backups", "use pg_dump for this database (`softspot backup` copies SQLite only)")
+        reachable = _("%(vendor)s at %(where)s: reachable") % facts
+    yield Finding("ok", _("database"), reachable)
+    if plan:
+        yield Finding("note", _("migrations"), _("%(n)d to apply: `softspot admin migrate`") % {"n": len(plan)})
+    else:
+        yield Finding("ok", _("migrations"), _("all applied"))
+    yield Finding("note", _("backups"), _("use pg_dump for this database (`softspot backup` copies SQLite only)"))
 
 
 # Speech and sound.
@@ -229,14 +279,23 @@ def speech(which: Finder) -> Iterator[Finding]:
 
     engine = Espeak(which=which)
     if not engine.available:
-        yield Finding("note", "espeak-ng", f"not installed: cues are shown and chimed, not spoken; {INSTALL_HINT}")
+        yield Finding(
+            "note",
+            "espeak-ng",
+            _("not installed: cues are shown and chimed, not spoken; %(hint)s") % {"hint": _(INSTALL_HINT)},
+        )
         return
     try:
         clip = engine.speak(TEST_CUE, Voice())  # decodes the WAV and counts its frames; the exit code proves nothing
     except SpeechError as exc:
-        yield Finding("problem", "espeak-ng", f"installed but cannot render a cue: {exc}")
+        yield Finding("problem", "espeak-ng", _("installed but cannot render a cue: %(error)s") % {"error": exc})
         return
-    yield Finding("ok", "espeak-ng", f"renders a cue: {clip.seconds:.1f} s of speech ({engine.version()})")
+    yield Finding(
+        "ok",
+        "espeak-ng",
+        _("renders a cue: %(seconds)s s of speech (%(version)s)")
+        % {"seconds": format_number(clip.seconds, fixed=True), "version": engine.version()},
+    )
 
 
 def sound(which: Finder, run: Callable[[Sequence[str]], str] | None = None) -> Iterator[Finding]:
@@ -247,28 +306,34 @@ def sound(which: Finder, run: Callable[[Sequence[str]], str] | None = None) -> I
     if player is None:
         yield Finding(
             "note",
-            "sound output",
-            f"no audio player program, so the terminal shows cues but cannot be heard; {PLAYER_HINT}. "
-            "The web app still speaks on the phone.",
+            _("sound output"),
+            _(
+                "no audio player program, so the terminal shows cues but cannot be heard; %(hint)s. "
+                "The web app still speaks on the phone."
+            )
+            % {"hint": _(PLAYER_HINT)},
         )
         return
     program = Path(player[0]).name
     devices = _devices(program, which, run)
     if devices:
-        yield Finding("ok", "sound output", f"{program}, {devices}")
+        yield Finding("ok", _("sound output"), f"{program}, {devices}")
     else:
         yield Finding(
             "note",
-            "sound output",
-            f"{program} is installed but no sound device was found on this computer, so cues in the terminal "
-            "cannot be heard here; the web app still speaks on the phone.",
+            _("sound output"),
+            _(
+                "%(program)s is installed but no sound device was found on this computer, so cues in the terminal "
+                "cannot be heard here; the web app still speaks on the phone."
+            )
+            % {"program": program},
         )
 
 
 def _devices(program: str, which: Finder, run: Callable[[Sequence[str]], str]) -> str | None:
     """A short description of the sound devices found, or None when there are none."""
     if program == "afplay":
-        return "the Mac's output"
+        return _("the Mac's output")
     if which("pactl"):
         sinks = [line for line in run(["pactl", "list", "short", "sinks"]).splitlines() if line.strip()]
         if sinks:
@@ -282,7 +347,7 @@ def _devices(program: str, which: Finder, run: Callable[[Sequence[str]], str]) -
     if cards_file.is_file():
         text = cards_file.read_text(errors="replace")
         if "no soundcards" not in text and text.strip():
-            return "a sound card (/proc/asound/cards)"
+            return _("a sound card (/proc/asound/cards)")
     return None
 
 
@@ -302,19 +367,21 @@ def certificates(which: Finder, now: datetime | None = None) -> Iterator[Finding
 
     tls = data_dir() / "tls"
     if not tls.is_dir():
-        yield Finding("ok", "certificate", f"none ({tls} does not exist; plain HTTP or a proxy's HTTPS)")
+        yield Finding(
+            "ok", _("certificate"), _("none (%(path)s does not exist; plain HTTP or a proxy's HTTPS)") % {"path": tls}
+        )
         return
     files = sorted(p for p in tls.iterdir() if p.is_file())
     if not files:
-        yield Finding("note", "certificate", f"{tls} is empty")
+        yield Finding("note", _("certificate"), _("%(path)s is empty") % {"path": tls})
         return
     listed = ", ".join(f"{p.name} ({stat.S_IMODE(p.stat().st_mode):04o})" for p in files)
-    yield Finding("ok", "certificate files", f"{tls}: {listed}")
+    yield Finding("ok", _("certificate files"), f"{tls}: {listed}")
     for key in (p for p in files if "key" in p.name.lower()):
         mode = stat.S_IMODE(key.stat().st_mode)
         if mode & 0o077:
-            fix = f"`chmod 600 {key}`"
-            yield Finding("problem", "certificate key", f"{key} can be read by others (mode {mode:04o}); {fix}")
+            shown = _("%(path)s can be read by others (mode %(mode)s); `chmod 600 %(path)s`")
+            yield Finding("problem", _("certificate key"), shown % {"path": key, "mode": f"{mode:04o}"})
     certs = [p for p in files if "key" not in p.name.lower() and p.suffix.lower() in {".pem", ".crt", ".cer"}]
     from cryptography import x509
 
@@ -323,16 +390,23 @@ def certificates(which: Finder, now: datetime | None = None) -> Iterator[Finding
         try:
             cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
         except (ValueError, OSError) as exc:
-            yield Finding("problem", "certificate", f"{cert_file} cannot be read as a PEM certificate ({exc})")
+            yield Finding(
+                "problem",
+                _("certificate"),
+                _("%(path)s cannot be read as a PEM certificate (%(error)s)") % {"path": cert_file, "error": exc},
+            )
             continue
         ends = cert.not_valid_after_utc
-        names = cert.subject.rfc4514_string() or "no subject"
+        names = cert.subject.rfc4514_string() or _("no subject")
         days = (ends - moment).days
-        renewed = " (`softspot serve --lan --https` makes a new one)" if cert_file.name == "server.crt" else ""
+        renewed = _(" (`softspot serve --lan --https` makes a new one)") if cert_file.name == "server.crt" else ""
+        facts = {"file": cert_file.name, "names": names, "date": f"{ends:%Y-%m-%d}"}
         if ends <= moment:
-            yield Finding("problem", "certificate", f"{cert_file.name} ({names}) expired on {ends:%Y-%m-%d}{renewed}")
+            yield Finding("problem", _("certificate"), _("%(file)s (%(names)s) expired on %(date)s") % facts + renewed)
         elif days < CERT_WARN_DAYS:
-            left = ngettext("%d day", "%d days", days) % days
-            yield Finding("note", "certificate", f"{cert_file.name} ({names}) expires in {left}{renewed}")
+            left = ngettext(
+                "%(file)s (%(names)s) expires in %(n)d day", "%(file)s (%(names)s) expires in %(n)d days", days
+            )
+            yield Finding("note", _("certificate"), left % {**facts, "n": days} + renewed)
         else:
-            yield Finding("ok", "certificate", f"{cert_file.name} ({names}) valid until {ends:%Y-%m-%d}")
+            yield Finding("ok", _("certificate"), _("%(file)s (%(names)s) valid until %(date)s") % facts)

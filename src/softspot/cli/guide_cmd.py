@@ -96,7 +96,10 @@ def parse_ratings(option: str, text: str) -> dict[str, int]:
     """``"6,5,4"`` -> left, right, back; each a whole number 0-10."""
     parts = text.split(",")
     if len(parts) != len(RATED_AREAS):
-        raise ValueError(f"{option}: give three ratings L,R,B (left hamstring, right, lower back), e.g. 6,5,4")
+        raise ValueError(
+            _("%(option)s: give three ratings L,R,B (left hamstring, right, lower back), e.g. 6,5,4")
+            % {"option": option}
+        )
     try:
         return {name: parse_rating(part, label) for (name, label), part in zip(RATED_AREAS, parts, strict=True)}
     except ValueError as exc:
@@ -111,7 +114,12 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
             fail(str(exc))
     scale = _("%(least)d (none) to %(most)d (worst)") % {"least": RATING_MIN, "most": RATING_MAX}
     if not interactive:
-        fail(f"{option}: no terminal to ask on; give the tension {moment} as {option} L,R,B, each {scale}")
+        said = (
+            _("%(option)s: no terminal to ask on; give the tension before as %(option)s L,R,B, each %(scale)s")
+            if moment == "before"
+            else _("%(option)s: no terminal to ask on; give the tension after as %(option)s L,R,B, each %(scale)s")
+        )
+        fail(said % {"option": option, "scale": scale})
     heading = _("Tension before") if moment == "before" else _("Tension after")
     console.print(f"[bold]{heading}[/], {scale}:")
     values: dict[str, int] = {}
@@ -120,25 +128,32 @@ def ask_ratings(option: str, given: str | None, moment: str, interactive: bool) 
             try:
                 values[name] = parse_rating(typer.prompt(f"  {_(label)}"), label)
             except ValueError as exc:
-                console.print(f"  [yellow]{escape(str(exc))}; try again[/]")
+                console.print("  [yellow]" + escape(_("%(problem)s; try again") % {"problem": exc}) + "[/]")
     return values
 
 
 def check_note(option: str, note: str) -> str | None:
     """What is wrong with a note (too long, a NUL), or None; the same rule as the store's."""
     if len(note) > NOTE_MAX_CHARS:
-        return f"{option}: the note is {len(note)} characters long; keep it to {NOTE_MAX_CHARS}"
+        return _("%(option)s: the note is %(n)d characters long; keep it to %(most)d") % {
+            "option": option,
+            "n": len(note),
+            "most": NOTE_MAX_CHARS,
+        }
     if "\x00" in note:
-        return f"{option}: the note contains a NUL character; remove it"
+        return _("%(option)s: the note contains a NUL character; remove it") % {"option": option}
     return None
 
 
 def check_options(options: GuideOptions) -> None:
     """Options that need no technique: fail on the first bad one before anything is asked or started."""
     if not math.isfinite(options.speed) or not 0 < options.speed <= MAX_SPEED:
-        fail(f"--speed: must be above 0 and at most {MAX_SPEED:g} (1 = real time), not {options.speed:g}")
+        fail(
+            _("--speed: must be above 0 and at most %(most)s (1 = real time), not %(given)s")
+            % {"most": f"{MAX_SPEED:g}", "given": f"{options.speed:g}"}
+        )
     if options.minutes_per_leg is not None and not math.isfinite(options.minutes_per_leg):
-        fail(f"--minutes-per-leg: {options.minutes_per_leg:g} is not a number of minutes")
+        fail(_("--minutes-per-leg: %(given)s is not a number of minutes") % {"given": f"{options.minutes_per_leg:g}"})
     if options.note is not None and (problem := check_note("--note", options.note)):
         fail(problem)
 
@@ -218,7 +233,9 @@ def guide(options: GuideOptions) -> None:
     try:
         length_cm, _source = thigh_length(technique, PlanOptions(thigh=thigh, height=height))
     except PlanError as exc:
-        fail(f"{exc} (kept for {choice.name}; measure again and give --thigh)")
+        fail(
+            _("%(problem)s (kept for %(name)s; measure again and give --thigh)") % {"problem": exc, "name": choice.name}
+        )
     from softspot.store.records import suggestion as suggest_for
 
     with store_errors():
@@ -260,14 +277,18 @@ def guide(options: GuideOptions) -> None:
     except PlanError as exc:
         fail(str(exc))
     if problem := record_problem(script):
-        fail(f"this session could not be saved, so it is not started: {problem}")
+        fail(_("this session could not be saved, so it is not started: %(problem)s") % {"problem": problem})
     receiver = existing or receiver_for(household, choice, given_thigh, given_height, options.start_leg)
     remember_measurements(receiver, given_thigh, given_height, options.start_leg)
 
     console.print("\n[bold]" + _("3. Today's plan") + "[/]")
     console.print("  " + _("Suggested:") + f" {escape(suggestion.reason)}")
     if suggestion.unlocked_add_ons and not options.add_ons:
-        console.print(f"  Unlocked add-ons (add with --add-on): {', '.join(suggestion.unlocked_add_ons)}")
+        console.print(
+            "  "
+            + _("Unlocked add-ons (add with --add-on): %(add_ons)s")
+            % {"add_ons": ", ".join(suggestion.unlocked_add_ons)}
+        )
     for line in script.explanation:
         console.print(f"  {escape(line)}")
     console.print(thigh_map(script))
@@ -277,7 +298,12 @@ def guide(options: GuideOptions) -> None:
     console.print("\n[bold]" + _("4. Before") + "[/]")
     before = ask_ratings("--before", options.before, "before", interactive)
 
-    console.print("\n[bold]" + _("5. The session") + "[/]" + ("" if interactive else f" (speed x{options.speed:g})"))
+    console.print(
+        "\n[bold]"
+        + _("5. The session")
+        + "[/]"
+        + ("" if interactive else " " + _("(speed x%(speed)s)") % {"speed": f"{options.speed:g}"})
+    )
     console.print(
         "  "
         + _(
@@ -310,9 +336,9 @@ def guide(options: GuideOptions) -> None:
         after = ask_ratings("--after", options.after, "after", interactive)
     note = options.note
     while note is None:
-        note = typer.prompt("  A note (optional)", default="", show_default=False) if interactive else ""
+        note = typer.prompt("  " + _("A note (optional)"), default="", show_default=False) if interactive else ""
         if problem := check_note("note", note):
-            console.print(f"  [yellow]{escape(problem)}; try again[/]")
+            console.print("  [yellow]" + escape(_("%(problem)s; try again") % {"problem": problem}) + "[/]")
             note = None
 
     save(receiver, script, engine_record, before, after, note, started_at, ended_at)
@@ -452,4 +478,6 @@ def save(
         for name, label in RATED_AREAS:
             change = after[name] - before[name]
             console.print(f"  {_(label):16} {before[name]:2} → {after[name]:2}  ({change:+d})")
-    console.print(f"  [dim]record {record.key}; see `softspot history` and `softspot progress`[/]")
+    console.print(
+        "  [dim]" + _("record %(key)s; see `softspot history` and `softspot progress`") % {"key": record.key} + "[/]"
+    )

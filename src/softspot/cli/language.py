@@ -10,6 +10,7 @@ from __future__ import annotations
 from softspot import i18n
 from softspot.cli.output import fail
 from softspot.core.technique import Technique
+from softspot.i18n import _
 
 
 def option(given: str | None, name: str = "--lang") -> str | None:
@@ -28,7 +29,10 @@ def choose(given: str | None, preference: str | None = None, technique: Techniqu
     wanted = explicit or i18n.normalize(preference) or i18n.from_environment()
     if technique is not None and wanted not in technique.written_in:
         if explicit is not None:
-            fail(f"--lang: {technique.id} is not written in '{explicit}' (it is in: {', '.join(technique.written_in)})")
+            fail(
+                _("--lang: %(id)s is not written in '%(lang)s' (it is in: %(languages)s)")
+                % {"id": technique.id, "lang": explicit, "languages": ", ".join(technique.written_in)}
+            )
         wanted = technique.language
     return i18n.activate(wanted)
 

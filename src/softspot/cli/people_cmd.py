@@ -25,7 +25,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.store import store_errors
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest
 from softspot.core.units import DistanceUnit, Length, format_distance
-from softspot.i18n import _, ngettext
+from softspot.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -70,7 +70,7 @@ def _named(household: User, name: str, option: str) -> Receiver:
 
 
 def choose(
-    household: User, name: str | None, *, ask: bool | None = None, question: str = "Whose sessions?"
+    household: User, name: str | None, *, ask: bool | None = None, question: str | None = None
 ) -> Receiver | None:
     """The receiver a reading command is for: named, the only one, or asked (None when there is nobody yet)."""
     from softspot.store.receivers import household as everyone
@@ -83,10 +83,10 @@ def choose(
         return found[0] if found else None
     if not (interactive() if ask is None else ask):
         fail(
-            f"--receiver: there are {len(found)} receivers here ({listing([r.name for r in found])}); "
-            "say whose with --receiver NAME"
+            _("--receiver: there are %(n)d receivers here (%(names)s); say whose with --receiver NAME")
+            % {"n": len(found), "names": listing([r.name for r in found])}
         )
-    return found[_pick([r.name for r in found], allow_new=False, question=question)]
+    return found[_pick([r.name for r in found], allow_new=False, question=question or _("Whose sessions?"))]
 
 
 def _pick(names: list[str], *, allow_new: bool, question: str | None = None) -> int:
@@ -95,19 +95,20 @@ def _pick(names: list[str], *, allow_new: bool, question: str | None = None) -> 
     for n, name in enumerate(names, 1):
         console.print(f"  {n}. {escape(name)}")
     if allow_new:
-        console.print(f"  {len(names) + 1}. someone new")
+        console.print(f"  {len(names) + 1}. " + _("someone new"))
     while True:
-        answer = typer.prompt("  Number or name").strip()
+        answer = typer.prompt("  " + _("Number or name")).strip()
         if answer.isdigit() and 1 <= int(answer) <= len(names) + allow_new:
             return int(answer) - 1
         match = [i for i, n in enumerate(names) if n.casefold() == answer.casefold()]
         if match:
             return match[0]
         near = nearest(answer, names)
-        hint = f"; did you mean {near}?" if near else ""
-        console.print(
-            f"  [yellow]{escape(answer)} is not one of them{escape(hint)} Give a number or a name from the list.[/]"
-        )
+        if near:
+            said = _("%(answer)s is not one of them; did you mean %(near)s? Give a number or a name from the list.")
+        else:
+            said = _("%(answer)s is not one of them. Give a number or a name from the list.")
+        console.print(f"  [yellow]{escape(said % {'answer': answer, 'near': near})}[/]")
 
 
 @dataclass(frozen=True)
@@ -139,12 +140,21 @@ def choose_for_guide(household: User, name: str | None, *, ask: bool) -> Choice:
             return Choice(existing, None)
         near = nearest(wanted, names)
         if near is not None and ask:  # a typo of someone's name, or someone new?
-            if not typer.confirm(f"{wanted} is not a receiver here yet (did you mean {near}?). Add {wanted}?"):
-                fail(f"--receiver: nobody was added; give the name of a receiver ({listing(names)}), or a new name")
+            if not typer.confirm(
+                _("%(name)s is not a receiver here yet (did you mean %(near)s?). Add %(name)s?")
+                % {"name": wanted, "near": near}
+            ):
+                fail(
+                    _("--receiver: nobody was added; give the name of a receiver (%(names)s), or a new name")
+                    % {"names": listing(names)}
+                )
         elif near is not None:
             fail(
-                f"--receiver: there is no receiver called {wanted}; did you mean {near}? "
-                f"To add {wanted} as someone new, run `softspot people add {wanted}` first"
+                _(
+                    "--receiver: there is no receiver called %(name)s; did you mean %(near)s? "
+                    "To add %(name)s as someone new, run `softspot people add %(name)s` first"
+                )
+                % {"name": wanted, "near": near}
             )
         return Choice(None, wanted)
     if len(found) == 1:
@@ -156,8 +166,11 @@ def choose_for_guide(household: User, name: str | None, *, ask: bool) -> Choice:
         return Choice(None, _ask_new_name(household))
     if not ask:
         fail(
-            f"--receiver: there are {len(found)} receivers here ({listing(names)}); "
-            "say who is receiving with --receiver NAME (a new name adds someone)"
+            _(
+                "--receiver: there are %(n)d receivers here (%(names)s); "
+                "say who is receiving with --receiver NAME (a new name adds someone)"
+            )
+            % {"n": len(found), "names": listing(names)}
         )
     picked = _pick(names, allow_new=True)
     if picked < len(found):
@@ -173,12 +186,14 @@ def _ask_new_name(household: User) -> str:
         try:
             name = clean_name(text)
         except BadName as exc:
-            console.print(f"  [yellow]{escape(str(exc))}; try again[/]")
+            console.print("  [yellow]" + escape(_("%(problem)s; try again") % {"problem": exc}) + "[/]")
             continue
         taken = find(household, name)
         if taken is None:
             return name
-        console.print(f"  [yellow]{escape(taken.name)} is already here; give another name[/]")
+        console.print(
+            "  [yellow]" + escape(_("%(name)s is already here; give another name") % {"name": taken.name}) + "[/]"
+        )
 
 
 def make(household: User, choice: Choice, **measured: Any) -> Receiver:
@@ -196,8 +211,13 @@ def make(household: User, choice: Choice, **measured: Any) -> Receiver:
             fail(f"--receiver: {exc}")
     if choice.new_name is None:
         console.print(
-            f"  [dim]Recorded for {escape(receiver.name)}, the first receiver here; give them their name with "
-            f"`softspot people rename {receiver.name} NAME`.[/]"
+            "  [dim]"
+            + _(
+                "Recorded for %(name)s, the first receiver here; give them their name with "
+                "`softspot people rename %(name)s NAME`."
+            )
+            % {"name": escape(receiver.name)}
+            + "[/]"
         )
     else:
         console.print("  " + _("Added %(name)s.") % {"name": escape(receiver.name)})
@@ -245,20 +265,39 @@ def leg_option(first_leg: str | None) -> str | None:
     sides = [s.id for s in resolve(DEFAULT_TECHNIQUE).sides]
     wanted = first_leg.strip().lower()
     if wanted not in sides:
-        fail(f"--first-leg: '{first_leg}' is not a leg; use {' or '.join(sides)}")
+        fail(
+            _("--first-leg: '%(leg)s' is not a leg; use %(first)s or %(second)s")
+            % {"leg": first_leg, "first": sides[0], "second": sides[-1]}
+        )
     return wanted
 
 
 def describe(receiver: Receiver) -> str:
     unit = unit_of(receiver)
     if receiver.thigh_cm is not None:
-        size = f"thigh {format_distance(receiver.thigh_cm, unit)}"
+        size = _("thigh %(length)s") % {"length": format_distance(receiver.thigh_cm, unit)}
     elif receiver.height_cm is not None:
-        size = f"height {format_distance(receiver.height_cm, unit)}, thigh estimated from it"
+        size = _("height %(length)s, thigh estimated from it") % {"length": format_distance(receiver.height_cm, unit)}
     else:
-        size = "thigh not measured yet"
-    leg = f"starts with the {receiver.first_leg} leg" if receiver.first_leg else "starts with the technique's first leg"
+        size = _("thigh not measured yet")
+    if receiver.first_leg == "left":
+        leg = _("starts with the left leg")
+    elif receiver.first_leg == "right":
+        leg = _("starts with the right leg")
+    elif receiver.first_leg:
+        leg = _("starts with the %(leg)s leg") % {"leg": receiver.first_leg}
+    else:
+        leg = _("starts with the technique's first leg")
     return f"{size}; {leg}"
+
+
+def leg_name(leg: str) -> str:
+    """``left`` -> ``izquierda`` / ``links`` / ``ซ้าย``: a first leg for a table."""
+    if leg == "left":
+        return pgettext("first leg", "left")
+    if leg == "right":
+        return pgettext("first leg", "right")
+    return leg
 
 
 # The commands.
@@ -289,12 +328,17 @@ def add(name: str, thigh: str | None, height: str | None, first_leg: str | None,
             )
         except NameTaken as exc:
             fail(
-                f"NAME: there is already a receiver called {exc.existing.name} (names are the same whatever the "
-                "case); give another name, or change theirs with `softspot people rename`"
+                _(
+                    "NAME: there is already a receiver called %(name)s (names are the same whatever the case); "
+                    "give another name, or change theirs with `softspot people rename`"
+                )
+                % {"name": exc.existing.name}
             )
         except ReceiverError as exc:
             fail(f"NAME: {exc}")
-    console.print(f"Added {escape(receiver.name)} ({escape(describe(receiver))}).")
+    console.print(
+        _("Added %(name)s (%(details)s).") % {"name": escape(receiver.name), "details": escape(describe(receiver))}
+    )
 
 
 def list_(as_json: bool) -> None:
@@ -321,10 +365,10 @@ def list_(as_json: bool) -> None:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not found:
-        console.print('Nobody has been added yet. Add someone with `softspot people add NAME --thigh "44 cm"`.')
+        console.print(_('Nobody has been added yet. Add someone with `softspot people add NAME --thigh "44 cm"`.'))
         return
-    table = Table(title="Receivers")
-    for column in ("Name", "Thigh", "First leg", "Sessions", "Last session"):
+    table = Table(title=_("Receivers"))
+    for column in (_("Name"), _("Thigh"), _("First leg"), _("Sessions"), _("Last session")):
         table.add_column(column, overflow="fold")
     for o in found:
         r = o.receiver
@@ -332,13 +376,13 @@ def list_(as_json: bool) -> None:
         if r.thigh_cm is not None:
             thigh = format_distance(r.thigh_cm, unit)
         elif r.height_cm is not None:
-            thigh = f"from height {format_distance(r.height_cm, unit)}"
+            thigh = _("from height %(length)s") % {"length": format_distance(r.height_cm, unit)}
         else:
             thigh = "—"
         table.add_row(
             escape(r.name),
             thigh,
-            r.first_leg or "—",
+            leg_name(r.first_leg) if r.first_leg else "—",
             str(o.sessions),
             f"{o.last.astimezone():%Y-%m-%d}" if o.last else "—",
         )
@@ -357,10 +401,13 @@ def rename(old: str, new: str) -> None:
         try:
             rename_receiver(receiver, clean)
         except NameTaken as exc:
-            fail(f"NEW: there is already a receiver called {exc.existing.name}; give another name")
+            fail(_("NEW: there is already a receiver called %(name)s; give another name") % {"name": exc.existing.name})
         except ReceiverError as exc:
             fail(f"NEW: {exc}")
-    console.print(f"Renamed {escape(before)} to {escape(receiver.name)}; their sessions stay with them.")
+    console.print(
+        _("Renamed %(old)s to %(new)s; their sessions stay with them.")
+        % {"old": escape(before), "new": escape(receiver.name)}
+    )
 
 
 def language(name: str, lang: str) -> None:
@@ -374,9 +421,14 @@ def language(name: str, lang: str) -> None:
     with store_errors():
         set_language(receiver, chosen)
     if chosen:
-        console.print(f"{escape(receiver.name)}'s sessions are in {i18n.LANGUAGES[chosen].name} ({chosen}).")
+        console.print(
+            _("%(name)s's sessions are in %(language)s (%(code)s).")
+            % {"name": escape(receiver.name), "language": i18n.LANGUAGES[chosen].name, "code": chosen}
+        )
     else:
-        console.print(f"{escape(receiver.name)}'s sessions follow the device or terminal's language.")
+        console.print(
+            _("%(name)s's sessions follow the device or terminal's language.") % {"name": escape(receiver.name)}
+        )
 
 
 def remove(name: str, yes: bool, move_to: str | None) -> None:
@@ -384,7 +436,7 @@ def remove(name: str, yes: bool, move_to: str | None) -> None:
     receiver = _named(household, name_option("NAME", name), "NAME")
     target = _named(household, name_option("--move-to", move_to), "--move-to") if move_to is not None else None
     if target is not None and target.pk == receiver.pk:
-        fail(f"--move-to: {target.name} is the receiver being removed; give someone else")
+        fail(_("--move-to: %(name)s is the receiver being removed; give someone else") % {"name": target.name})
     from softspot.store.receivers import move_records, sessions_of
     from softspot.store.receivers import remove as remove_receiver
 
@@ -397,17 +449,20 @@ def remove(name: str, yes: bool, move_to: str | None) -> None:
             "%(name)s has %(n)d sessions; they will move to %(target)s, then %(name)s is removed.",
             count,
         ) % {"name": who, "n": count, "target": target.name}
-        question = f"Move {who}'s sessions to {target.name} and remove {who}?"
+        question = _("Move %(name)s's sessions to %(target)s and remove %(name)s?") % {
+            "name": who,
+            "target": target.name,
+        }
     elif count:
         what = ngettext(
             "%(name)s has %(n)d session; it will be deleted with %(name)s and cannot be brought back.",
             "%(name)s has %(n)d sessions; they will be deleted with %(name)s and cannot be brought back.",
             count,
         ) % {"name": who, "n": count}
-        question = f"Delete {who} and {sessions(count)}?"
+        question = _("Delete %(name)s and %(sessions)s?") % {"name": who, "sessions": sessions(count)}
     else:
-        what = f"{who} has no sessions; only their name and measurements go."
-        question = f"Remove {who}?"
+        what = _("%(name)s has no sessions; only their name and measurements go.") % {"name": who}
+        question = _("Remove %(name)s?") % {"name": who}
     console.print(escape(what))
     if count and target is None:
         keep = ngettext(
@@ -420,9 +475,12 @@ def remove(name: str, yes: bool, move_to: str | None) -> None:
         console.print(f"  {escape(keep)}")
     if not yes:
         if not interactive():
-            fail(f"{who} was not removed: no terminal to ask on; add --yes to remove {who} without asking")
+            fail(
+                _("%(name)s was not removed: no terminal to ask on; add --yes to remove %(name)s without asking")
+                % {"name": who}
+            )
         if not typer.confirm(question, default=False):
-            console.print(f"{escape(who)} was not removed; nothing changed.")
+            console.print(_("%(name)s was not removed; nothing changed.") % {"name": escape(who)})
             raise typer.Exit(1)
     with store_errors():
         if target is not None:
@@ -431,13 +489,18 @@ def remove(name: str, yes: bool, move_to: str | None) -> None:
             with transaction.atomic():
                 moved = move_records(receiver, target)
                 remove_receiver(receiver)
-            console.print(f"Removed {escape(who)}; {sessions(moved)} moved to {escape(target.name)}.")
+            console.print(
+                _("Removed %(name)s; %(sessions)s moved to %(target)s.")
+                % {"name": escape(who), "sessions": sessions(moved), "target": escape(target.name)}
+            )
             return
         deleted = remove_receiver(receiver)
     if deleted:
-        console.print(f"Removed {escape(who)} and deleted {sessions(deleted)}.")
+        console.print(
+            _("Removed %(name)s and deleted %(sessions)s.") % {"name": escape(who), "sessions": sessions(deleted)}
+        )
     else:
-        console.print(f"Removed {escape(who)}.")
+        console.print(_("Removed %(name)s.") % {"name": escape(who)})
 
 
 def _quoted(name: str) -> str:

@@ -49,7 +49,10 @@ def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool 
         interactive = sys.stdin.isatty()
     if not interactive:
         listed = ", ".join(f"{q.id}=yes|no" for q in missing)
-        fail(f"unanswered screening questions (no terminal to ask on); add --answer for each: {listed}")
+        fail(
+            _("unanswered screening questions (no terminal to ask on); add --answer for each: %(answers)s")
+            % {"answers": listed}
+        )
     for q in missing:
         answers[q.id] = typer.confirm(marked(technique, q) + q.ask, default=None)
     return answers
@@ -166,7 +169,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
     thigh = length_option("--thigh", args.thigh)
     height = length_option("--height", args.height)
     if args.receiver is not None and args.sessions is not None:
-        fail("--sessions: not with --receiver, whose comfortable sessions are counted from their own records")
+        fail(_("--sessions: not with --receiver, whose comfortable sessions are counted from their own records"))
     options = PlanOptions(
         thigh=thigh,
         height=height,
@@ -217,7 +220,10 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
     try:
         length_cm, _source = thigh_length(technique, replace(options, thigh=thigh, height=height))
     except PlanError as exc:
-        fail(f"{exc} (kept for {receiver.name}; measure again and give --thigh)")
+        fail(
+            _("%(problem)s (kept for %(name)s; measure again and give --thigh)")
+            % {"problem": exc, "name": receiver.name}
+        )
     from softspot.store.records import suggestion
 
     with store_errors():
@@ -234,7 +240,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
         minutes_per_leg=minutes,
         comfortable_sessions=suggested.comfortable_sessions,
     )
-    return filled, f"For {receiver.name}. Suggested: {suggested.reason}"
+    return filled, _("For %(name)s. Suggested: %(reason)s") % {"name": receiver.name, "reason": suggested.reason}
 
 
 def plan(args: PlanArgs, *, as_json: bool) -> None:

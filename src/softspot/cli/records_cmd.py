@@ -21,9 +21,9 @@ from softspot.core.progress import Progress
 from softspot.core.record import Ratings
 from softspot.core.reminders import SESSIONS_PER_WEEK, due
 from softspot.files import UnsafeTarget, check_target, write_atomic
-from softspot.i18n import ngettext
+from softspot.i18n import N_, _, format_number, ngettext
 
-EMPTY = "No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends."
+EMPTY = N_("No sessions recorded yet. Do the first with `softspot guide`; it is saved here when it ends.")
 BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -104,11 +104,15 @@ def history(as_json: bool, receiver_name: str | None = None, limit: int | None =
             _shown(min(total, limit or total), total, to_stderr=True)
             return
         if not total:
-            console.print(EMPTY if receiver is None else f"{escape(receiver.name)}: {EMPTY}")
+            console.print(_(EMPTY) if receiver is None else f"{escape(receiver.name)}: {_(EMPTY)}")
             return
         several = records.order_by().values("technique_id").distinct()[:2].count() > 1
         whose = receiver is None and len(household(owner)) > 1
-        title = "Sessions, newest first" if receiver is None else f"{escape(receiver.name)}'s sessions, newest first"
+        title = (
+            _("Sessions, newest first")
+            if receiver is None
+            else _("%(name)s's sessions, newest first") % {"name": escape(receiver.name)}
+        )
         for n, chunk in enumerate(_chunks(records, limit)):
             console.print(_table(chunk, several, whose, title if n == 0 else None))
     _shown(min(total, limit or total), total)
@@ -118,22 +122,22 @@ def _table(records: list[Any], several: bool, whose: bool, title: str | None) ->
     """One chunk of the sessions table (the first with its title and head); fixed column widths, so chunks
     printed one after another line up."""
     table = Table(title=title, show_header=title is not None, show_edge=False)
-    table.add_column("When", no_wrap=True, width=16)
+    table.add_column(_("When"), no_wrap=True, width=16)
     if whose:
-        table.add_column("Receiver", overflow="fold", width=12)
+        table.add_column(_("Receiver"), overflow="fold", width=12)
     if several:
-        table.add_column("Technique", overflow="fold", width=20)
-    for column, width in (("Per leg", 7), ("Time", 6), ("Before", 8), ("After", 8), ("Ended", 20)):
+        table.add_column(_("Technique"), overflow="fold", width=20)
+    for column, width in ((_("Per leg"), 7), (_("Time"), 6), (_("Before"), 8), (_("After"), 8), (_("Ended"), 20)):
         table.add_column(column, overflow="fold", width=width)
-    table.add_column("Note", overflow="fold", min_width=10)  # the last column: its width moves nothing
+    table.add_column(_("Note"), overflow="fold", min_width=10)  # the last column: its width moves nothing
     for r in records:
-        ended = f"stopped: {r.stop_reason.replace('_', ' ')}" if r.ended_early else "finished"
+        ended = _("stopped: %(reason)s") % {"reason": stop_reason(r.stop_reason)} if r.ended_early else _("finished")
         table.add_row(
             f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
             *([escape(r.receiver.name)] if whose else []),
             *([escape(r.technique_id)] if several else []),
-            f"{r.seconds_per_leg / 60:g} min",
-            f"{r.active_seconds / 60:.0f} min",
+            minutes(r.seconds_per_leg / 60, digits=2),
+            minutes(r.active_seconds / 60, digits=0),
             _ratings(r.before),
             _ratings(r.after),
             ended,
@@ -146,14 +150,14 @@ def _shown(shown: int, total: int, to_stderr: bool = False) -> None:
     """Say how many of how many were shown, and how to see more, when some were left out."""
     if shown >= total:
         if not to_stderr:
-            console.print(f"{sessions(total)}. Tension 0-10 as left/right/back.")
+            console.print(_("%(sessions)s. Tension 0-10 as left/right/back.") % {"sessions": sessions(total)})
         return
     line = ngettext(
         "The newest %(shown)s of %(total)s session; --limit N for more, --all for every one.",
         "The newest %(shown)s of %(total)s sessions; --limit N for more, --all for every one.",
         total,
     ) % {"shown": f"{shown:,}", "total": f"{total:,}"}
-    (errors if to_stderr else console).print(line + ("" if to_stderr else " Tension 0-10 as left/right/back."))
+    (errors if to_stderr else console).print(line + ("" if to_stderr else " " + _("Tension 0-10 as left/right/back.")))
 
 
 def sessions(n: int) -> str:
@@ -162,6 +166,31 @@ def sessions(n: int) -> str:
 
 def weeks(n: int) -> str:
     return ngettext("%(n)d week", "%(n)d weeks", n) % {"n": n}
+
+
+def minutes(value: float, digits: int = 0) -> str:
+    """``12.5`` -> ``12.5 min`` / ``12,5 Min.``: minutes written the active language's way."""
+    return f"{format_number(value, digits=digits)} {_('min')}"
+
+
+STOP_REASONS = {
+    "discomfort": N_("discomfort"),
+    "other": N_("other"),
+    "interrupted": N_("interrupted"),
+    "not_comfortable": N_("not comfortable"),
+}
+
+
+def _signed(value: float) -> str:
+    """``-0.5`` -> ``-0.5`` / ``-0,5``; ``1.25`` -> ``+1.2``: a change with its sign, one decimal."""
+    text = f"{value:+.1f}"
+    return text[0] + format_number(float(text[1:]), fixed=True)
+
+
+def stop_reason(reason: str) -> str:
+    """Why a session stopped, in words (a reason this version does not know: as stored, underscores spaced)."""
+    known = STOP_REASONS.get(reason)
+    return _(known) if known else reason.replace("_", " ")
 
 
 def _bar(value: float | None) -> str:
@@ -182,7 +211,7 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, r
     from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
 
-    whom = choose(owner, receiver, question="Whose progress?")
+    whom = choose(owner, receiver, question=_("Whose progress?"))
     with store_errors():  # nobody yet (None): no records, the first dose
         result = progress_report(whom, technique, today or date.today())
     if as_json:
@@ -192,14 +221,14 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, r
     if whom is not None:
         console.print(f"[bold]{escape(whom.name)}[/] · {escape(technique.title)}")
     if not result.changes:
-        console.print(EMPTY)
+        console.print(_(EMPTY))
         _show_suggestion(result)
     else:
         _show(result)
     last = result.last_started_at.astimezone().date() if result.last_started_at else None
     sentence = due(last, today or date.today(), SESSIONS_PER_WEEK, after_discomfort=result.aftercare is not None)
-    console.print(f"\n[bold]Due[/]: {escape(sentence)}")
-    console.print("Reminders in your calendar: `softspot remind --days mon,wed,fri --at 19:30`.")
+    console.print("\n" + _("[bold]Due[/]: %(sentence)s") % {"sentence": escape(sentence)})
+    console.print(_("Reminders in your calendar: `softspot remind --days mon,wed,fri --at 19:30`."))
 
 
 WEEKS_SHOWN = 12
@@ -209,17 +238,20 @@ WEEKS_SHOWN = 12
 def _show(result: Progress) -> None:
     reg = result.regularity
     latest = len(result.changes)
-    title = "Tension before → after (mean of left, right, back; 0-10)"
+    title = _("Tension before → after (mean of left, right, back; 0-10)")
     if latest < reg.sessions:
-        title = f"The latest {latest} of {sessions(reg.sessions)}: {title[0].lower()}{title[1:]}"
+        title = _("The latest %(latest)d of %(sessions)s: tension before → after (mean of left, right, back; 0-10)") % {
+            "latest": latest,
+            "sessions": sessions(reg.sessions),
+        }
     table = Table(title=title)
-    for column in ("When", "Before", "After", "", "Change"):
+    for column in (_("When"), _("Before"), _("After"), "", _("Change")):
         table.add_column(column)
     for c in result.changes:
         drop = c.drop
-        change = "—" if drop is None else f"{-drop:+.1f}"
+        change = "—" if drop is None else _signed(-drop)
         if c.stop_reason == "discomfort":
-            change = "[bold red]stopped: discomfort[/]"
+            change = "[bold red]" + _("stopped: %(reason)s") % {"reason": stop_reason("discomfort")} + "[/]"
         table.add_row(
             f"{c.started_at.astimezone():%Y-%m-%d}",
             _mean(c.before),
@@ -232,22 +264,44 @@ def _show(result: Progress) -> None:
     period = chart[0].period if chart else "session"
     before_line = "".join(_bar(p.before_mean) for p in chart)
     after_line = "".join(_bar(p.after_mean) for p in chart)
-    every = "each session" if period == "session" else f"the mean of each {period}"
-    console.print(f"before [yellow]{before_line}[/]\nafter  [green]{after_line}[/]  ({every}, oldest first)\n")
+    every = {
+        "session": _("each session, oldest first"),
+        "week": _("the mean of each week, oldest first"),
+        "month": _("the mean of each month, oldest first"),
+    }.get(period) or _("the mean of each %(period)s, oldest first") % {"period": period}
+    before_word, after_word = _("before"), _("after")
+    pad = max(len(before_word), len(after_word))
+    console.print(
+        f"{before_word:<{pad}} [yellow]{before_line}[/]\n{after_word:<{pad}} [green]{after_line}[/]  ({every})\n"
+    )
 
     shown = result.weeks[-WEEKS_SHOWN:]
-    more = "" if len(shown) == len(result.weeks) else f" (the last {len(shown)}; --json has every week)"
-    console.print(f"[bold]Minutes per week[/]{more}")
+    if len(shown) == len(result.weeks):
+        console.print("[bold]" + _("Minutes per week") + "[/]")
+    else:
+        more = _("(the last %(n)d; --json has every week)") % {"n": len(shown)}
+        console.print("[bold]" + _("Minutes per week") + f"[/] {more}")
     top = max((w.minutes for w in shown), default=0.0) or 1.0
     for w in shown:
         bar = "█" * round(w.minutes / top * 30)
-        console.print(f"  week of {w.starts:%Y-%m-%d}  {bar:<30} {w.minutes:5.0f} min  ({sessions(w.sessions)})")
+        week = _("week of %(date)s") % {"date": f"{w.starts:%Y-%m-%d}"}
+        console.print(f"  {week}  {bar:<30} {minutes(w.minutes):>9}  ({sessions(w.sessions)})")
 
-    gap = "" if reg.longest_gap_days is None else f"; longest gap {reg.longest_gap_days} days"
-    console.print(
-        f"\n[bold]Regularity[/]: {sessions(reg.sessions)} over {weeks(reg.weeks)}, {reg.per_week:g} a week{gap}; "
-        f"{weeks(reg.streak_weeks)} in a row."
-    )
+    facts = {
+        "sessions": sessions(reg.sessions),
+        "weeks": weeks(reg.weeks),
+        "per_week": format_number(reg.per_week, digits=2),
+        "streak": weeks(reg.streak_weeks),
+    }
+    if reg.longest_gap_days is None:
+        regularity = _("%(sessions)s over %(weeks)s, %(per_week)s a week; %(streak)s in a row.") % facts
+    else:
+        regularity = ngettext(
+            "%(sessions)s over %(weeks)s, %(per_week)s a week; longest gap %(gap)d day; %(streak)s in a row.",
+            "%(sessions)s over %(weeks)s, %(per_week)s a week; longest gap %(gap)d days; %(streak)s in a row.",
+            reg.longest_gap_days,
+        ) % {**facts, "gap": reg.longest_gap_days}
+    console.print("\n[bold]" + _("Regularity") + f"[/]: {regularity}")
     style = {"better": "bold green", "worse": "bold red", "discomfort": "bold yellow"}.get(result.verdict.kind, "bold")
     console.print(f"\n[{style}]{escape(result.verdict.sentence)}[/]")
     _show_suggestion(result)
@@ -260,14 +314,16 @@ def _show_suggestion(result: Progress) -> None:
         for line in result.aftercare.advice:
             console.print(f"  • {escape(line)}")
     style = "bold red" if s.see_a_professional else "bold"
-    console.print(f"\n[bold]Next time[/]: [{style}]{escape(s.reason)}[/]")
+    console.print("\n[bold]" + _("Next time") + f"[/]: [{style}]{escape(s.reason)}[/]")
     if s.unlocked_add_ons:
-        console.print(f"Add-ons on offer: {', '.join(s.unlocked_add_ons)} (plan with --add-on).")
+        console.print(
+            _("Add-ons on offer: %(add_ons)s (plan with --add-on).") % {"add_ons": ", ".join(s.unlocked_add_ons)}
+        )
 
 
 def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None:
     if fmt not in {"csv", "json"}:
-        fail(f"--format: '{fmt}' is not a format; choose csv or json")
+        fail(_("--format: '%(format)s' is not a format; choose csv or json") % {"format": fmt})
     if out is not None:
         try:
             check_target(out)
@@ -294,7 +350,7 @@ def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None
         text = buffer.getvalue()
         count = len({row["key"] for row in rows})
     if count == 0:
-        errors.print("No sessions recorded yet: the export is empty.")
+        errors.print(_("No sessions recorded yet: the export is empty."))
     if out is None:
         sys.stdout.write(text)
         return
@@ -303,8 +359,8 @@ def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None
     except UnsafeTarget as exc:
         fail(f"--out: {exc}")
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
-    console.print(f"Wrote {sessions(count)} to {escape(str(out))}.")
+        fail(_("--out: cannot write %(path)s: %(error)s") % {"path": out, "error": exc.strerror or exc})
+    console.print(_("Wrote %(sessions)s to %(path)s.") % {"sessions": sessions(count), "path": escape(str(out))})
 
 
 def _iso(moment: datetime) -> str:

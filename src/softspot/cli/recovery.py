@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from softspot.cli.output import errors, fail
+from softspot.i18n import _
 
 log = logging.getLogger(__name__)
 FOLDER = "recovery"
@@ -55,22 +56,28 @@ def save_or_keep(receiver: Any, payload: dict[str, Any]) -> Any:
         from softspot.core.record import parse_record
         from softspot.store.records import save_record
 
-        record, _ = save_record(receiver, parse_record(payload, now=datetime.now(UTC)))
+        record, _created = save_record(receiver, parse_record(payload, now=datetime.now(UTC)))
         return record
     except Exception as exc:
         reason = describe(exc)
         log.warning("a session could not be saved: %s", reason, exc_info=exc)
     path = keep(payload)
     if path is None:
-        errors.print("softspot: the record of this session, to keep (save it to a file):", soft_wrap=True)
+        errors.print("softspot: " + _("the record of this session, to keep (save it to a file):"), soft_wrap=True)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         fail(
-            f"the session could not be saved ({reason}) and no recovery file could be written either: "
-            "the record is printed above. Save it to a file and run `softspot import FILE` once the store works."
+            _(
+                "the session could not be saved (%(reason)s) and no recovery file could be written either: "
+                "the record is printed above. Save it to a file and run `softspot import FILE` once the store works."
+            )
+            % {"reason": reason}
         )
     fail(
-        f"the session could not be saved: {reason}. Nothing is lost: it is kept in {path}. "
-        f"Once that is fixed, store it with `softspot import {path}` (importing it twice stores it once)."
+        _(
+            "the session could not be saved: %(reason)s. Nothing is lost: it is kept in %(path)s. "
+            "Once that is fixed, store it with `softspot import %(path)s` (importing it twice stores it once)."
+        )
+        % {"reason": reason, "path": path}
     )
 
 
@@ -79,7 +86,7 @@ def describe(exc: BaseException) -> str:
     from softspot.core.record import RecordError
 
     if isinstance(exc, RecordError):
-        return f"the store refused the record ({exc})"
+        return _("the store refused the record (%(error)s)") % {"error": exc}
     line = store_problem_line(exc)
     if line is not None:
         return line.rstrip(".")

@@ -11,6 +11,7 @@ from softspot.cli.output import console, fail
 from softspot.cli.technique_cmd import resolve
 from softspot.core.reminders import ReminderInputError, parse_at, parse_days, reminder_calendar
 from softspot.files import UnsafeTarget, write_atomic
+from softspot.i18n import _
 
 FLOATING = ""
 """The calendar's time zone: floating local time, so 19:30 is 19:30 on the phone's clock wherever it is."""
@@ -30,13 +31,20 @@ def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None
     except ReminderInputError as exc:
         fail(str(exc))
     _write(out, text)
+    wrote = _("Wrote reminders to %(path)s: %(days)s at %(time)s, 20 minutes, with an alert when it starts.") % {
+        "path": escape(str(out)),
+        "days": ", ".join(chosen),
+        "time": f"{when:%H:%M}",
+    }
     console.print(
-        f"Wrote reminders to {escape(str(out))}: {', '.join(chosen)} at {when:%H:%M}, 20 minutes, "
-        "with an alert when it starts.\n"
-        "To use it, open the file where your calendar is:\n"
-        "  - phone: send it to yourself (mail, chat, cloud drive) and tap it, then Add;\n"
-        "  - laptop: open it with your calendar app (or import it in Google Calendar: Settings, Import).\n"
-        "Importing it again after a change replaces the old reminder in most calendars."
+        wrote
+        + "\n"
+        + _(
+            "To use it, open the file where your calendar is:\n"
+            "  - phone: send it to yourself (mail, chat, cloud drive) and tap it, then Add;\n"
+            "  - laptop: open it with your calendar app (or import it in Google Calendar: Settings, Import).\n"
+            "Importing it again after a change replaces the old reminder in most calendars."
+        )
     )
 
 
@@ -47,4 +55,4 @@ def _write(out: Path, text: str) -> None:
     except UnsafeTarget as exc:
         fail(f"--out: {exc}")
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+        fail(_("--out: cannot write %(path)s: %(error)s") % {"path": out, "error": exc.strerror or exc})

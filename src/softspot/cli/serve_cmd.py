@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from softspot.cli.output import console, fail
 from softspot.cli.store import open_store, store_errors
+from softspot.i18n import _
 
 if TYPE_CHECKING:
     from softspot.tls import Certificates
@@ -64,7 +65,10 @@ class Ports:
 
 def _check_port(option: str, port: int) -> None:
     if not 0 <= port <= 65535:
-        fail(f"{option}: {port} is not a port number (1 to 65535, or 0 for any free port)")
+        fail(
+            _("%(option)s: %(port)s is not a port number (1 to 65535, or 0 for any free port)")
+            % {"option": option, "port": port}
+        )
 
 
 def check_options(
@@ -76,29 +80,32 @@ def check_options(
     if http_port is not None:
         _check_port("--http-port", http_port)
     if host is not None and not host.strip():
-        fail("--host: give an address, e.g. 127.0.0.1")
+        fail(_("--host: give an address, e.g. 127.0.0.1"))
     if http_port is not None and not https:
-        fail("--http-port: only with --https (it is the plain-HTTP port that offers the certificate)")
+        fail(_("--http-port: only with --https (it is the plain-HTTP port that offers the certificate)"))
     if https and not lan:
-        fail("--https: only with --lan; on this computer http://127.0.0.1 is already treated as secure")
+        fail(_("--https: only with --lan; on this computer http://127.0.0.1 is already treated as secure"))
     if lan:
         bind = host or "0.0.0.0"
     else:
         bind = host or "127.0.0.1"
         if not is_loopback(bind):
-            fail(f"--host: {bind} would serve the network without sign-in; use --lan, which requires sign-in")
+            fail(
+                _("--host: %(address)s would serve the network without sign-in; use --lan, which requires sign-in")
+                % {"address": bind}
+            )
     if not https:
         return Ports(bind, PORT if port is None else port)
     main = HTTPS_PORT if port is None else port
     plain = PORT if http_port is None else http_port
     if main == plain != 0:
-        fail(f"--http-port: {plain} is the HTTPS port too (--port); choose two different ports")
+        fail(_("--http-port: %(port)s is the HTTPS port too (--port); choose two different ports") % {"port": plain})
     return Ports(bind, main, plain)
 
 
 def _refuse_production() -> None:
     if os.environ.get("SOFTSPOT_PRODUCTION", "").lower() in {"1", "true", "yes", "on"}:
-        fail("SOFTSPOT_PRODUCTION is set: in production run gunicorn behind a proxy (see docs/deployment.md)")
+        fail(_("SOFTSPOT_PRODUCTION is set: in production run gunicorn behind a proxy (see docs/deployment.md)"))
 
 
 def _hosts(bind: str, shown_host: str) -> set[str]:
@@ -144,7 +151,7 @@ def show_qr(url: str) -> None:
 
 def show_link(url: str, step: str = "") -> None:
     console.print(
-        f"\n[bold]{step}Sign in on the phone[/]: scan this code, or open the link (works once, for 10 minutes)."
+        f"\n[bold]{step}" + _("Sign in on the phone[/]: scan this code, or open the link (works once, for 10 minutes).")
     )
     show_qr(url)
 
@@ -154,15 +161,22 @@ def show_trust(trust_url: str, certificates: Certificates) -> None:
 
     if certificates.made_authority:
         console.print(
-            "\nsoftspot made its own certificate authority for this household "
-            f"(in {escape(str(certificates.folder))}). Each phone trusts it once."
+            "\n"
+            + _(
+                "softspot made its own certificate authority for this household (in %(folder)s). "
+                "Each phone trusts it once."
+            )
+            % {"folder": escape(str(certificates.folder))}
         )
     console.print(
-        "\n[bold]1. Once per phone, trust softspot's certificate[/]: scan this code, or open the address, "
-        "and follow the steps."
+        "\n[bold]1. "
+        + _(
+            "Once per phone, trust softspot's certificate[/]: scan this code, or open the address, "
+            "and follow the steps."
+        )
     )
     show_qr(trust_url)
-    console.print("  The page shows this fingerprint (SHA-256) of the certificate; check that they match:")
+    console.print("  " + _("The page shows this fingerprint (SHA-256) of the certificate; check that they match:"))
     for line in fingerprint_lines(certificates.fingerprint):
         console.print(f"    {line}")
 
@@ -178,7 +192,10 @@ def _certificates(shown: str) -> Certificates:
     try:
         return tls.ensure(tls.folder(), tls.server_names(shown, hostname), tls.now_utc(), hostname)
     except OSError as exc:
-        fail(f"--https: {exc}; softspot keeps its certificates there (set SOFTSPOT_DATA_DIR to use another folder)")
+        fail(
+            _("--https: %(error)s; softspot keeps its certificates there (set SOFTSPOT_DATA_DIR to use another folder)")
+            % {"error": exc}
+        )
 
 
 def _bind(ports: Ports) -> list[Listener]:
@@ -202,7 +219,10 @@ def _collect_static() -> None:
     try:
         collect()
     except (OSError, ValueError) as exc:  # the pages still work, with plain names and uncompressed files
-        console.print(f"note: static files were not collected ({escape(str(exc))}); serving them as they are.")
+        console.print(
+            _("note: static files were not collected (%(error)s); serving them as they are.")
+            % {"error": escape(str(exc))}
+        )
 
 
 def serve(host: str | None, port: int | None, lan: bool, https: bool = False, http_port: int | None = None) -> None:
@@ -234,16 +254,16 @@ def serve(host: str | None, port: int | None, lan: bool, https: bool = False, ht
         close(listeners)
         raise
 
-    console.print(f"softspot is serving at [bold]{escape(base)}/[/] (Ctrl-C to stop).")
+    console.print(_("softspot is serving at %(address)s (Ctrl-C to stop).") % {"address": f"[bold]{escape(base)}/[/]"})
     if lan:
-        console.print("On the home network every page except the technique page needs sign-in.")
+        console.print(_("On the home network every page except the technique page needs sign-in."))
         if certificates is not None:
             show_trust(f"{_url('http', shown, listeners[1].port)}/trust/", certificates)
         show_link(sign_in_link(base), step="2. " if https else "")
     try:
         serve_forever(listeners)
     except KeyboardInterrupt:
-        console.print("stopped.")
+        console.print(_("stopped."))
 
 
 def admin(args: list[str]) -> None:

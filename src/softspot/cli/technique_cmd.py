@@ -54,7 +54,12 @@ def check(files: list[Path]) -> None:
                 console.print(str(problem), markup=False, emoji=False, soft_wrap=True)
         else:
             name = shown(str(path), 200)  # one line, whatever the file is called
-            console.print(f"{name}: ok ({technique.id} {technique.version})", markup=False, emoji=False, soft_wrap=True)
+            ok = _("%(file)s: ok (%(id)s %(version)s)") % {
+                "file": name,
+                "id": technique.id,
+                "version": technique.version,
+            }
+            console.print(ok, markup=False, emoji=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
@@ -134,7 +139,7 @@ def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
     p(f"\n[bold]{L['Each leg']}[/]")
     words = {
         **{name: name for name in CUE_FIELDS},
-        "side": "chosen",
+        "side": _("chosen"),
         "joint": t.segment.joint,
         "segment": t.segment.name,
     }
@@ -145,48 +150,82 @@ def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
         )
     sp, joint, n = t.spots, t.segment.joint, len(t.preparation)
     p(
-        f"  {n + 1}. First spot {format_distance(sp.first_above_centre, 'in')} above the centre: "
-        f"up to {format_duration(sp.first_hold.max)}, or until the tissue softens."
+        f"  {n + 1}. "
+        + _("First spot %(distance)s above the centre: up to %(time)s, or until the tissue softens.")
+        % {"distance": format_distance(sp.first_above_centre, "in"), "time": format_duration(sp.first_hold.max)}
     )
     p(
-        f"  {n + 2}. Lift, move {format_distance(sp.step, 'in')} toward the {joint}; "
-        "hold until it softens or as long as the first spot took."
+        f"  {n + 2}. "
+        + _("Lift, move %(distance)s toward the %(joint)s; hold until it softens or as long as the first spot took.")
+        % {"distance": format_distance(sp.step, "in"), "joint": joint}
     )
-    p(f"  {n + 3}. Never sit within {format_distance(sp.clearance, 'in')} of the {joint} joint.")
+    p(
+        f"  {n + 3}. "
+        + _("Never sit within %(distance)s of the %(joint)s joint.")
+        % {"distance": format_distance(sp.clearance, "in"), "joint": joint}
+    )
     if len(t.sides) > 1:
-        p(f"  Then the same on the other {t.segment.name}.")
+        p("  " + _("Then the same on the other %(segment)s.") % {"segment": t.segment.name})
     cues = t.cues
     p(f"\n[bold]{L['Safety while sitting']}[/]")
-    p(f"  • {adds(cues, cues.pain_rule)}{escape(cues.pain_rule.say)} [dim](said at the start and before each side)[/]")
+    said_start = _("(said at the start and before each side)")
+    p(f"  • {adds(cues, cues.pain_rule)}{escape(cues.pain_rule.say)} [dim]{said_start}[/]")
+    said_into = _("(said %(time)s into each side)") % {"time": format_duration(sp.check_in_after)}
+    p(f"  • {adds(cues, cues.check_in)}{escape(cues.check_in.say)} [dim]{said_into}[/]")
+    adds_ = _(SOFTSPOT_ADDS)
     p(
-        f"  • {adds(cues, cues.check_in)}{escape(cues.check_in.say)} "
-        f"[dim](said {format_duration(sp.check_in_after)} into each side)[/]"
+        f"  • {adds_}"
+        + _(
+            '"softened" in the first %(time)s of a side\'s first spot needs a second press to confirm; '
+            "later spots still hold at least %(time)s."
+        )
+        % {"time": format_duration(sp.min_hold)}
     )
-    p(
-        f'  • {SOFTSPOT_ADDS}"softened" in the first {format_duration(sp.min_hold)} of a side\'s first spot needs a '
-        f"second press to confirm; later spots still hold at least {format_duration(sp.min_hold)}."
-    )
-    p(f"  • {SOFTSPOT_ADDS}Stop works at once: the clock freezes, the voice stops, and only Carry on goes on.")
+    p(f"  • {adds_}" + _("Stop works at once: the clock freezes, the voice stops, and only Carry on goes on."))
     d = t.dose
     p(
-        f"\n[bold]How long[/]  Beginners {format_duration(d.beginner_min)} to {format_duration(d.beginner_max)} "
-        f"per side, growing by {format_duration(d.grow_by)} after {d.grow_after} comfortable sessions, "
-        f"up to {format_duration(d.maximum)}."
+        "\n[bold]"
+        + _("How long")
+        + "[/]  "
+        + ngettext(
+            "Beginners %(least)s to %(most)s per side, growing by %(grow)s after %(n)d comfortable session, "
+            "up to %(maximum)s.",
+            "Beginners %(least)s to %(most)s per side, growing by %(grow)s after %(n)d comfortable sessions, "
+            "up to %(maximum)s.",
+            d.grow_after,
+        )
+        % {
+            "least": format_duration(d.beginner_min),
+            "most": format_duration(d.beginner_max),
+            "grow": format_duration(d.grow_by),
+            "n": d.grow_after,
+            "maximum": format_duration(d.maximum),
+        }
     )
     seg = t.segment
     shortest, typical = room(t, seg.min_length), room(t, seg.default_length)
     p(
-        f"  {SOFTSPOT_ADDS}never more than the receiver's {seg.name} can fill: {format_duration(sp.first_hold.max)} "
-        f"on each safe spot (a {format_distance(seg.min_length)} {seg.name}: {format_duration(shortest.seconds)}; "
-        f"{format_distance(seg.default_length)}: {format_duration(typical.seconds)})."
+        f"  {adds_}"
+        + _(
+            "never more than the receiver's %(segment)s can fill: %(time)s on each safe spot "
+            "(a %(short)s %(segment)s: %(short_time)s; %(typical)s: %(typical_time)s)."
+        )
+        % {
+            "segment": seg.name,
+            "time": format_duration(sp.first_hold.max),
+            "short": format_distance(seg.min_length),
+            "short_time": format_duration(shortest.seconds),
+            "typical": format_distance(seg.default_length),
+            "typical_time": format_duration(typical.seconds),
+        }
     )
     if t.add_ons:
         p(f"\n[bold]{L['Add-ons']}[/] {L['(offered after a few comfortable sessions)']}")
         for add_on in t.add_ons:
-            p(
-                f"  • {escape(add_on.name)} (after {add_on.unlock_after} sessions): "
-                f"{adds(add_on, add_on.description)}{escape(add_on.description)}"
-            )
+            after = ngettext(
+                "%(name)s (after %(n)d session)", "%(name)s (after %(n)d sessions)", add_on.unlock_after
+            ) % {"name": escape(add_on.name), "n": add_on.unlock_after}
+            p(f"  • {after}: {adds(add_on, add_on.description)}{escape(add_on.description)}")
     p(f"\n[bold]{L['Practice:']}[/] {escape(t.guidance.practice)}")
     for note in t.guidance.notes:
         p(f"  • {adds(t.guidance, note)}{escape(note)}")

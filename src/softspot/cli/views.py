@@ -9,7 +9,7 @@ from rich.text import Text
 from softspot import i18n
 from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
-from softspot.i18n import _
+from softspot.i18n import _, pgettext
 
 
 def thigh_map(script: SessionScript, *, current: int | None = None, width: int = 60) -> Group:
@@ -58,7 +58,15 @@ def thigh_map(script: SessionScript, *, current: int | None = None, width: int =
 
 def plan_table(script: SessionScript) -> Table:
     unit = script.person.unit
-    table = Table("at", "for", "what", "from knee", box=None, pad_edge=False, header_style="bold")
+    table = Table(
+        pgettext("plan table", "at"),
+        pgettext("plan table", "for"),
+        pgettext("plan table", "what"),
+        pgettext("plan table", "from knee"),
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+    )
     for seg in script.segments:
         spot = script.spot_at(seg)
         where = format_distance(spot.from_knee_cm, unit) if spot else ""
@@ -68,5 +76,5 @@ def plan_table(script: SessionScript) -> Table:
         table.add_row(format_seconds(seg.starts_at), format_seconds(seg.seconds), Text(label), where)
         for timed in seg.timed:  # the pain rule and the check-in, where the voice says them
             table.add_row(format_seconds(seg.starts_at + timed.after), "", Text(f"  ↳ {timed.cue.show}", "bold"), "")
-    table.add_row(format_seconds(script.total_seconds), "", Text("end", style="dim"), "")
+    table.add_row(format_seconds(script.total_seconds), "", Text(pgettext("plan table", "end"), style="dim"), "")
     return table

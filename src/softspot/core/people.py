@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from softspot.i18n import _
+
 NAME_MAX_CHARS = 40
 FIRST_RECEIVER = "Receiver"
 """The name of a household's first receiver when there is nothing better (rename it with ``people rename``)."""
@@ -28,11 +30,13 @@ def clean_name(text: str) -> str:
     """
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
-        raise BadName("a name cannot be empty; give the receiver's name, e.g. Sam")
+        raise BadName(_("a name cannot be empty; give the receiver's name, e.g. Sam"))
     if len(name) > NAME_MAX_CHARS:
-        raise BadName(f"the name is {len(name)} characters long; keep it to {NAME_MAX_CHARS}")
+        raise BadName(
+            _("the name is %(n)d characters long; keep it to %(most)d") % {"n": len(name), "most": NAME_MAX_CHARS}
+        )
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise BadName("the name contains a control character; use letters, digits and spaces")
+        raise BadName(_("the name contains a control character; use letters, digits and spaces"))
     return name
 
 

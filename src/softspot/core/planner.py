@@ -117,22 +117,34 @@ class PlanOptions:
 def thigh_length(technique: Technique, options: PlanOptions) -> tuple[float, Literal["measured", "height", "default"]]:
     """The segment length in cm and where it came from."""
     seg = technique.segment
-    span = f"{format_distance(seg.min_length)} to {format_distance(seg.max_length)}"
+    span = _("%(least)s to %(most)s") % {
+        "least": format_distance(seg.min_length),
+        "most": format_distance(seg.max_length),
+    }
     if options.thigh is not None:
         cm = options.thigh.cm
         if not seg.min_length - _EPSILON <= cm <= seg.max_length + _EPSILON:
-            shown = options.thigh.show() if math.isfinite(cm) else "that length"
+            shown = options.thigh.show() if math.isfinite(cm) else _("that length")
             raise PlanError(
                 "--thigh",
-                f"{shown} is outside the {seg.name} lengths softspot plans for ({span}); "
-                f"measure {_in_sentence(seg.measure.strip().rstrip('.'))}",
+                _("%(length)s is outside the %(segment)s lengths softspot plans for (%(span)s); measure %(how)s")
+                % {
+                    "length": shown,
+                    "segment": seg.name,
+                    "span": span,
+                    "how": _in_sentence(seg.measure.strip().rstrip(".")),
+                },
             )
         return cm, "measured"
     if options.height is not None:
         h = options.height.cm
         if not MIN_HEIGHT_CM <= h <= MAX_HEIGHT_CM:
-            shown = options.height.show() if math.isfinite(h) else "that height"
-            raise PlanError("--height", f"{shown} is outside {MIN_HEIGHT_CM:.0f} to {MAX_HEIGHT_CM:.0f} cm")
+            shown = options.height.show() if math.isfinite(h) else _("that height")
+            raise PlanError(
+                "--height",
+                _("%(height)s is outside %(least)s to %(most)s cm")
+                % {"height": shown, "least": f"{MIN_HEIGHT_CM:.0f}", "most": f"{MAX_HEIGHT_CM:.0f}"},
+            )
         estimate = h * seg.length_per_height
         return min(max(estimate, seg.min_length), seg.max_length), "height"
     return seg.default_length, "default"
@@ -193,13 +205,18 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
     if not math.isfinite(per_leg) or not (in_range or in_room):
         raise PlanError(
             "--minutes-per-leg",
-            f"{minutes_per_leg:.4g} is outside {floor / 60:.4g} to {dose.maximum / 60:.4g} minutes per leg",
+            _("%(given)s is outside %(least)s to %(most)s minutes per leg")
+            % {"given": f"{minutes_per_leg:.4g}", "least": f"{floor / 60:.4g}", "most": f"{dose.maximum / 60:.4g}"},
         )
     if fits is not None and per_leg > fits.seconds + _EPSILON:
         raise PlanError(
             "--minutes-per-leg",
-            f"{minutes_per_leg:g} min is too long for this receiver ({fits.sentence(technique.segment.name)}); "
-            f"choose {fits.seconds / 60:g} or less",
+            _("%(given)s min is too long for this receiver (%(room)s); choose %(most)s or less")
+            % {
+                "given": f"{minutes_per_leg:g}",
+                "room": fits.sentence(technique.segment.name),
+                "most": f"{fits.seconds / 60:g}",
+            },
         )
     return round(per_leg)
 
@@ -220,8 +237,14 @@ def _pick(known: list[str], wanted: str, option: str, what: str) -> str:
     if wanted in known:
         return wanted
     close = difflib.get_close_matches(wanted, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise PlanError(option, f"there is no {what} '{wanted}' (choose {', '.join(known)}){hint}")
+    said = {
+        "leg": _("there is no leg '%(wanted)s' (choose %(known)s)"),
+        "surface": _("there is no surface '%(wanted)s' (choose %(known)s)"),
+        "position": _("there is no position '%(wanted)s' (choose %(known)s)"),
+        "add-on": _("there is no add-on '%(wanted)s' (choose %(known)s)"),
+    }.get(what) or f"there is no {what} '%(wanted)s' (choose %(known)s)"
+    hint = _("; did you mean '%(near)s'?") % {"near": close[0]} if close else ""
+    raise PlanError(option, said % {"wanted": wanted, "known": ", ".join(known)} + hint)
 
 
 class _Words:
@@ -265,7 +288,8 @@ def script_language(technique: Technique, wanted: str | None) -> str:
         if lang is None or lang not in technique.written_in:
             raise PlanError(
                 "--lang",
-                f"'{wanted}' is not a language this technique is written in (choose {', '.join(technique.written_in)})",
+                _("'%(lang)s' is not a language this technique is written in (choose %(languages)s)")
+                % {"lang": wanted, "languages": ", ".join(technique.written_in)},
             )
         return lang
     return i18n.active() if i18n.active() in technique.written_in else technique.language
@@ -292,7 +316,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     dose = technique.dose
     positions = safe_spots(technique, length_cm)
     if not positions:
-        raise PlanError("--thigh", "no spot on this thigh keeps the seat clear of the knee")
+        raise PlanError("--thigh", _("no spot on this thigh keeps the seat clear of the knee"))
     fits = room(technique, length_cm)
     budget = dose_seconds(technique, options.minutes_per_leg, fits)
     capped = options.minutes_per_leg is None and budget < round(dose.start)
@@ -307,7 +331,10 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     surface_id = _pick([s.id for s in technique.surfaces], surface_id, "--surface", "surface")
     if screening.surface and surface_id != screening.surface:
         reason = next(q.if_yes.reason for q in screening.adaptations if q.if_yes.use_surface)
-        raise PlanError("--surface", f"screening chose '{screening.surface}': {reason}")
+        raise PlanError(
+            "--surface",
+            _("screening chose '%(surface)s': %(reason)s") % {"surface": screening.surface, "reason": reason},
+        )
     position_id = options.position or screening.position or technique.main_position.id
     position_id = _pick([p.id for p in technique.positions], position_id, "--position", "position")
 
@@ -316,12 +343,16 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         add_on_id = _pick([a.id for a in technique.add_ons], wanted, "--add-on", "add-on")
         add_on = technique.add_on(add_on_id)
         if add_on_id in screening.omitted_add_ons:
-            raise PlanError("--add-on", f"'{add_on_id}' is left out after screening")
+            raise PlanError("--add-on", _("'%(add_on)s' is left out after screening") % {"add_on": add_on_id})
         if options.comfortable_sessions < add_on.unlock_after and add_on_id not in options.unlocked_early:
             raise PlanError(
                 "--add-on",
-                f"'{add_on_id}' unlocks after {add_on.unlock_after} comfortable sessions "
-                f"({options.comfortable_sessions} so far)",
+                ngettext(
+                    "'%(add_on)s' unlocks after %(n)d comfortable session (%(done)d so far)",
+                    "'%(add_on)s' unlocks after %(n)d comfortable sessions (%(done)d so far)",
+                    add_on.unlock_after,
+                )
+                % {"add_on": add_on_id, "n": add_on.unlock_after, "done": options.comfortable_sessions},
             )
         if add_on_id not in add_on_ids:
             add_on_ids.append(add_on_id)
@@ -495,8 +526,12 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         if capped:
             lines.insert(
                 1,
-                f"{format_duration(budget)} per leg, not the technique's usual first "
-                f"{format_duration(dose.start)}: {fits.sentence(technique.segment.name)}.",
+                _("%(time)s per leg, not the technique's usual first %(usual)s: %(room)s.")
+                % {
+                    "time": format_duration(budget),
+                    "usual": format_duration(dose.start),
+                    "room": fits.sentence(technique.segment.name),
+                },
             )
     return script.model_copy(update={"explanation": lines})
 

@@ -436,8 +436,8 @@ def _upper_tail(n: int, k: int) -> float:
 def p_words(p: float, decimals: int = 3) -> str:
     """``p = 0.031``, or ``p < 0.001`` when it would round to nothing."""
     if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.{decimals}f}"
+        return f"p < {i18n.format_number(0.001, digits=3, fixed=True)}"
+    return f"p = {i18n.format_number(p, digits=decimals, fixed=True)}"
 
 
 def verdict(sessions: Iterable[SessionSummary]) -> Verdict:
@@ -461,8 +461,10 @@ def _verdict(t: Tally) -> Verdict:
             higher,
             same,
             None,
-            "The last session stopped for discomfort: rest until the pain has gone; "
-            "the before-and-after figures can wait.",
+            _(
+                "The last session stopped for discomfort: rest until the pain has gone; "
+                "the before-and-after figures can wait."
+            ),
         )
     if rated < MIN_SESSIONS:
         more = MIN_SESSIONS - rated
@@ -474,12 +476,13 @@ def _verdict(t: Tally) -> Verdict:
             same,
             None,
             ngettext(
-                "Not enough data yet: %(rated)d rated session; ",
-                "Not enough data yet: %(rated)d rated sessions; ",
+                "Not enough data yet: %(rated)d rated session; %(more)d more before softspot can tell a real change "
+                "from noise.",
+                "Not enough data yet: %(rated)d rated sessions; %(more)d more before softspot can tell a real change "
+                "from noise.",
                 rated,
             )
-            % {"rated": rated}
-            + f"{more} more before softspot can tell a real change from noise.",
+            % {"rated": rated, "more": more},
         )
     p_better = sign_test(lower, higher)
     p_worse = sign_test(higher, lower)
@@ -491,7 +494,8 @@ def _verdict(t: Tally) -> Verdict:
             higher,
             same,
             p_better,
-            f"More than noise: tension is lower after sessions ({counts}; sign test {p_words(p_better)}).",
+            _("More than noise: tension is lower after sessions (%(counts)s; sign test %(p)s).")
+            % {"counts": counts, "p": p_words(p_better)},
         )
     if p_worse < ALPHA:
         return Verdict(
@@ -501,8 +505,11 @@ def _verdict(t: Tally) -> Verdict:
             higher,
             same,
             p_worse,
-            f"Tension is higher after sessions, more than noise ({counts}; sign test {p_words(p_worse)}). "
-            "Use less time per leg, and ask your therapist.",
+            _(
+                "Tension is higher after sessions, more than noise (%(counts)s; sign test %(p)s). "
+                "Use less time per leg, and ask your therapist."
+            )
+            % {"counts": counts, "p": p_words(p_worse)},
         )
     return Verdict(
         "noise",
@@ -511,7 +518,8 @@ def _verdict(t: Tally) -> Verdict:
         higher,
         same,
         p_better,
-        f"Could still be noise: {counts} (sign test {p_words(p_better, 2)}; more than noise needs p < {ALPHA}).",
+        _("Could still be noise: %(counts)s (sign test %(p)s; more than noise needs p < %(alpha)s).")
+        % {"counts": counts, "p": p_words(p_better, 2), "alpha": i18n.format_number(ALPHA, digits=2)},
     )
 
 

@@ -34,7 +34,7 @@ from pydantic import (
 from softspot.core import safejson
 from softspot.core.people import NAME_MAX_CHARS, BadName, clean_name
 from softspot.core.script import SessionScript
-from softspot.i18n import N_
+from softspot.i18n import N_, _, ngettext
 
 RATING_MIN = 0
 RATING_MAX = 10
@@ -84,10 +84,14 @@ def parse_rating(text: str, what: str) -> int:
     """One rating as a person types it (``"6"``); the message names ``what`` is being rated."""
     value = text.strip()
     if not value.isdigit():
-        raise ValueError(f"'{value}' ({what}) is not a whole number from {RATING_MIN} to {RATING_MAX}")
+        raise ValueError(
+            _("'%(value)s' (%(what)s) is not a whole number from %(least)d to %(most)d")
+            % {"value": value, "what": what, "least": RATING_MIN, "most": RATING_MAX}
+        )
     if int(value) > RATING_MAX:
         raise ValueError(
-            f"{int(value)} ({what}) is above {RATING_MAX}; rate {RATING_MIN} (none) to {RATING_MAX} (worst)"
+            _("%(value)d (%(what)s) is above %(most)d; rate %(least)d (none) to %(most)d (worst)")
+            % {"value": int(value), "what": what, "least": RATING_MIN, "most": RATING_MAX}
         )
     return int(value)
 
@@ -103,11 +107,14 @@ class Ratings(_In):
     @classmethod
     def _whole_0_to_10(cls, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} is not a whole number from {RATING_MIN} to {RATING_MAX}")
+            raise ValueError(
+                _("%(value)s is not a whole number from %(least)d to %(most)d")
+                % {"value": repr(value), "least": RATING_MIN, "most": RATING_MAX}
+            )
         if value < RATING_MIN:
-            raise ValueError(f"{value} is below {RATING_MIN}")
+            raise ValueError(_("%(value)s is below %(bound)s") % {"value": value, "bound": RATING_MIN})
         if value > RATING_MAX:
-            raise ValueError(f"{value} is above {RATING_MAX}")
+            raise ValueError(_("%(value)s is above %(bound)s") % {"value": value, "bound": RATING_MAX})
         return value
 
     @property
@@ -150,9 +157,9 @@ class EngineRecord(_In):
     @model_validator(mode="after")
     def _consistent(self) -> EngineRecord:
         if self.stop_reason is not None and not self.ended_early:
-            raise ValueError("a session with a stop_reason ended early; set ended_early to true")
+            raise ValueError(_("a session with a stop_reason ended early; set ended_early to true"))
         if self.paused_seconds > self.ended_at:
-            raise ValueError("paused_seconds is longer than the whole session")
+            raise ValueError(_("paused_seconds is longer than the whole session"))
         return self
 
     @property
@@ -188,7 +195,10 @@ class RecordIn(_In):
         # Checked on the year as written, before any conversion: year 1 or 9999 with an
         # offset would overflow when turned into UTC.
         if not EARLIEST.year <= value.year < LATEST.year:
-            raise ValueError(f"{value.year} is not a year softspot keeps; give a time from {EARLIEST.year} to 2099")
+            raise ValueError(
+                _("%(year)d is not a year softspot keeps; give a time from %(first)d to 2099")
+                % {"year": value.year, "first": EARLIEST.year}
+            )
         return value
 
     @field_validator("receiver", mode="after")
@@ -205,26 +215,38 @@ class RecordIn(_In):
     @classmethod
     def _storable_note(cls, value: str) -> str:
         if "\x00" in value:
-            raise ValueError("contains a NUL character (\\u0000), which cannot be stored")
+            raise ValueError(_("contains a NUL character (\\u0000), which cannot be stored"))
         return value
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> RecordIn:
         now = info.context.get("now") if isinstance(info.context, dict) else None
         if isinstance(now, datetime) and self.started_at > now + FUTURE_SLACK:
-            raise ValueError(f"started_at: is in the future (more than {FUTURE_SLACK.days} days after now)")
+            raise ValueError(
+                "started_at: "
+                + ngettext(
+                    "is in the future (more than %(n)d day after now)",
+                    "is in the future (more than %(n)d days after now)",
+                    FUTURE_SLACK.days,
+                )
+                % {"n": FUTURE_SLACK.days}
+            )
         if self.ended_at < self.started_at:
-            raise ValueError("ended_at: comes before started_at")
+            raise ValueError("ended_at: " + _("comes before started_at"))
         if (self.ended_at - self.started_at).total_seconds() > MAX_SESSION_SECONDS:
-            raise ValueError(f"ended_at: is more than {MAX_SESSION_SECONDS // 3600} hours after started_at")
+            raise ValueError(
+                "ended_at: " + _("is more than %(n)d hours after started_at") % {"n": MAX_SESSION_SECONDS // 3600}
+            )
         if problem := _script_fits(self.script):
             raise ValueError(problem)
         if self.after is None and not self.engine.ended_early:
-            raise ValueError("after: the ratings after are needed when the session ran to the end")
+            raise ValueError("after: " + _("the ratings after are needed when the session ran to the end"))
         legs = {leg.leg for leg in self.script.legs}
         for n, spot in enumerate(self.engine.spots):
             if spot.leg not in legs:
-                raise ValueError(f"engine.spots.{n}.leg: '{spot.leg}' is not a leg of the script")
+                raise ValueError(
+                    f"engine.spots.{n}.leg: " + _("'%(leg)s' is not a leg of the script") % {"leg": spot.leg}
+                )
         return self
 
     @property
@@ -245,16 +267,28 @@ def _script_fits(script: SessionScript) -> str | None:
     )
     for field, text, longest in texts:
         if not text:
-            return f"{field}: is empty"
+            return f"{field}: " + _("is empty")
         if len(text) > longest:
-            return f"{field}: is {len(text)} characters long; at most {longest} are allowed"
+            return f"{field}: " + _("is %(n)d characters long; at most %(most)d are allowed") % {
+                "n": len(text),
+                "most": longest,
+            }
     seconds = script.dose.seconds_per_leg
     if not 1 <= seconds <= MAX_SECONDS_PER_LEG:
-        return f"script.dose.seconds_per_leg: {seconds} is outside 1 to {MAX_SECONDS_PER_LEG}"
+        return "script.dose.seconds_per_leg: " + _("%(value)s is outside 1 to %(most)d") % {
+            "value": seconds,
+            "most": MAX_SECONDS_PER_LEG,
+        }
     if len(script.add_ons) > MAX_ADD_ONS:
-        return f"script.add_ons: has {len(script.add_ons)} add-ons; at most {MAX_ADD_ONS} are allowed"
+        return "script.add_ons: " + _("has %(n)d add-ons; at most %(most)d are allowed") % {
+            "n": len(script.add_ons),
+            "most": MAX_ADD_ONS,
+        }
     if len(script.legs) > MAX_LEGS:
-        return f"script.legs: has {len(script.legs)} legs; at most {MAX_LEGS} are allowed"
+        return "script.legs: " + _("has %(n)d legs; at most %(most)d are allowed") % {
+            "n": len(script.legs),
+            "most": MAX_LEGS,
+        }
     return None
 
 
@@ -282,11 +316,11 @@ class RecordError(ValueError):
 
 
 _MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "is not a field of a session record",
-    "uuid_parsing": "is not a UUID",
-    "uuid_type": "is not a UUID",
-    "timezone_aware": "needs a time zone, e.g. 2026-11-23T20:01:02Z",
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a field of a session record"),
+    "uuid_parsing": N_("is not a UUID"),
+    "uuid_type": N_("is not a UUID"),
+    "timezone_aware": N_("needs a time zone, e.g. 2026-11-23T20:01:02Z"),
 }
 
 
@@ -294,17 +328,29 @@ def _bound_message(error: Any) -> str | None:
     """A plainer sentence for pydantic's bound errors: ``40000 is above 1000``."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind in {"less_than_equal", "less_than"} and isinstance(value, int | float):
-        return f"{_number(value)} is above {_number(ctx.get('le', ctx.get('lt')))}"
+        return _("%(value)s is above %(bound)s") % {
+            "value": _number(value),
+            "bound": _number(ctx.get("le", ctx.get("lt"))),
+        }
     if kind in {"greater_than_equal", "greater_than"} and isinstance(value, int | float):
-        return f"{_number(value)} is below {_number(ctx.get('ge', ctx.get('gt')))}"
+        return _("%(value)s is below %(bound)s") % {
+            "value": _number(value),
+            "bound": _number(ctx.get("ge", ctx.get("gt"))),
+        }
     if kind == "string_too_long" and isinstance(value, str):
-        return f"is {len(value)} characters long; at most {ctx.get('max_length')} are allowed"
+        return _("is %(n)d characters long; at most %(most)d are allowed") % {
+            "n": len(value),
+            "most": ctx.get("max_length"),
+        }
     if kind == "string_too_short":
-        return "is empty"
+        return _("is empty")
     if kind == "too_long":
-        return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
+        return _("has %(n)s items; at most %(most)s are allowed") % {
+            "n": ctx.get("actual_length"),
+            "most": ctx.get("max_length"),
+        }
     if kind == "finite_number":
-        return "is not a finite number"
+        return _("is not a finite number")
     return None
 
 
@@ -319,8 +365,9 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     found: list[FieldError] = []
     for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"])
+        known = _MESSAGES.get(error["type"])
         message = (
-            _MESSAGES.get(error["type"]) or _bound_message(error) or str(error["msg"]).removeprefix("Value error, ")
+            (_(known) if known else None) or _bound_message(error) or str(error["msg"]).removeprefix("Value error, ")
         )
         # Model-level checks name their own field as "field: message".
         head, sep, tail = message.partition(": ")
@@ -336,7 +383,7 @@ def parse_record(data: Any, *, now: datetime | None = None) -> RecordIn:
     With ``now`` (the receiving clock), a record that starts in the future is refused.
     """
     if not isinstance(data, dict):
-        raise RecordError([FieldError("", "the record must be a JSON object")])
+        raise RecordError([FieldError("", _("the record must be a JSON object"))])
     if found := safejson.problems(data):
         raise RecordError([FieldError(p.path, p.message) for p in found])
     try:
@@ -345,13 +392,16 @@ def parse_record(data: Any, *, now: datetime | None = None) -> RecordIn:
         raise RecordError(field_errors(exc)) from None
 
 
-def read_record(body: bytes, *, now: datetime | None = None, what: str = "the body") -> RecordIn:
+def read_record(body: bytes, *, now: datetime | None = None, what: str | None = None) -> RecordIn:
     """A record from JSON bytes (a request body, a recovery file), within bounds of size and nesting.
 
     ``what`` names the source in messages about the whole (``the body is not JSON (...)``).
     """
+    what = what or _("the body")
     if len(body) > MAX_RECORD_BYTES:
-        raise RecordError([FieldError("", f"{what} is larger than {MAX_RECORD_BYTES // 1_000_000} MB")])
+        raise RecordError(
+            [FieldError("", _("%(what)s is larger than %(n)d MB") % {"what": what, "n": MAX_RECORD_BYTES // 1_000_000})]
+        )
     try:
         data = safejson.loads(body)
     except safejson.JsonProblem as exc:

@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from softspot.i18n import _, ngettext
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Day names as given on the command line and in the form, Monday first (``date.weekday()`` order)."""
 DEFAULT_DAYS = ("mon", "wed", "fri")
@@ -55,10 +57,12 @@ def parse_days(days: Sequence[str]) -> list[str]:
     for raw in days:
         day = raw.strip().lower()
         if day not in _BYDAY:
-            raise ReminderInputError("days", f"'{raw.strip()}' is not a day; use {', '.join(DAYS)}")
+            raise ReminderInputError(
+                "days", _("'%(day)s' is not a day; use %(days)s") % {"day": raw.strip(), "days": ", ".join(DAYS)}
+            )
         chosen.add(day)
     if not chosen:
-        raise ReminderInputError("days", f"choose at least one day from {', '.join(DAYS)}")
+        raise ReminderInputError("days", _("choose at least one day from %(days)s") % {"days": ", ".join(DAYS)})
     return [d for d in DAYS if d in chosen]
 
 
@@ -66,7 +70,9 @@ def parse_at(text: str) -> time:
     """``"19:30"`` (24-hour ``HH:MM``) as a :class:`time`."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ReminderInputError("at", f"'{text.strip()}' is not a time; use 24-hour HH:MM, e.g. 19:30")
+        raise ReminderInputError(
+            "at", _("'%(time)s' is not a time; use 24-hour HH:MM, e.g. 19:30") % {"time": text.strip()}
+        )
     return time(int(match[1]), int(match[2]))
 
 
@@ -110,21 +116,26 @@ def reminder_calendar(
     """One weekly 20-minute event on ``days`` at ``at`` from ``start``, with an alarm when it starts."""
     title = technique_title.strip()
     if not title:
-        raise ReminderInputError("technique", "the technique has no title")
+        raise ReminderInputError("technique", _("the technique has no title"))
     chosen = parse_days(days)
     if at.tzinfo is not None:
-        raise ReminderInputError("at", "give a wall-clock time without a time zone; the zone goes in tz")
+        raise ReminderInputError("at", _("give a wall-clock time without a time zone; the zone goes in tz"))
     if url is not None and not re.fullmatch(r"https?://[^\s]+", url):
-        raise ReminderInputError("url", f"'{url}' is not an http(s) address")
+        raise ReminderInputError("url", _("'%(url)s' is not an http(s) address") % {"url": url})
     if tz and not _TZ.fullmatch(tz):
-        raise ReminderInputError("tz", f"'{tz}' is not a time zone name; use an IANA name like Europe/Berlin")
+        raise ReminderInputError(
+            "tz", _("'%(tz)s' is not a time zone name; use an IANA name like Europe/Berlin") % {"tz": tz}
+        )
     when = datetime.combine(first_day(start, chosen), at.replace(second=0, microsecond=0))
     dtstart = f"DTSTART;TZID={tz}:{when:%Y%m%dT%H%M%S}" if tz else f"DTSTART:{when:%Y%m%dT%H%M%S}"
     made = stamp.astimezone(UTC) if stamp is not None else datetime.combine(start, time(), UTC)
     uid = hashlib.sha256(title.encode("utf-8")).hexdigest()[:16]
-    description = f"Time for softspot: {title}, about {MINUTES} minutes together."
+    description = _("Time for softspot: %(title)s, about %(minutes)d minutes together.") % {
+        "title": title,
+        "minutes": MINUTES,
+    }
     if url is not None:
-        description += f"\nOpen {url}"
+        description += "\n" + _("Open %(url)s") % {"url": url}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -161,14 +172,49 @@ def due(last_session: date | None, today: date, sessions_per_week: int, *, after
     if sessions_per_week < 1 or sessions_per_week > 7:
         raise ValueError(f"sessions_per_week: {sessions_per_week} is not between 1 and 7")
     if last_session is None:
-        return "No session yet: the first one is the hardest."
+        return _("No session yet: the first one is the hardest.")
     ago = max((today - last_session).days, 0)
-    when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago")
     if after_discomfort:
-        return f"Last session {when} stopped for discomfort: no next one until the pain has gone."
-    aim = f"you aim for {sessions_per_week} a week"
-    if ago >= LONG_GAP_DAYS:
-        return f"Last session {when}: time to start again, gently ({aim})."
-    if ago * sessions_per_week >= 7:
-        return f"Last session {when}: time for another ({aim})."
-    return f"Last session {when}: on track."
+        state = "discomfort"
+    elif ago >= LONG_GAP_DAYS:
+        state = "again"
+    elif ago * sessions_per_week >= 7:
+        state = "another"
+    else:
+        state = "on_track"
+    return _due_sentence(state, ago) % {"n": ago, "aim": sessions_per_week}
+
+
+def _due_sentence(state: str, ago: int) -> str:
+    """The sentence for a state and a number of days, whole for each language (never built from pieces)."""
+    if state == "discomfort":
+        if ago == 0:
+            return _("Last session today stopped for discomfort: no next one until the pain has gone.")
+        if ago == 1:
+            return _("Last session yesterday stopped for discomfort: no next one until the pain has gone.")
+        return ngettext(
+            "Last session %(n)d day ago stopped for discomfort: no next one until the pain has gone.",
+            "Last session %(n)d days ago stopped for discomfort: no next one until the pain has gone.",
+            ago,
+        )
+    if state == "again":  # LONG_GAP_DAYS or more: never today or yesterday
+        return ngettext(
+            "Last session %(n)d day ago: time to start again, gently (you aim for %(aim)d a week).",
+            "Last session %(n)d days ago: time to start again, gently (you aim for %(aim)d a week).",
+            ago,
+        )
+    if state == "another":
+        if ago == 0:
+            return _("Last session today: time for another (you aim for %(aim)d a week).")
+        if ago == 1:
+            return _("Last session yesterday: time for another (you aim for %(aim)d a week).")
+        return ngettext(
+            "Last session %(n)d day ago: time for another (you aim for %(aim)d a week).",
+            "Last session %(n)d days ago: time for another (you aim for %(aim)d a week).",
+            ago,
+        )
+    if ago == 0:
+        return _("Last session today: on track.")
+    if ago == 1:
+        return _("Last session yesterday: on track.")
+    return ngettext("Last session %(n)d day ago: on track.", "Last session %(n)d days ago: on track.", ago)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from softspot.core.technique import Question, Technique
+from softspot.i18n import _
 
 Verdict = Literal["go", "adapt", "ask_first", "stop"]
 
@@ -61,17 +62,20 @@ def parse_answers(technique: Technique, pairs: list[str]) -> dict[str, bool]:
         qid, sep, raw = pair.partition("=")
         qid, value = qid.strip(), raw.strip().lower()
         if not sep:
-            raise AnswerError(f"'{pair}' should be ID=yes or ID=no")
+            raise AnswerError(_("'%(pair)s' should be ID=yes or ID=no") % {"pair": pair})
         if qid not in known:
             close = difflib.get_close_matches(qid, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (questions: {', '.join(known)})"
-            raise AnswerError(f"there is no question '{qid}'{hint}")
+            if close:
+                said = _("there is no question '%(id)s'; did you mean '%(near)s'?")
+            else:
+                said = _("there is no question '%(id)s' (questions: %(ids)s)")
+            raise AnswerError(said % {"id": qid, "near": close[0] if close else "", "ids": ", ".join(known)})
         if value in _YES:
             answers[qid] = True
         elif value in _NO:
             answers[qid] = False
         else:
-            raise AnswerError(f"the answer to '{qid}' is '{raw}'; say yes or no")
+            raise AnswerError(_("the answer to '%(id)s' is '%(answer)s'; say yes or no") % {"id": qid, "answer": raw})
     return answers
 
 
@@ -83,7 +87,7 @@ def screen(technique: Technique, answers: Mapping[str, bool], *, cleared: bool =
     """Apply every answer; all questions must be answered. ``cleared``: a professional said it is fine."""
     missing = missing_answers(technique, answers)
     if missing:
-        raise AnswerError("unanswered: " + ", ".join(q.id for q in missing))
+        raise AnswerError(_("unanswered: %(ids)s") % {"ids": ", ".join(q.id for q in missing)})
     yes = [q for q in technique.questions if answers[q.id]]
     stops = tuple(q for q in yes if q.if_yes.action == "stop")
     adaptations = tuple(q for q in yes if q.if_yes.action == "adapt")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from softspot.i18n import _
 from softspot.i18n import format_distance as written_distance
 
 CM_PER_INCH = 2.54
@@ -51,10 +52,20 @@ class UnitError(ValueError):
 def _split(text: str, kind: str, example: str) -> tuple[float, str]:
     match = _QUANTITY.match(text)
     if match is None:
-        raise UnitError(f"'{_short(text)}' is not a {kind}; write a number and a unit, e.g. '{example}'")
+        said = (
+            _("'%(text)s' is not a time; write a number and a unit, e.g. '%(example)s'")
+            if kind == "time"
+            else _("'%(text)s' is not a distance; write a number and a unit, e.g. '%(example)s'")
+        )
+        raise UnitError(said % {"text": _short(text), "example": example})
     number = float(match["number"])
     if not math.isfinite(number) or number > MAX_QUANTITY:
-        raise UnitError(f"'{_short(text)}' is too large to be a {kind}")
+        said = (
+            _("'%(text)s' is too large to be a time")
+            if kind == "time"
+            else _("'%(text)s' is too large to be a distance")
+        )
+        raise UnitError(said % {"text": _short(text)})
     return number, match["unit"].lower()
 
 
@@ -65,14 +76,18 @@ def _short(text: str, keep: int = 24) -> str:
 def parse_seconds(value: str | int | float) -> float:
     """Read a time such as ``90 s`` or ``2 min`` into seconds."""
     if isinstance(value, bool) or not isinstance(value, str):
-        raise UnitError(f"the time '{value}' has no unit; write e.g. '{value} s' or '{value} min'")
+        raise UnitError(
+            _("the time '%(value)s' has no unit; write e.g. '%(value)s s' or '%(value)s min'") % {"value": value}
+        )
     number, unit = _split(value, "time", "90 s")
     if not unit:
-        raise UnitError(f"the time '{value}' has no unit; write e.g. '{value} s' or '{value} min'")
+        raise UnitError(
+            _("the time '%(value)s' has no unit; write e.g. '%(value)s s' or '%(value)s min'") % {"value": value}
+        )
     if unit not in _TIME_UNITS:
-        raise UnitError(f"'{unit}' is not a unit of time; use s or min")
+        raise UnitError(_("'%(unit)s' is not a unit of time; use s or min") % {"unit": unit})
     if number < 0:
-        raise UnitError(f"the time '{value}' is negative")
+        raise UnitError(_("the time '%(value)s' is negative") % {"value": value})
     return number * _TIME_UNITS[unit]
 
 
@@ -94,17 +109,19 @@ def parse_length(value: str | int | float, *, default_unit: DistanceUnit | None 
     command-line options whose help names the unit); otherwise it is an error.
     """
     if isinstance(value, bool):
-        raise UnitError(f"{value!r} is not a distance")
+        raise UnitError(_("%(value)s is not a distance") % {"value": repr(value)})
     text = value if isinstance(value, str) else str(value)
     number, unit = _split(text, "distance", "2 in")
     if not unit:
         if default_unit is None:
-            raise UnitError(f"the distance '{text}' has no unit; write e.g. '{text} cm' or '{text} in'")
+            raise UnitError(
+                _("the distance '%(value)s' has no unit; write e.g. '%(value)s cm' or '%(value)s in'") % {"value": text}
+            )
         unit = default_unit
     if unit not in _DISTANCE_UNITS:
-        raise UnitError(f"'{unit}' is not a unit of distance; use cm or in")
+        raise UnitError(_("'%(unit)s' is not a unit of distance; use cm or in") % {"unit": unit})
     if number < 0:
-        raise UnitError(f"the distance '{text}' is negative")
+        raise UnitError(_("the distance '%(value)s' is negative") % {"value": text})
     factor, shown = _DISTANCE_UNITS[unit]
     return Length(number * factor, shown)
 

@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 
+from softspot.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 Kind = Literal["read_only", "cannot_open", "damaged", "full", "busy", "unreachable", "not_migrated", "settings"]
@@ -75,22 +77,32 @@ def restore_commands(backup: str, path: Path) -> str:
     return f"cd {shlex.quote(str(path.parent))} && rm -f {name}-wal {name}-shm && cp {shlex.quote(backup)} {name}"
 
 
-ELSEWHERE = "or set SOFTSPOT_DATA_DIR to a folder you can write"
+ELSEWHERE = N_("or set SOFTSPOT_DATA_DIR to a folder you can write")
 
 
 def how_to_write(path: Path, error: OSError | None = None) -> str:
     """Why ``path`` cannot be written and what to do, to follow "cannot be written": ``(...); make it ...``."""
     if (error is not None and error.errno == errno.EROFS) or _on_read_only_file_system(path):
-        return f"(it is on a read-only file system); remount that file system read-write, {ELSEWHERE}"
+        return _("(it is on a read-only file system); remount that file system read-write, %(elsewhere)s") % {
+            "elsewhere": _(ELSEWHERE)
+        }
     facts = [error.strerror] if error is not None and error.strerror else []
     try:
         info = path.stat()
-        facts.append(f"mode {stat.S_IMODE(info.st_mode):04o}, owner {owner_name(info.st_uid)}")
+        facts.append(
+            _("mode %(mode)s, owner %(owner)s")
+            % {"mode": f"{stat.S_IMODE(info.st_mode):04o}", "owner": owner_name(info.st_uid)}
+        )
     except OSError:
         pass
     shown = f"({'; '.join(facts)})" if facts else ""
     flags = "u+rwx" if path.is_dir() else "u+rw"
-    return f"{shown}; make it writable by this user (`chmod {flags} {shlex.quote(str(path))}`), {ELSEWHERE}"
+    return _("%(facts)s; make it writable by this user (`chmod %(flags)s %(path)s`), %(elsewhere)s") % {
+        "facts": shown,
+        "flags": flags,
+        "path": shlex.quote(str(path)),
+        "elsewhere": _(ELSEWHERE),
+    }
 
 
 def _on_read_only_file_system(path: Path) -> bool:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest, same_name, sorted_names
+from softspot.i18n import _
 from softspot.store.models import Receiver, SessionRecord
 
 LOCAL_USERNAME = "local"
@@ -34,7 +35,9 @@ class NameTaken(ReceiverError):
 
     def __init__(self, existing: Receiver) -> None:
         self.existing = existing
-        super().__init__("name", f"there is already a receiver called {existing.name} in this household")
+        super().__init__(
+            "name", _("there is already a receiver called %(name)s in this household") % {"name": existing.name}
+        )
 
 
 class NoSuchReceiver(ReceiverError):
@@ -45,11 +48,18 @@ class NoSuchReceiver(ReceiverError):
         self.names = names
         self.nearest = nearest(name, names)
         if not names:
-            message = f"there is no receiver called {name}: nobody has been added yet"
+            message = _("there is no receiver called %(name)s: nobody has been added yet") % {"name": name}
         elif self.nearest:
-            message = f"there is no receiver called {name}; did you mean {self.nearest}? Receivers: {listing(names)}"
+            message = _("there is no receiver called %(name)s; did you mean %(near)s? Receivers: %(names)s") % {
+                "name": name,
+                "near": self.nearest,
+                "names": listing(names),
+            }
         else:
-            message = f"there is no receiver called {name}; receivers: {listing(names)}"
+            message = _("there is no receiver called %(name)s; receivers: %(names)s") % {
+                "name": name,
+                "names": listing(names),
+            }
         super().__init__("name", message)
 
 
@@ -106,10 +116,18 @@ def checked_name(owner: User, name: str, *, other_than: Receiver | None = None) 
 def check_measurements(thigh_cm: float | None, height_cm: float | None, unit: str) -> None:
     """What the database would refuse, said first (commands and forms check the plannable range before this)."""
     if unit not in UNITS:
-        raise ReceiverError("unit", f"'{unit}' is not a unit; use cm or in")
+        raise ReceiverError("unit", _("'%(unit)s' is not a unit; use cm or in") % {"unit": unit})
     for field, value in (("thigh", thigh_cm), ("height", height_cm)):
         if value is not None and not 0 < value <= 500:
-            raise ReceiverError(field, f"{value:g} cm is not a {field} softspot can keep")
+            raise ReceiverError(
+                field,
+                (
+                    _("%(value)s cm is not a thigh softspot can keep")
+                    if field == "thigh"
+                    else _("%(value)s cm is not a height softspot can keep")
+                )
+                % {"value": f"{value:g}"},
+            )
 
 
 def add(
@@ -151,7 +169,9 @@ def check_language(language: str) -> None:
 
     if language and language not in i18n.LANGUAGES:
         raise ReceiverError(
-            "language", f"softspot does not speak '{language}'; choose one of: {', '.join(i18n.LANGUAGES)}"
+            "language",
+            _("softspot does not speak '%(language)s'; choose one of: %(choices)s")
+            % {"language": language, "choices": ", ".join(i18n.LANGUAGES)},
         )
 
 
@@ -242,9 +262,11 @@ def remove(receiver: Receiver) -> int:
 def move_records(source: Receiver, target: Receiver) -> int:
     """Give every record of ``source`` to ``target`` in the same household (before removing ``source``)."""
     if source.owner_id != target.owner_id:
-        raise ReceiverError("receiver", "records can only move to a receiver in the same household")
+        raise ReceiverError("receiver", _("records can only move to a receiver in the same household"))
     if source.pk == target.pk:
-        raise ReceiverError("receiver", f"{source.name}'s records are already {target.name}'s")
+        raise ReceiverError(
+            "receiver", _("%(name)s's records are already %(target)s's") % {"name": source.name, "target": target.name}
+        )
     with transaction.atomic():
         return SessionRecord.objects.filter(receiver=source).update(receiver=target)
 
@@ -316,13 +338,19 @@ def for_record(owner: User, plan: uuid.UUID | None, name: str | None) -> Receive
         if found is None:
             raise ReceiverError(
                 "receiver",
-                f"there is no receiver called {' '.join(name.split())} in this household; "
-                + (f"receivers: {listing(names(owner))}" if names(owner) else "nobody has been added yet"),
+                (
+                    _("there is no receiver called %(name)s in this household; receivers: %(names)s")
+                    if names(owner)
+                    else _("there is no receiver called %(name)s in this household; nobody has been added yet")
+                )
+                % {"name": " ".join(name.split()), "names": listing(names(owner))},
             )
         return found
     everyone = household(owner)
     if len(everyone) > 1:
         raise ReceiverError(
-            "receiver", f"say who received this session (the receiver's name); receivers: {listing(names(owner))}"
+            "receiver",
+            _("say who received this session (the receiver's name); receivers: %(names)s")
+            % {"names": listing(names(owner))},
         )
     return only_or_first(owner)
