@@ -139,7 +139,10 @@ def require(tag: str) -> str:
     """``normalize``, or a :class:`LanguageError` that says which languages there are."""
     lang = normalize(tag)
     if lang is None:
-        raise LanguageError(f"softspot does not speak '{tag}'; choose one of: {', '.join(LANGUAGES)}")
+        raise LanguageError(
+            gettext("softspot does not speak '%(language)s'; choose one of: %(choices)s")
+            % {"language": tag, "choices": ", ".join(LANGUAGES)}
+        )
     return lang
 
 

@@ -20,6 +20,7 @@ PATH, on a WAV file written to a private temporary folder.
 
 from __future__ import annotations
 
+import contextvars
 import shutil
 import subprocess
 import sys
@@ -139,7 +140,9 @@ class CuePlayer:
         if speech:
             self._cache = cache if cache is not None else CueCache(voice if voice is not None else Voice())
             if not self._cache.available:
-                self._report_once("speech", str(SpeechUnavailable()) + "; going on with chimes and text")
+                self._report_once(
+                    "speech", _("%(problem)s; going on with chimes and text") % {"problem": SpeechUnavailable()}
+                )
                 self._cache = None
         self.command: list[str] | None = list(command) if command is not None else find_player(which)
         if self.command is None:
@@ -154,7 +157,10 @@ class CuePlayer:
         self._cond = threading.Condition()
         self._clips: dict[tuple[tuple[str, ...], bool], tuple[Path, float]] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="softspot-cues-"))
-        self._thread = threading.Thread(target=self._work, name="softspot-cues", daemon=True)
+        # The worker reports problems in the command's language: it runs in a copy of this context.
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self._work,), name="softspot-cues", daemon=True
+        )
         self._thread.start()
 
     @property
@@ -246,7 +252,7 @@ class CuePlayer:
         try:
             made = self._clip_file(cue)
         except Exception as exc:
-            self._report_once("render", f"could not prepare a cue: {exc}")
+            self._report_once("render", _("could not prepare a cue: %(error)s") % {"error": exc})
             return
         if made is None:
             return
@@ -254,7 +260,11 @@ class CuePlayer:
         try:
             self._runner([*self.command, str(path)], seconds + 10.0, cancel)
         except Exception as exc:
-            self._report_once("play", f"could not play cues with {Path(self.command[0]).name}: {exc}")
+            self._report_once(
+                "play",
+                _("could not play cues with %(program)s: %(error)s")
+                % {"program": Path(self.command[0]).name, "error": exc},
+            )
             return
         if cancel.is_set():
             self.cut += 1
@@ -290,7 +300,7 @@ class CuePlayer:
                     parts.append(silence(GAP_BETWEEN_CUES))
                 parts.append(self._cache.speak(text))
         except (SpeechError, OSError) as exc:
-            self._report_once("speech", f"{exc}; going on with chimes and text")
+            self._report_once("speech", _("%(problem)s; going on with chimes and text") % {"problem": exc})
             self._cache = None
             return []
         return parts

@@ -15,6 +15,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from softspot import i18n
 from softspot.cli.output import console, errors, fail
 from softspot.cli.store import store_errors
 from softspot.core.progress import Progress
@@ -207,6 +208,8 @@ def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, r
     from softspot.cli.technique_cmd import resolve
 
     technique = resolve(technique_ref)
+    if i18n.active() in technique.written_in:  # its title in the terminal's language
+        technique = technique.localized(i18n.active())
     owner = _owner()
     from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
