@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
 from softspot.cli.output import console
@@ -37,7 +38,7 @@ SHOWN = {"ok": ("green", N_("ok")), "note": ("yellow", N_("note")), "problem": (
 def _status(status: Status, width: int) -> str:
     style, word = SHOWN[status]
     shown = _(word)
-    return f"[{style}]{shown}[/]{' ' * (width - len(shown))}"
+    return f"[{style}]{shown}[/]{' ' * (width - cell_len(shown))}"
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,11 @@ def doctor(which: Finder = shutil.which) -> None:
     findings: list[Finding] = []
     for check in (folder, database, speech, sound, certificates):
         findings.extend(check(which))
-    width = max(len(f.what) for f in findings)
-    status_width = max(7, *(len(_(word)) for _style, word in SHOWN.values()))
+    width = max(cell_len(f.what) for f in findings)  # in terminal cells: Thai vowel and tone marks take none
+    status_width = max(7, *(cell_len(_(word)) for _style, word in SHOWN.values()))
     for f in findings:
-        console.print(f"{_status(f.status, status_width)} {f.what:<{width}}  {escape(f.detail)}", soft_wrap=True)
+        what = f.what + " " * (width - cell_len(f.what))
+        console.print(f"{_status(f.status, status_width)} {what}  {escape(f.detail)}", soft_wrap=True)
     problems = [f for f in findings if f.status == "problem"]
     if problems:
         count = len(problems)

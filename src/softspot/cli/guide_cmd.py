@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from softspot import i18n
 from softspot.cli.live import LiveSession
-from softspot.cli.output import console, fail
+from softspot.cli.output import console, fail, pad
 from softspot.cli.people_cmd import Choice, choose_for_guide, make, name_option, remembered, unit_of
 from softspot.cli.plan_cmd import (
     ASK_FIRST,
@@ -477,7 +477,7 @@ def save(
     if after is not None:
         for name, label in RATED_AREAS:
             change = after[name] - before[name]
-            console.print(f"  {_(label):16} {before[name]:2} → {after[name]:2}  ({change:+d})")
+            console.print(f"  {pad(_(label), 16)} {before[name]:2} → {after[name]:2}  ({change:+d})")
     console.print(
         "  [dim]" + _("record %(key)s; see `softspot history` and `softspot progress`") % {"key": record.key} + "[/]"
     )

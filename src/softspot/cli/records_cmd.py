@@ -12,11 +12,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
 from softspot import i18n
-from softspot.cli.output import console, errors, fail
+from softspot.cli.output import console, errors, fail, pad
 from softspot.cli.store import store_errors
 from softspot.core.progress import Progress
 from softspot.core.record import Ratings
@@ -171,7 +172,7 @@ def weeks(n: int) -> str:
 
 def minutes(value: float, digits: int = 0) -> str:
     """``12.5`` -> ``12.5 min`` / ``12,5 Min.``: minutes written the active language's way."""
-    return f"{format_number(value, digits=digits)} {_('min')}"
+    return f"{format_number(value, digits=digits)} {i18n.language().words.short['min']}"
 
 
 STOP_REASONS = {
@@ -201,15 +202,13 @@ def _bar(value: float | None) -> str:
 
 
 def _mean(r: Ratings | None) -> str:
-    return "—" if r is None else f"{r.mean:.1f} ({r.left}/{r.right}/{r.back})"
+    return "—" if r is None else f"{format_number(r.mean, fixed=True)} ({r.left}/{r.right}/{r.back})"
 
 
 def progress_(technique_ref: str, as_json: bool, today: date | None = None, *, receiver: str | None = None) -> None:
-    from softspot.cli.technique_cmd import resolve
+    from softspot.cli.technique_cmd import in_active_language, resolve
 
-    technique = resolve(technique_ref)
-    if i18n.active() in technique.written_in:  # its title in the terminal's language
-        technique = technique.localized(i18n.active())
+    technique = in_active_language(resolve(technique_ref))
     owner = _owner()
     from softspot.cli.people_cmd import choose
     from softspot.store.records import progress_report
@@ -273,9 +272,10 @@ def _show(result: Progress) -> None:
         "month": _("the mean of each month, oldest first"),
     }.get(period) or _("the mean of each %(period)s, oldest first") % {"period": period}
     before_word, after_word = _("before"), _("after")
-    pad = max(len(before_word), len(after_word))
+    width = max(cell_len(before_word), cell_len(after_word))
     console.print(
-        f"{before_word:<{pad}} [yellow]{before_line}[/]\n{after_word:<{pad}} [green]{after_line}[/]  ({every})\n"
+        f"{pad(before_word, width)} [yellow]{before_line}[/]\n"
+        f"{pad(after_word, width)} [green]{after_line}[/]  ({every})\n"
     )
 
     shown = result.weeks[-WEEKS_SHOWN:]

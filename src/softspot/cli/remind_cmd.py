@@ -7,9 +7,10 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from softspot import i18n
 from softspot.cli.output import console, fail
-from softspot.cli.technique_cmd import resolve
-from softspot.core.reminders import ReminderInputError, parse_at, parse_days, reminder_calendar
+from softspot.cli.technique_cmd import in_active_language, resolve
+from softspot.core.reminders import DAYS, ReminderInputError, parse_at, parse_days, reminder_calendar
 from softspot.files import UnsafeTarget, write_atomic
 from softspot.i18n import _
 
@@ -23,7 +24,7 @@ def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None
         when = parse_at(at)
     except ReminderInputError as exc:
         fail(str(exc))
-    technique = resolve(technique_ref)
+    technique = in_active_language(resolve(technique_ref))
     try:
         text = reminder_calendar(
             technique.title, chosen, when, today or date.today(), None, FLOATING, stamp=datetime.now().astimezone()
@@ -33,7 +34,7 @@ def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None
     _write(out, text)
     wrote = _("Wrote reminders to %(path)s: %(days)s at %(time)s, 20 minutes, with an alert when it starts.") % {
         "path": escape(str(out)),
-        "days": ", ".join(chosen),
+        "days": ", ".join(day_names(chosen)),
         "time": f"{when:%H:%M}",
     }
     console.print(
@@ -46,6 +47,17 @@ def remind(days: str, at: str, out: Path, technique_ref: str, today: date | None
             "Importing it again after a change replaces the old reminder in most calendars."
         )
     )
+
+
+def day_names(days: list[str]) -> list[str]:
+    """``mon`` -> ``lun`` / ``Mo.`` / ``จ.``: the chosen days the active language's way (English: as typed)."""
+    lang = i18n.active()
+    if lang == i18n.DEFAULT:
+        return days
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=lang)
+    return [str(names[DAYS.index(d)]) for d in days]
 
 
 def _write(out: Path, text: str) -> None:

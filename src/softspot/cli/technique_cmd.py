@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from softspot import i18n
 from softspot.cli.output import console, errors, fail
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
@@ -41,6 +42,12 @@ def resolve(technique: str) -> Technique:
         fail(ngettext("%(n)d problem in the technique", "%(n)d problems in the technique", count) % {"n": count})
     except KeyError as exc:
         fail(f"--technique: {exc.args[0]}")
+
+
+def in_active_language(technique: Technique) -> Technique:
+    """The technique's texts (its title...) in the active language when it is written in it, else as they are."""
+    lang = i18n.active()
+    return technique.localized(lang) if lang in technique.written_in else technique
 
 
 def check(files: list[Path]) -> None:
