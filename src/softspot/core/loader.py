@@ -29,6 +29,7 @@ from softspot.core.echo import shown
 from softspot.core.limits import safety_problems
 from softspot.core.technique import Technique, text_locations
 from softspot.i18n import DEFAULT as DEFAULT_LANGUAGE
+from softspot.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from softspot.core.yaml_input import Loc
@@ -75,7 +76,12 @@ class TechniqueError(Exception):
                     first_left_out.file,
                     first_left_out.line,
                     first_left_out.column,
-                    f"and {more} more problem{'s' if more != 1 else ''} from here on; fix these first",
+                    ngettext(
+                        "and %(n)d more problem from here on; fix these first",
+                        "and %(n)d more problems from here on; fix these first",
+                        more,
+                    )
+                    % {"n": more},
                 )
             )
         super().__init__("\n".join(str(p) for p in self.problems))
@@ -149,13 +155,13 @@ _TYPE_ERRORS = {
     "int_from_float",
 }
 _TYPE_NAMES = {
-    "dict": "a mapping",
-    "list": "a list",
-    "str": "text",
-    "int": "a number",
-    "float": "a number",
-    "bool": "true/false",
-    "NoneType": "nothing",
+    "dict": N_("a mapping"),
+    "list": N_("a list"),
+    "str": N_("text"),
+    "int": N_("a number"),
+    "float": N_("a number"),
+    "bool": N_("true/false"),
+    "NoneType": N_("nothing"),
 }
 # Close matches are looked for among at most this many unknown keys of one mapping.
 _MAX_CANDIDATES = 50
@@ -180,7 +186,7 @@ def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> li
         if len(problems) > MAX_PROBLEMS and position > last_shown:
             # Past the problems shown, a problem is only counted: no need to put it in words.
             if not _misspelt_twice(error, loc, unknown):
-                problems.append(Problem(file, *position, _UNSHOWN))
+                problems.append(Problem(file, *position, _(_UNSHOWN)))
             continue
         message = _message(error, loc, unknown)
         if message is not None:
@@ -189,7 +195,7 @@ def _pydantic_problems(file: str, exc: ValidationError, where: _Positions) -> li
     return problems
 
 
-_UNSHOWN = "(a further problem, counted but not shown)"
+_UNSHOWN = N_("(a further problem, counted but not shown)")
 
 
 def _misspelt_twice(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> bool:
@@ -204,21 +210,34 @@ def _message(error: Any, loc: Loc, unknown: dict[Loc, list[str]]) -> str | None:
     """One pydantic error in plain words, or ``None`` for a missing key that is only misspelt."""
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
-    name = _describe(loc) or "the file"
+    name = _describe(loc) or _("the file")
     if kind == "extra_forbidden" and loc:
         valid = _fields_of(Technique, loc)
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
-        tip = f"; did you mean '{close[0]}'?" if close else (f"; valid keys: {', '.join(valid)}" if valid else "")
-        return f"unknown key '{shown(loc[-1])}'{tip}"
+        facts = {"key": shown(loc[-1]), "near": close[0] if close else "", "keys": ", ".join(valid)}
+        if close:
+            return _("unknown key '%(key)s'; did you mean '%(near)s'?") % facts
+        if valid:
+            return _("unknown key '%(key)s'; valid keys: %(keys)s") % facts
+        return _("unknown key '%(key)s'") % facts
     if kind == "missing" and loc:
         if _misspelt_twice(error, loc, unknown):
             return None
-        return f"'{shown(loc[-1])}' is missing (needed at {name})"
+        return _("'%(key)s' is missing (needed at %(where)s)") % {"key": shown(loc[-1]), "where": name}
     if kind in _TYPE_ERRORS:
         got = type(error.get("input")).__name__
-        return f"{name}: wrong type: {message.lower()}, got {_TYPE_NAMES.get(got, got)}"
+        kind_name = _TYPE_NAMES.get(got)
+        return _("%(where)s: wrong type: %(problem)s, got %(got)s") % {
+            "where": name,
+            "problem": message.lower(),
+            "got": _(kind_name) if kind_name else got,
+        }
     if kind == "literal_error":
-        return f"{name}: {message}, got '{shown(error.get('input'))}'"
+        return _("%(where)s: %(problem)s, got '%(got)s'") % {
+            "where": name,
+            "problem": message,
+            "got": shown(error.get("input")),
+        }
     return f"{name}: {message}"
 
 
@@ -230,9 +249,17 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
         if wanted in known:
             return
         close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known) or 'none'})"
+        said = {
+            "surface": _("there is no surface '%(wanted)s'"),
+            "position": _("there is no position '%(wanted)s'"),
+            "add-on": _("there is no add-on '%(wanted)s'"),
+        }.get(what) or f"there is no {what} '%(wanted)s'"
+        if close:
+            hint = _("; did you mean '%(near)s'?") % {"near": close[0]}
+        else:
+            hint = " " + _("(known: %(ids)s)") % {"ids": ", ".join(known) or _("none")}
         line, column = where.of_value(loc)
-        yield Problem(file, line, column, f"{_describe(loc)}: there is no {what} '{wanted}'{hint}")
+        yield Problem(file, line, column, f"{_describe(loc)}: " + said % {"wanted": wanted} + hint)
 
     surfaces = [s.id for s in technique.surfaces]
     positions = [p.id for p in technique.positions]
@@ -252,8 +279,12 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
             if step not in steps:
                 line, column = where.of_key(loc)
                 close = difflib.get_close_matches(step, steps, n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f" (steps: {', '.join(steps) or 'none'})"
-                yield Problem(file, line, column, f"positions[{i}].steps: there is no preparation step '{step}'{hint}")
+                if close:
+                    hint = _("; did you mean '%(near)s'?") % {"near": close[0]}
+                else:
+                    hint = " " + _("(steps: %(ids)s)") % {"ids": ", ".join(steps) or _("none")}
+                said = _("there is no preparation step '%(step)s'") % {"step": step}
+                yield Problem(file, line, column, f"positions[{i}].steps: {said}{hint}")
     id_lists: dict[str, list[str]] = {
         "questions": [q.id for q in technique.questions],
         "surfaces": surfaces,
@@ -267,20 +298,24 @@ def _cross_check(file: str, technique: Technique, where: _Positions) -> Iterator
         for i, item_id in enumerate(ids):
             if item_id in seen:
                 line, column = where.of_value((name, i, "id"))
-                yield Problem(file, line, column, f"{name}[{i}].id: '{item_id}' is used twice")
+                yield Problem(file, line, column, f"{name}[{i}].id: " + _("'%(id)s' is used twice") % {"id": item_id})
             seen.add(item_id)
     for name, items in (("surfaces", technique.surfaces), ("positions", technique.positions)):
         flags = [i for i, item in enumerate(items) if getattr(item, "default" if name == "surfaces" else "main")]
         if len(flags) > 1:
             line, column = where.of_value((name, flags[1]))
             yield Problem(
-                file, line, column, f"{name}: only one may be marked {'default' if name == 'surfaces' else 'main'}"
+                file,
+                line,
+                column,
+                f"{name}: "
+                + _("only one may be marked %(flag)s") % {"flag": "default" if name == "surfaces" else "main"},
             )
     hold = technique.spots.first_hold.max
     if hold > technique.dose.maximum:
         line, column = where.of_value(("spots", "first_hold", "max"))
         yield Problem(
-            file, line, column, "spots.first_hold.max: longer than dose.maximum, so it could never be reached"
+            file, line, column, "spots.first_hold.max: " + _("longer than dose.maximum, so it could never be reached")
         )
 
 
@@ -295,7 +330,7 @@ def _missing_languages(file: str, technique: Technique, where: _Positions) -> It
         key = next((str(part) for part in reversed(loc) if isinstance(part, str)), "text")
         line, column = where.of_value(loc)
         for lang in missing:
-            yield Problem(file, line, column, f"'{shown(key)}' has no '{lang}' text")
+            yield Problem(file, line, column, _("'%(key)s' has no '%(lang)s' text") % {"key": shown(key), "lang": lang})
 
 
 def parse_technique(text: str, file: str = "<technique>") -> Technique:
@@ -311,11 +346,11 @@ def parse_technique(text: str, file: str = "<technique>") -> Technique:
     problems = [Problem(file, *duplicate) for duplicate in composed.duplicates]
     data = composed.data
     if data is None:
-        raise TechniqueError([Problem(file, 1, 1, "the file is empty; a technique starts with 'id:'")])
+        raise TechniqueError([Problem(file, 1, 1, _("the file is empty; a technique starts with 'id:'"))])
     if not isinstance(data, dict):
         line, column = where.of_value(())
         raise TechniqueError(
-            [Problem(file, line, column, "a technique file is a mapping of keys such as 'id:' and 'title:'")]
+            [Problem(file, line, column, _("a technique file is a mapping of keys such as 'id:' and 'title:'"))]
         )
     language = data.get("language")
     context = {"language": language if isinstance(language, str) else DEFAULT_LANGUAGE}
@@ -363,8 +398,11 @@ def built_in_text(technique_id: str) -> str:
     known = built_in_ids()
     if technique_id not in known:
         close = difflib.get_close_matches(technique_id, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (built in: {', '.join(known)})"
-        raise KeyError(f"no built-in technique '{technique_id}'{hint}")
+        if close:
+            hint = _("; did you mean '%(near)s'?") % {"near": close[0]}
+        else:
+            hint = " " + _("(built in: %(ids)s)") % {"ids": ", ".join(known)}
+        raise KeyError(_("no built-in technique '%(id)s'") % {"id": technique_id} + hint)
     return resources.files("softspot.core").joinpath(_BUILT_IN, f"{technique_id}.yaml").read_text(encoding="utf-8")
 
 

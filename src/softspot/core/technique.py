@@ -58,7 +58,7 @@ from softspot.core.limits import (
 )
 from softspot.core.units import UnitError, parse_length, parse_seconds
 from softspot.i18n import DEFAULT as DEFAULT_LANGUAGE
-from softspot.i18n import LANGUAGES
+from softspot.i18n import LANGUAGES, N_, _
 
 # A cue should be spoken in a few seconds: at ~150 words a minute, 18 words is ~7 s.
 MAX_SPOKEN_WORDS = 18
@@ -73,14 +73,29 @@ _MAX_SECONDS = 24 * 60 * 60.0
 _MAX_CM = 1000.0
 
 
+_SAID = {
+    "time": (
+        N_("expected a time such as %(example)s"),
+        N_("'%(value)s…' is too long to be a time; write e.g. %(example)s"),
+        N_("%(value)s is not a time; write e.g. %(example)s"),
+    ),
+    "distance": (
+        N_("expected a distance such as %(example)s"),
+        N_("'%(value)s…' is too long to be a distance; write e.g. %(example)s"),
+        N_("%(value)s is not a distance; write e.g. %(example)s"),
+    ),
+}
+
+
 def _quantity(value: object, kind: str, example: str, largest: float) -> str | int | float:
     """A time or distance as written, refused early if it could not be a sane one."""
+    expected, too_long, not_one = _SAID[kind]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"expected a {kind} such as {example}")
+        raise ValueError(_(expected) % {"example": example})
     if isinstance(value, str) and len(value) > _MAX_QUANTITY_CHARS:
-        raise ValueError(f"'{value[:12]}…' is too long to be a {kind}; write e.g. {example}")
+        raise ValueError(_(too_long) % {"value": value[:12], "example": example})
     if isinstance(value, (int, float)) and not (math.isfinite(value) and abs(value) <= largest):
-        raise ValueError(f"{value:.3g} is not a {kind}; write e.g. {example}")
+        raise ValueError(_(not_one) % {"value": f"{value:.3g}", "example": example})
     return value
 
 
@@ -91,7 +106,7 @@ def _seconds(value: object) -> float:
     except UnitError as exc:
         raise ValueError(str(exc)) from None
     if not math.isfinite(seconds) or seconds > _MAX_SECONDS:
-        raise ValueError(f"'{written}' is far too long a time; write e.g. '90 s' or '2 min'")
+        raise ValueError(_("'%(value)s' is far too long a time; write e.g. '90 s' or '2 min'") % {"value": written})
     return seconds
 
 
@@ -102,7 +117,7 @@ def _centimetres(value: object) -> float:
     except UnitError as exc:
         raise ValueError(str(exc)) from None
     if not math.isfinite(cm) or cm > _MAX_CM:
-        raise ValueError(f"'{written}' is far too long a distance; write e.g. '2 in' or '5 cm'")
+        raise ValueError(_("'%(value)s' is far too long a distance; write e.g. '2 in' or '5 cm'") % {"value": written})
     return cm
 
 
@@ -192,11 +207,11 @@ class Text(str):
         if isinstance(value, dict) and set(value) <= {"text", "source"}:
             words, given = value.get("text"), value.get("source")
             if not isinstance(words, (str, dict)):
-                raise ValueError("a text written as a mapping needs 'text:' with the words")
+                raise ValueError(_("a text written as a mapping needs 'text:' with the words"))
             if given == "article" or given == "softspot":
                 source = given
             else:
-                raise ValueError(f"'source' is {given!r}; use article or softspot")
+                raise ValueError(_("'source' is %(given)s; use article or softspot") % {"given": repr(given)})
             value = words
         texts: dict[str, str] = {}
         if isinstance(value, str):
@@ -205,11 +220,12 @@ class Text(str):
             texts = _language_map(value)
             text = texts.get(file_language) or next(iter(texts.values()))
         else:
-            got = {"list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}
-            kind = "nothing" if value is None else got.get(type(value).__name__, type(value).__name__)
-            raise ValueError(f"wrong type: input should be a valid string, got {kind}")
+            got = {"list": N_("a list"), "int": N_("a number"), "float": N_("a number"), "bool": N_("true/false")}
+            name = type(value).__name__
+            kind = _("nothing") if value is None else (_(got[name]) if name in got else name)
+            raise ValueError(_("wrong type: input should be a valid string, got %(kind)s") % {"kind": kind})
         if not text.strip():
-            raise ValueError("the text is empty")
+            raise ValueError(_("the text is empty"))
         return cls(text, source, texts)
 
     def _dump(self) -> str | dict[str, Any]:
@@ -261,20 +277,28 @@ def _language_map(value: dict[Any, Any]) -> dict[str, str]:
         lang = key if isinstance(key, str) and key in LANGUAGES else None
         if lang is None:
             if str(key) in ("text", "source"):
-                raise ValueError("a text has either 'text' and 'source', or words by language, not both")
+                raise ValueError(_("a text has either 'text' and 'source', or words by language, not both"))
             if isinstance(key, str) and len(key) in (2, 3) and key.isalpha() and key.islower():
-                raise ValueError(f"'{key}' is not a language softspot speaks; use {', '.join(LANGUAGES)}")
+                raise ValueError(
+                    _("'%(key)s' is not a language softspot speaks; use %(languages)s")
+                    % {"key": key, "languages": ", ".join(LANGUAGES)}
+                )
             raise ValueError(
-                f"unknown key '{str(key)[:20]}' in a text; a text has 'text' and 'source', "
-                f"or words by language: {', '.join(LANGUAGES)}"
+                _(
+                    "unknown key '%(key)s' in a text; a text has 'text' and 'source', "
+                    "or words by language: %(languages)s"
+                )
+                % {"key": str(key)[:20], "languages": ", ".join(LANGUAGES)}
             )
         if not isinstance(words, str):
-            raise ValueError(f"the '{lang}' text should be words, not {type(words).__name__}")
+            raise ValueError(
+                _("the '%(lang)s' text should be words, not %(kind)s") % {"lang": lang, "kind": type(words).__name__}
+            )
         if not words.strip():
-            raise ValueError(f"the '{lang}' text is empty")
+            raise ValueError(_("the '%(lang)s' text is empty") % {"lang": lang})
         texts[lang] = words
     if not texts:
-        raise ValueError("a text needs words in at least one language")
+        raise ValueError(_("a text needs words in at least one language"))
     return texts
 
 
@@ -304,15 +328,22 @@ def spoken_length_problem(words: str, lang: str) -> str | None:
     if LANGUAGES.get(lang) is not None and LANGUAGES[lang].unspaced:
         letters = sum(1 for c in words if not c.isspace() and unicodedata.category(c)[0] in "LN")
         if letters > MAX_SPOKEN_CHARS_UNSPACED:
-            return (
-                f"the spoken '{lang}' cue has {letters} letters; keep it to {MAX_SPOKEN_CHARS_UNSPACED} "
-                "so it is said in a few seconds"
-            )
+            return _(
+                "the spoken '%(lang)s' cue has %(n)d letters; keep it to %(most)d so it is said in a few seconds"
+            ) % {
+                "lang": lang,
+                "n": letters,
+                "most": MAX_SPOKEN_CHARS_UNSPACED,
+            }
         return None
     count = len(words.split())
     if count > MAX_SPOKEN_WORDS:
-        what = "the spoken cue" if lang == DEFAULT_LANGUAGE else f"the spoken '{lang}' cue"
-        return f"{what} has {count} words; keep it to {MAX_SPOKEN_WORDS} so it is said in a few seconds"
+        facts = {"lang": lang, "n": count, "most": MAX_SPOKEN_WORDS}
+        if lang == DEFAULT_LANGUAGE:
+            return _("the spoken cue has %(n)d words; keep it to %(most)d so it is said in a few seconds") % facts
+        return (
+            _("the spoken '%(lang)s' cue has %(n)d words; keep it to %(most)d so it is said in a few seconds") % facts
+        )
     return None
 
 
@@ -322,9 +353,9 @@ _Words = TypeVar("_Words", bound="Text")
 def _each_checked(text: _Words, info: ValidationInfo, most: int | None, fields: frozenset[str] | None) -> _Words:
     """Every language's words of ``text`` no longer than ``most`` and using only ``fields`` as placeholders."""
     for lang, words in text.each(_file_language(info)):
-        which = f" (the '{lang}' text)" if text.texts else ""
+        which = " " + _("(the '%(lang)s' text)") % {"lang": lang} if text.texts else ""
         if most is not None and len(words) > most:
-            raise ValueError(f"String should have at most {most} characters{which}")
+            raise ValueError(_("String should have at most %(most)d characters") % {"most": most} + which)
         problem = template_problem(words, fields) if fields is not None else None
         if problem:
             raise ValueError(f"{problem}{which}")
