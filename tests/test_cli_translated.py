@@ -238,6 +238,9 @@ def core_corpus() -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "record: after", lambda: record.parse_record(make_payload(after=None))
     yield "record: too big", lambda: record.read_record(b" " * (record.MAX_RECORD_BYTES + 1))
     yield "progress: verdict", lambda: _say(progress.verdict([]).sentence)
+    yield "store: damaged", lambda: _say(_store_problem("database disk image is malformed"))
+    yield "store: busy", lambda: _say(_store_problem("database is locked"))
+    yield "store: not set up", lambda: _say(_store_problem("no such table: store_receiver"))
     yield "loader: empty", lambda: loader.parse_technique("")
     yield "loader: not a mapping", lambda: loader.parse_technique("- a list")
     yield "loader: keys", lambda: loader.parse_technique("id: x\ntitel: y\n")
@@ -246,6 +249,16 @@ def core_corpus() -> Iterator[tuple[str, Callable[[], Any]]]:
 
 def _say(sentence: str) -> None:
     raise ValueError(sentence)
+
+
+def _store_problem(error: str) -> str:
+    import sqlite3
+
+    from softspot.store.health import classify
+
+    problem = classify(sqlite3.OperationalError(error), {"ENGINE": "django.db.backends.sqlite3", "NAME": "/d/s.db"})
+    assert problem is not None
+    return problem.message
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

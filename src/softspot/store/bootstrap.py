@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from softspot.i18n import N_, _
 from softspot.store.health import (
     ELSEWHERE,
     StoreError,
@@ -29,7 +30,7 @@ from softspot.store.health import (
 )
 
 SETTINGS_MODULE = "softspot.web.settings"
-FIX_FOLDER = "make the data folder writable by this user, or set SOFTSPOT_DATA_DIR to a folder you can write"
+FIX_FOLDER = N_("make the data folder writable by this user, or set SOFTSPOT_DATA_DIR to a folder you can write")
 
 
 def database() -> dict[str, Any]:
@@ -41,11 +42,14 @@ def database() -> dict[str, Any]:
     try:
         db: dict[str, Any] = dict(settings.DATABASES["default"])
     except ImproperlyConfigured as exc:
-        raise StoreError(StoreProblem("settings", f"the settings are not right: {exc}")) from None
+        raise StoreError(
+            StoreProblem("settings", _("the settings are not right: %(error)s") % {"error": exc})
+        ) from None
     except OSError as exc:  # e.g. the per-installation secret key cannot be written in the data folder
         what = str(exc) if exc.strerror and str(exc) == exc.strerror else (exc.strerror or str(exc))
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise StoreError(StoreProblem("settings", f"softspot cannot start: {what}{where}; {FIX_FOLDER}.")) from None
+        said = _("softspot cannot start: %(problem)s; %(fix)s.") % {"problem": what + where, "fix": _(FIX_FOLDER)}
+        raise StoreError(StoreProblem("settings", said)) from None
     return db
 
 
@@ -62,7 +66,8 @@ def sqlite_file() -> Path | None:
     try:
         return sqlite_path(dj_database_url.parse(database_url()))
     except ValueError as exc:
-        raise StoreError(StoreProblem("settings", f"SOFTSPOT_DATABASE_URL is not a database URL ({exc})")) from None
+        said = _("SOFTSPOT_DATABASE_URL is not a database URL (%(error)s)") % {"error": exc}
+        raise StoreError(StoreProblem("settings", said)) from None
 
 
 def check() -> None:
@@ -107,19 +112,26 @@ def check_folder(folder: Path) -> None:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        what = f"the data folder {folder} cannot be made: {existing} is not a folder; {ELSEWHERE}."
+        what = _("the data folder %(folder)s cannot be made: %(existing)s is not a folder; %(elsewhere)s.") % {
+            "folder": folder,
+            "existing": existing,
+            "elsewhere": _(ELSEWHERE),
+        }
         raise StoreError(StoreProblem("cannot_open", what))
     try:
         handle, probe = tempfile.mkstemp(prefix=".softspot-probe-", dir=existing)
     except OSError as exc:
         if existing == folder:
-            what = f"the data folder {folder} cannot be written {how_to_write(folder, exc)}."
+            what = _("the data folder %(folder)s cannot be written %(how)s.") % {
+                "folder": folder,
+                "how": how_to_write(folder, exc),
+            }
             raise StoreError(StoreProblem("read_only", what)) from None
-        what = (
-            f"the data folder {folder} does not exist and cannot be made: {existing} cannot be written "
-            f"{how_to_write(existing, exc)}"
-        )
-        raise StoreError(StoreProblem("cannot_open", f"{what} (or create it: `mkdir -p {folder}`).")) from None
+        what = _(
+            "the data folder %(folder)s does not exist and cannot be made: %(existing)s cannot be written "
+            "%(how)s (or create it: `mkdir -p %(folder)s`)."
+        ) % {"folder": folder, "existing": existing, "how": how_to_write(existing, exc)}
+        raise StoreError(StoreProblem("cannot_open", what)) from None
     os.close(handle)
     os.unlink(probe)
 
@@ -127,7 +139,7 @@ def check_folder(folder: Path) -> None:
 def check_file(path: Path) -> None:
     """An existing SQLite file: a regular file this user can read and write, and whole."""
     if not path.is_file():
-        raise StoreError(cannot_open(path, "it is not a regular file"))
+        raise StoreError(cannot_open(path, _("it is not a regular file")))
     if not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(read_only(path))
     stamp = _file_stamp(path)

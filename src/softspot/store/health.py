@@ -64,10 +64,20 @@ def damaged(path: Path, detail: str) -> StoreProblem:
     folder, name = shlex.quote(str(path.parent)), shlex.quote(path.name)
     return StoreProblem(
         "damaged",
-        f"the database {path} is damaged ({detail}); nothing more is saved until it is dealt with. "
-        f"Restore a backup made by `softspot backup FILE`: `{restore_commands('/path/to/FILE', path)}`, "
-        f"or move it aside and start with an empty one: `cd {folder} && mkdir -p damaged && mv {name}* damaged/` "
-        f"(`sqlite3 damaged/{name} .recover` may save some records).",
+        _(
+            "the database %(path)s is damaged (%(detail)s); nothing more is saved until it is dealt with. "
+            "Restore a backup made by `softspot backup FILE`: `%(restore)s`, "
+            "or move it aside and start with an empty one: "
+            "`cd %(folder)s && mkdir -p damaged && mv %(name)s* damaged/` "
+            "(`sqlite3 damaged/%(name)s .recover` may save some records)."
+        )
+        % {
+            "path": path,
+            "detail": detail,
+            "restore": restore_commands("/path/to/FILE", path),
+            "folder": folder,
+            "name": name,
+        },
     )
 
 
@@ -124,14 +134,20 @@ def owner_name(uid: int) -> str:
 def read_only(path: Path, error: OSError | None = None) -> StoreProblem:
     """The database (or its folder) cannot be written."""
     where = path.parent if error is None or path.is_file() else path
-    return StoreProblem("read_only", f"the database {path} cannot be written {how_to_write(where, error)}.")
+    return StoreProblem(
+        "read_only",
+        _("the database %(path)s cannot be written %(how)s.") % {"path": path, "how": how_to_write(where, error)},
+    )
 
 
 def cannot_open(path: Path, detail: str) -> StoreProblem:
     return StoreProblem(
         "cannot_open",
-        f"cannot open the database {path} ({detail}). Check that the folder {path.parent} exists and that "
-        "this user can read and write it, or set SOFTSPOT_DATA_DIR to a folder you can write.",
+        _(
+            "cannot open the database %(path)s (%(detail)s). Check that the folder %(folder)s exists and that "
+            "this user can read and write it, or set SOFTSPOT_DATA_DIR to a folder you can write."
+        )
+        % {"path": path, "detail": detail, "folder": path.parent},
     )
 
 
@@ -159,29 +175,45 @@ def classify(exc: BaseException, database: Mapping[str, Any] | None = None) -> S
             return cannot_open(path, text)
         if "disk is full" in lower or "disk i/o" in lower:
             return StoreProblem(
-                "full", f"cannot write the database {path} ({text}): free some space on that disk, then try again."
+                "full",
+                _("cannot write the database %(path)s (%(detail)s): free some space on that disk, then try again.")
+                % {"path": path, "detail": text},
             )
         if "locked" in lower or "busy" in lower:
-            return StoreProblem("busy", f"the database {path} is busy ({text}); try again in a moment.")
+            return StoreProblem(
+                "busy",
+                _("the database %(path)s is busy (%(detail)s); try again in a moment.")
+                % {"path": path, "detail": text},
+            )
         if "no such table" in lower:
-            return not_migrated(f"the database {path} is not set up ({text})")
+            return not_migrated(path, text)
         return None
     from django.db import OperationalError
 
     if isinstance(exc, OperationalError | InterfaceError):
         where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}/{database.get('NAME')}"
         if "does not exist" in lower and "relation" in lower:
-            return not_migrated(f"the database {where} is not set up ({text})")
+            return not_migrated(where, text)
         return StoreProblem(
             "unreachable",
-            f"cannot reach the database {where} ({text}). Check SOFTSPOT_DATABASE_URL and that the server is "
-            "running and accepts this user.",
+            _(
+                "cannot reach the database %(where)s (%(detail)s). Check SOFTSPOT_DATABASE_URL and that the server is "
+                "running and accepts this user."
+            )
+            % {"where": where, "detail": text},
         )
     return None
 
 
-def not_migrated(what: str) -> StoreProblem:
-    return StoreProblem("not_migrated", f"{what}; run any softspot command that uses it (or `softspot admin migrate`).")
+def not_migrated(where: object, detail: str) -> StoreProblem:
+    return StoreProblem(
+        "not_migrated",
+        _(
+            "the database %(where)s is not set up (%(detail)s); run any softspot command that uses it "
+            "(or `softspot admin migrate`)."
+        )
+        % {"where": where, "detail": detail},
+    )
 
 
 def connect_read_only(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
@@ -239,7 +271,9 @@ def unavailable(request: HttpRequest, problem: StoreProblem) -> HttpResponse:
     if is_api(request):
         from softspot.core.record import FieldError
 
-        response: HttpResponse = errors(503, FieldError("", f"the store cannot be used: {problem.message}"))
+        response: HttpResponse = errors(
+            503, FieldError("", _("the store cannot be used: %(problem)s") % {"problem": problem.message})
+        )
     else:
         from django.template.loader import render_to_string
 
