@@ -36,6 +36,7 @@ from softspot.audio.pcm import SAMPLE_RATE, SAMPLE_WIDTH, Clip, fade_out, join, 
 from softspot.audio.speech import CueCache, Finder, Voice
 from softspot.core.script import Segment, SessionScript
 from softspot.files import check_target, commit
+from softspot.i18n import _
 
 AudioFormat = Literal["wav", "ogg", "mp3", "m4a"]
 FORMATS: tuple[AudioFormat, ...] = get_args(AudioFormat)
@@ -88,10 +89,17 @@ class RenderResult:
         for p in self.placements:
             if p.cut_seconds:
                 out.append(
-                    f"segment {p.index} ({p.show}): the cue is {p.cut_seconds:.1f} s longer than the segment"
-                    " and was cut at the next segment's start"
+                    _(
+                        "segment %(n)d (%(show)s): the cue is %(seconds)s s longer than the segment "
+                        "and was cut at the next segment's start"
+                    )
+                    % {"n": p.index, "show": p.show, "seconds": f"{p.cut_seconds:.1f}"}
                 )
-            out.extend(f"segment {p.index} ({p.show}): left out {text!r}, which did not fit" for text in p.left_out)
+            out.extend(
+                _("segment %(n)d (%(show)s): left out %(text)s, which did not fit")
+                % {"n": p.index, "show": p.show, "text": repr(text)}
+                for text in p.left_out
+            )
         return out
 
 
@@ -101,7 +109,9 @@ def format_for(path: Path, requested: str | None = None) -> AudioFormat:
     for fmt in FORMATS:
         if fmt == name:
             return fmt
-    raise ValueError(f"unknown audio format {name!r}; use one of {', '.join(FORMATS)}")
+    raise ValueError(
+        _("unknown audio format %(name)s; use one of %(formats)s") % {"name": repr(name), "formats": ", ".join(FORMATS)}
+    )
 
 
 def chapters_path(out_path: Path) -> Path:
@@ -330,7 +340,10 @@ def _install_hint(fmt: AudioFormat) -> str:
         what = "ffmpeg (`apt-get install ffmpeg` or `brew install ffmpeg`), or sox with mp3 support (`libsox-fmt-mp3`)"
     else:
         what = "ffmpeg (`apt-get install ffmpeg` or `brew install ffmpeg`) or sox (`apt-get install sox`)"
-    return f"making {fmt} needs {what}; or use --format wav, which always works"
+    return _("making %(format)s needs %(programs)s; or use --format wav, which always works") % {
+        "format": fmt,
+        "programs": what,
+    }
 
 
 def _converter_for(fmt: AudioFormat, which: Finder) -> list[str]:
@@ -360,8 +373,12 @@ def _convert(converter: list[str], wav: Path, meta: Path, out: Path, run: Conver
     try:
         done = run(argv)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise RenderError(f"{program} could not run: {exc}") from None
+        raise RenderError(_("%(program)s could not run: %(error)s") % {"program": program, "error": exc}) from None
     if done.returncode != 0 or not out.exists() or out.stat().st_size == 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = f": {lines[-1]}" if lines else ""
-        raise RenderError(f"{program} could not make {out.suffix.lstrip('.')} (exit {done.returncode}){detail}")
+        raise RenderError(
+            _("%(program)s could not make %(format)s (exit %(code)d)")
+            % {"program": program, "format": out.suffix.lstrip("."), "code": done.returncode}
+            + detail
+        )

@@ -63,7 +63,9 @@ class VoiceNotFound(SpeechError):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"espeak-ng has no voice {name!r} (list them with `espeak-ng --voices`)")
+        super().__init__(
+            _("espeak-ng has no voice %(name)s (list them with `espeak-ng --voices`)") % {"name": repr(name)}
+        )
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,15 @@ class Voice:
 
     def __post_init__(self) -> None:
         if not MIN_RATE <= self.rate <= MAX_RATE:
-            raise ValueError(f"rate must be {MIN_RATE} to {MAX_RATE} words per minute, not {self.rate}")
+            raise ValueError(
+                _("rate must be %(least)d to %(most)d words per minute, not %(rate)d")
+                % {"least": MIN_RATE, "most": MAX_RATE, "rate": self.rate}
+            )
         if not re.fullmatch(r"[A-Za-z0-9_+.-]{1,64}", self.name):
-            raise ValueError(f"voice name {self.name!r} is not an espeak-ng voice name (e.g. en, en-gb, en-us+f3)")
+            raise ValueError(
+                _("voice name %(name)s is not an espeak-ng voice name (e.g. en, en-gb, en-us+f3)")
+                % {"name": repr(self.name)}
+            )
 
 
 def _run(argv: Sequence[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:

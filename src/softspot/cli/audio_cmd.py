@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from softspot.audio.render import RenderError, chapters_path, ffmetadata_path, format_for, render_session
-from softspot.audio.speech import CueCache, SpeechError, SpeechUnavailable, Voice, VoiceNotFound
+from softspot.audio.speech import MAX_RATE, MIN_RATE, CueCache, SpeechError, SpeechUnavailable, Voice, VoiceNotFound
 from softspot.cli import plan_cmd
 from softspot.cli.commands import PlanArgs
 from softspot.cli.output import console, errors, fail
@@ -64,7 +64,7 @@ def make_voice(voice_name: str | None, rate: int, lang: str = "en") -> Voice:
     try:
         return Voice(voice_name, rate)
     except ValueError as exc:
-        fail(f"{'--rate' if 'rate' in str(exc) else '--voice-name'}: {exc}")
+        fail(f"{'--rate' if not MIN_RATE <= rate <= MAX_RATE else '--voice-name'}: {exc}")
 
 
 def render_audio(args: PlanArgs, *, out: Path | None, fmt: str | None, voice_name: str | None, rate: int) -> None:
