@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
 from softspot import i18n
@@ -475,9 +476,10 @@ def save(
         + "."
     )
     if after is not None:
+        width = max(16, *(cell_len(_(label)) for _name, label in RATED_AREAS))
         for name, label in RATED_AREAS:
             change = after[name] - before[name]
-            console.print(f"  {pad(_(label), 16)} {before[name]:2} → {after[name]:2}  ({change:+d})")
+            console.print(f"  {pad(_(label), width)} {before[name]:2} → {after[name]:2}  ({change:+d})")
     console.print(
         "  [dim]" + _("record %(key)s; see `softspot history` and `softspot progress`") % {"key": record.key} + "[/]"
     )

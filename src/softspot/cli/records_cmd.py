@@ -129,7 +129,15 @@ def _table(records: list[Any], several: bool, whose: bool, title: str | None) ->
         table.add_column(_("Receiver"), overflow="fold", width=12)
     if several:
         table.add_column(_("Technique"), overflow="fold", width=20)
-    for column, width in ((_("Per leg"), 7), (_("Time"), 6), (_("Before"), 8), (_("After"), 8), (_("Ended"), 20)):
+    per_leg = max(7, cell_len(minutes(2.5, digits=2)))  # "2.5 min", "2,5 Min."
+    time = max(6, cell_len(minutes(99)))
+    for column, width in (
+        (_("Per leg"), per_leg),
+        (_("Time"), time),
+        (_("Before"), 8),
+        (_("After"), 8),
+        (_("Ended"), 20),
+    ):
         table.add_column(column, overflow="fold", width=width)
     table.add_column(_("Note"), overflow="fold", min_width=10)  # the last column: its width moves nothing
     for r in records:
