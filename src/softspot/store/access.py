@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from softspot.i18n import _
 from softspot.store.records import local_owner
 
 
@@ -17,4 +18,4 @@ def owner_for(request: HttpRequest) -> User:
         return user
     if getattr(settings, "LOCAL_OWNER", False):
         return local_owner()
-    raise PermissionDenied("sign in first")
+    raise PermissionDenied(_("sign in first"))

@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostE
 from django.utils import timezone
 
 from softspot.core.record import MAX_RECORD_BYTES, FieldError, RecordError, read_record
+from softspot.i18n import _
 from softspot.store.access import owner_for
 from softspot.store.receivers import ReceiverError, for_record
 from softspot.store.records import KeyTaken, as_dict, record_for, save_record
@@ -36,7 +37,10 @@ from softspot.store.records import KeyTaken, as_dict, record_for, save_record
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 JSON_TYPE = "application/json"
-TOO_LARGE = f"the record is larger than {MAX_RECORD_BYTES // 1_000_000} MB"
+
+
+def too_large() -> str:
+    return _("the record is larger than %(n)d MB") % {"n": MAX_RECORD_BYTES // 1_000_000}
 
 
 def errors(status: int, *found: FieldError) -> JsonResponse:
@@ -54,15 +58,15 @@ def create_record(request: HttpRequest) -> HttpResponse:
     try:
         owner = owner_for(request)
     except PermissionDenied:
-        return errors(403, FieldError("", "sign in first"))
+        return errors(403, FieldError("", _("sign in first")))
     try:
         body = request.body
     except RequestDataTooBig:
-        return errors(413, FieldError("", TOO_LARGE))
+        return errors(413, FieldError("", too_large()))
     except (UnreadablePostError, OSError):
-        return errors(400, FieldError("", "the body could not be read to its end; send it again"))
+        return errors(400, FieldError("", _("the body could not be read to its end; send it again")))
     if len(body) > MAX_RECORD_BYTES:
-        return errors(413, FieldError("", TOO_LARGE))
+        return errors(413, FieldError("", too_large()))
     try:
         payload = read_record(body, now=timezone.now())
     except RecordError as exc:
@@ -78,7 +82,7 @@ def create_record(request: HttpRequest) -> HttpResponse:
     except (DataError, IntegrityError) as exc:
         # Validation should have refused this: log it as the bug it is, and tell the sender plainly.
         log.error("a validated record did not fit the store", exc_info=exc)
-        return errors(400, FieldError("", "the record could not be stored: a value does not fit the store"))
+        return errors(400, FieldError("", _("the record could not be stored: a value does not fit the store")))
     return JsonResponse(as_dict(record), status=201 if created else 200)
 
 
@@ -88,15 +92,20 @@ def show_record(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     try:
         owner = owner_for(request)
     except PermissionDenied:
-        return errors(403, FieldError("", "sign in first"))
+        return errors(403, FieldError("", _("sign in first")))
     record = record_for(owner, key)
     if record is None:
-        return errors(404, FieldError("key", "no such record"))
+        return errors(404, FieldError("key", _("no such record")))
     return JsonResponse(as_dict(record))
 
 
 def _only(request: HttpRequest, method: str) -> HttpResponse:
-    response = errors(405, FieldError("", f"{request.method} is not allowed here; use {method}"))
+    response = errors(
+        405,
+        FieldError(
+            "", _("%(method)s is not allowed here; use %(allowed)s") % {"method": request.method, "allowed": method}
+        ),
+    )
     response["Allow"] = method
     return response
 
@@ -104,7 +113,10 @@ def _only(request: HttpRequest, method: str) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's CSRF failure view (``CSRF_FAILURE_VIEW``): JSON for the API, Django's page elsewhere."""
     if is_api(request):
-        return errors(403, FieldError("", f"the CSRF check failed ({reason}); send the X-CSRFToken header"))
+        return errors(
+            403,
+            FieldError("", _("the CSRF check failed (%(reason)s); send the X-CSRFToken header") % {"reason": reason}),
+        )
     from django.views.csrf import csrf_failure as page
 
     return page(request, reason)

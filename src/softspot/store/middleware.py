@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from softspot.core.record import MAX_RECORD_BYTES, FieldError
+from softspot.i18n import _
 from softspot.store import health
 from softspot.store.access import owner_for
-from softspot.store.api import JSON_TYPE, TOO_LARGE, errors, is_api
+from softspot.store.api import JSON_TYPE, errors, is_api, too_large
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -47,14 +48,19 @@ class RecordRequestLimits:
             try:
                 owner_for(request)
             except PermissionDenied:
-                return errors(403, FieldError("", "sign in first"))
+                return errors(403, FieldError("", _("sign in first")))
             if request.content_type != JSON_TYPE:
                 sent = request.content_type or "nothing"
-                return errors(415, FieldError("", f"send the record as {JSON_TYPE}, not {sent}"))
+                return errors(
+                    415,
+                    FieldError(
+                        "", _("send the record as %(wanted)s, not %(sent)s") % {"wanted": JSON_TYPE, "sent": sent}
+                    ),
+                )
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return errors(400, FieldError("", "the Content-Length header is not a number"))
+                return errors(400, FieldError("", _("the Content-Length header is not a number")))
             if length > MAX_RECORD_BYTES:
-                return errors(413, FieldError("", TOO_LARGE))
+                return errors(413, FieldError("", too_large()))
         return self.get_response(request)

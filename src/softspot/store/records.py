@@ -24,6 +24,7 @@ from django.db.models import Count, QuerySet
 from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
+from softspot.i18n import _
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
@@ -45,7 +46,7 @@ class KeyTaken(Exception):
     """The key was already used by someone else's record: nothing is stored and nothing is shown."""
 
     def __init__(self) -> None:
-        super().__init__("this key is already used; send the record with a new key")
+        super().__init__(_("this key is already used; send the record with a new key"))
 
 
 def local_owner() -> User:
