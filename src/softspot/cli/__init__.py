@@ -2,29 +2,46 @@
 
 Each command module is imported only when its command runs, so ``softspot
 --help`` stays fast and only commands that need the store import Django.
+The Typer ``app`` is built on first use: :mod:`softspot.cli.fast` runs the
+commonest commands without it.
 Exit codes: 0 done, 2 bad input, 3 screening said stop.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from softspot.cli import commands
+    app: typer.Typer
 
-app = typer.Typer(
-    name="softspot",
-    help="Guided, safety-screened partner massage sessions at home.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-commands.register(app)
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the Typer application, built once when first asked for."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import typer
+
+    from softspot.cli import commands
+
+    made = typer.Typer(
+        name="softspot",
+        help="Guided, safety-screened partner massage sessions at home.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    commands.register(made)
+    globals()["app"] = made
+    return made
 
 
 def main() -> None:
+    from softspot.cli import app
+
     try:
         app()
     except Exception as exc:

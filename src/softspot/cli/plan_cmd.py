@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import typer
-from rich.markup import escape
-
-from softspot.cli.commands import PlanArgs
-from softspot.cli.output import console, fail
+from softspot.cli.output import escape, exit_with, fail, on_first_use
 from softspot.cli.technique_cmd import resolve
-from softspot.cli.views import plan_table, thigh_map
 from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
 from softspot.core.planner import plan as make_plan
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
@@ -25,6 +21,10 @@ from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
 from softspot.i18n import N_, _
 
+if TYPE_CHECKING:
+    from softspot.cli.args import PlanArgs
+
+console = on_first_use("console")
 STOPPED = 3
 ASK_FIRST = 4
 SOFTSPOT_ADDS = N_("softspot adds: ")
@@ -50,6 +50,8 @@ def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool 
     if not interactive:
         listed = ", ".join(f"{q.id}=yes|no" for q in missing)
         fail(f"unanswered screening questions (no terminal to ask on); add --answer for each: {listed}")
+    import typer
+
     for q in missing:
         answers[q.id] = typer.confirm(marked(technique, q) + q.ask, default=None)
     return answers
@@ -132,7 +134,7 @@ def screen(technique_ref: str, pairs: list[str], as_json: bool, *, cleared: bool
     else:
         show_screening(result, technique)
     if exit_code(result):
-        raise typer.Exit(exit_code(result))
+        exit_with(exit_code(result))
 
 
 def length_option(name: str, value: str | None) -> Length | None:
@@ -190,7 +192,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
             print(screening_json(exc.screening))
         else:
             show_screening(exc.screening, technique)
-        raise typer.Exit(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED) from None
+        exit_with(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED)
     except PlanError as exc:
         fail(str(exc))
 
@@ -242,6 +244,8 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
     if as_json:
         print(script.model_dump_json(indent=2))
         return
+    from softspot.cli.views import plan_table, thigh_map
+
     console.print(f"[bold]{escape(script.technique.title)}[/] — " + _("plan for today"))
     if note:
         console.print(f"  {escape(note)}")

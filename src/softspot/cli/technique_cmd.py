@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import typer
-from rich.markup import escape
-from rich.table import Table
-
-from softspot.cli.output import console, errors, fail
+from softspot.cli.output import escape, exit_with, fail, on_first_use
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
 from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
@@ -17,6 +13,8 @@ from softspot.core.planner import room
 from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
 from softspot.i18n import N_, _, ngettext
+
+console, errors = on_first_use("console"), on_first_use("errors")
 
 SOFTSPOT_ADDS = N_("softspot adds: ")
 OUTCOMES = {
@@ -56,7 +54,7 @@ def check(files: list[Path]) -> None:
             name = shown(str(path), 200)  # one line, whatever the file is called
             console.print(f"{name}: ok ({technique.id} {technique.version})", markup=False, emoji=False, soft_wrap=True)
     if bad:
-        raise typer.Exit(2)
+        exit_with(2)
 
 
 def list_(as_json: bool) -> None:
@@ -65,6 +63,8 @@ def list_(as_json: bool) -> None:
         rows = [{"id": t.id, "version": t.version, "title": t.title, "summary": t.summary} for t in techniques]
         console.print_json(json.dumps(rows))
         return
+    from rich.table import Table
+
     table = Table("id", "version", "title", "summary", box=None, pad_edge=False)
     for t in techniques:
         table.add_row(t.id, t.version, t.title, t.summary)
