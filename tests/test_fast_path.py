@@ -195,3 +195,15 @@ def test_json_output_runs_without_rich(base_env: dict[str, str]) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stderr.strip().splitlines()[-1] == "False", argv
+
+
+def test_listing_techniques_loads_no_pydantic_once_they_were_validated(base_env: dict[str, str]) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('pydantic' in sys.modules, file=sys.__stderr__))\n"
+        "from softspot.entry import main; main()"
+    )
+    argv = [sys.executable, "-c", probe, "technique", "list"]
+    runs = [subprocess.run(argv, capture_output=True, text=True, env=base_env, timeout=120) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[1].stderr.strip().splitlines()[-1] == "False"

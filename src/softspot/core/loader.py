@@ -19,12 +19,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from softspot.core.built_ins import built_in_ids as built_in_ids
+from softspot.core.built_ins import read_built_in
 from softspot.core.echo import shown
 from softspot.core.limits import safety_problems
 from softspot.core.technique import Technique, text_locations
@@ -350,14 +351,6 @@ def load_technique(path: str | Path) -> Technique:
     return parse_technique_bytes(data, str(path))
 
 
-_BUILT_IN = "techniques"
-
-
-def built_in_ids() -> list[str]:
-    folder = resources.files("softspot.core").joinpath(_BUILT_IN)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
 def built_in_text(technique_id: str) -> str:
     """The YAML text of a technique that ships with softspot."""
     known = built_in_ids()
@@ -365,7 +358,7 @@ def built_in_text(technique_id: str) -> str:
         close = difflib.get_close_matches(technique_id, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f" (built in: {', '.join(known)})"
         raise KeyError(f"no built-in technique '{technique_id}'{hint}")
-    return resources.files("softspot.core").joinpath(_BUILT_IN, f"{technique_id}.yaml").read_text(encoding="utf-8")
+    return read_built_in(technique_id)
 
 
 _cache: dict[str, Technique] = {}
