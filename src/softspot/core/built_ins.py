@@ -3,23 +3,23 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from softspot.core.technique_cache import Summary
 
-_BUILT_IN = "techniques"
+_BUILT_IN = Path(__file__).with_name("techniques")
+"""Inside the installed package (a folder: softspot is never imported from a zip file)."""
 
 
 def built_in_ids() -> list[str]:
-    folder = resources.files("softspot.core").joinpath(_BUILT_IN)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name.removesuffix(".yaml") for p in _BUILT_IN.iterdir() if p.name.endswith(".yaml"))
 
 
 def read_built_in(technique_id: str) -> str:
     """The YAML text of the built-in technique ``technique_id`` (one of :func:`built_in_ids`)."""
-    return resources.files("softspot.core").joinpath(_BUILT_IN, f"{technique_id}.yaml").read_text(encoding="utf-8")
+    return (_BUILT_IN / f"{technique_id}.yaml").read_text(encoding="utf-8")
 
 
 def summaries() -> list[Summary]:

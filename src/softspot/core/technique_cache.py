@@ -26,7 +26,6 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -93,6 +92,8 @@ def store(technique_id: str, text: str, technique: Technique) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     """``data`` in ``path``, whole or not at all; quietly nothing when the folder cannot be written."""
+    import tempfile
+
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
