@@ -11,7 +11,7 @@ in milliseconds as JSON, then a table. Store commands run against a database wit
 (seeded as ``bench/history_scale.py`` does). With ``--baseline SRC`` every run alternates with the same
 command from that ``src`` folder (another checkout, e.g. ``git archive main src | tar -x -C /tmp/main``), on
 the same interpreter and caches, so a shared machine's load falls on both alike; the table adds the
-baseline's median and the ratio. Python writes bytecode caches as installed code has them
+baseline's median and minimum and the ratio of the medians. Python writes bytecode caches as installed code has them
 (``PYTHONDONTWRITEBYTECODE`` is dropped).
 """
 
@@ -87,15 +87,16 @@ def main() -> None:
             }
             if base_times:
                 row["baseline_median_ms"] = round(statistics.median(base_times), 1)
+                row["baseline_min_ms"] = round(min(base_times), 1)
                 row["ratio"] = round(statistics.median(times) / statistics.median(base_times), 2)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    extra = f" {'baseline ms':>11} {'ratio':>6}" if args.baseline else ""
+    extra = f" {'baseline ms':>11} {'base min':>8} {'ratio':>6}" if args.baseline else ""
     print(f"\n{'command':<26} {'median ms':>9} {'p90 ms':>8} {'min ms':>8}{extra}")
     for row in rows:
         line = f"{row['command']:<26} {row['median_ms']:>9} {row['p90_ms']:>8} {row['min_ms']:>8}"
         if args.baseline:
-            line += f" {row['baseline_median_ms']:>11} {row['ratio']:>6}"
+            line += f" {row['baseline_median_ms']:>11} {row['baseline_min_ms']:>8} {row['ratio']:>6}"
         print(line)
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs)")
 
