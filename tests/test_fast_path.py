@@ -207,3 +207,27 @@ def test_listing_techniques_loads_no_pydantic_once_they_were_validated(base_env:
     runs = [subprocess.run(argv, capture_output=True, text=True, env=base_env, timeout=120) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout
     assert runs[1].stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize(
+    ("path", "spec", "left_to_typer"),
+    [
+        (["screen"], fast.SCREEN, {"--help", "-h"}),
+        (["plan"], fast.PLAN, {"--help", "-h", "--receiver", "-r"}),
+        (["technique", "list"], fast.LIST, {"--help", "-h"}),
+        (["technique", "show"], fast.SHOW, {"--help", "-h"}),
+    ],
+)
+def test_the_fast_path_knows_each_option_the_typer_command_has(
+    path: list[str], spec: fast.Spec, left_to_typer: set[str]
+) -> None:
+    """An option added to a command is left to Typer until the fast path reads it; one removed fails here."""
+    import typer.main
+
+    from softspot.cli import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    names = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
+    assert set(spec) == names - left_to_typer

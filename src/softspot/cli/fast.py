@@ -6,10 +6,10 @@ does, and calls the same functions the Typer commands call (:mod:`softspot.cli.p
 :mod:`softspot.cli.technique_cmd`), so every message and rendering is the same code.
 
 Anything it does not fully understand is handed to the Typer app: ``--help`` anywhere, an unknown or
-abbreviated option, ``--``, a missing or odd-looking value (one that starts with ``-``, a number Click
-might read differently), a flag given a value,
-an extra argument, and ``plan --receiver`` (which opens the store). The Typer path is then the same as
-before. ``SOFTSPOT_NO_FAST_PATH=1`` turns the fast path off (tests compare both ways).
+abbreviated option, ``--``, a missing or odd-looking value (one that starts with ``-``, a number Click might
+read differently), a flag given a value, an extra argument, and ``plan --receiver`` (which opens the store).
+The Typer path is then the same as before. ``SOFTSPOT_NO_FAST_PATH=1`` turns the fast path off
+(``tests/test_fast_path.py`` compares both ways).
 """
 
 from __future__ import annotations
@@ -24,14 +24,18 @@ from typing import Literal, NoReturn
 DISABLE = "SOFTSPOT_NO_FAST_PATH"
 
 Kind = Literal["text", "many", "flag", "float", "count"]
+Spec = dict[str, tuple[str, Kind]]
+"""Each option's name (long or short) -> (where its value goes, how it is read)."""
+Value = str | list[str] | bool | float | int
 
-_TECHNIQUE: dict[str, tuple[str, Kind]] = {"--technique": ("technique", "text"), "-t": ("technique", "text")}
-_ANSWER: dict[str, tuple[str, Kind]] = {"--answer": ("answer", "many"), "-a": ("answer", "many")}
-_JSON: dict[str, tuple[str, Kind]] = {"--json": ("json", "flag")}
-_LANG: dict[str, tuple[str, Kind]] = {"--lang": ("lang", "text")}
+_TECHNIQUE: Spec = {"--technique": ("technique", "text"), "-t": ("technique", "text")}
+_ANSWER: Spec = {"--answer": ("answer", "many"), "-a": ("answer", "many")}
+_JSON: Spec = {"--json": ("json", "flag")}
+_LANG: Spec = {"--lang": ("lang", "text")}
 
-SCREEN = {**_TECHNIQUE, **_ANSWER, "--cleared": ("cleared", "flag"), **_JSON}
-PLAN: dict[str, tuple[str, Kind]] = {
+# The options of commands.screen, commands.plan, commands.technique_list and commands.technique_show.
+SCREEN: Spec = {**_TECHNIQUE, **_ANSWER, "--cleared": ("cleared", "flag"), **_JSON}
+PLAN: Spec = {
     **_TECHNIQUE,
     "--thigh": ("thigh", "text"),
     "--height": ("height", "text"),
@@ -46,14 +50,11 @@ PLAN: dict[str, tuple[str, Kind]] = {
     **_JSON,
     **_LANG,
 }  # not --receiver / -r: it reads the store (the Typer path)
-LIST = dict(_JSON)
-SHOW = {**_JSON, **_LANG}
+LIST: Spec = dict(_JSON)
+SHOW: Spec = {**_JSON, **_LANG}
 
-_FLOAT = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+_FLOAT = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")  # plain decimals: anything else, Click's reading decides
 _COUNT = re.compile(r"[0-9]{1,9}")
-
-Value = str | list[str] | bool | float | int
-Spec = dict[str, tuple[str, Kind]]
 
 
 class NotMine(Exception):
