@@ -12,17 +12,16 @@ from typing import TYPE_CHECKING
 
 from softspot.cli.output import escape, exit_with, fail, on_first_use
 from softspot.cli.technique_cmd import resolve
-from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
-from softspot.core.planner import plan as make_plan
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
-from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
 from softspot.i18n import N_, _
 
 if TYPE_CHECKING:
     from softspot.cli.args import PlanArgs
+    from softspot.core.planner import PlanOptions
+    from softspot.core.script import SessionScript
 
 console = on_first_use("console")
 STOPPED = 3
@@ -154,6 +153,8 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
 
 def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
     from softspot.cli.language import choose
+    from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
+    from softspot.core.planner import plan as make_plan
 
     technique = resolve(args.technique)
     preference = None
@@ -207,7 +208,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
 
     from softspot.cli.people_cmd import choose, owner, remembered, unit_of
     from softspot.cli.store import store_errors
-    from softspot.core.planner import thigh_length
+    from softspot.core.planner import PlanError, thigh_length
 
     receiver = choose(owner(), name)
     assert receiver is not None  # a name was given: found, or the command failed
