@@ -45,11 +45,17 @@ def main() -> None:
     try:
         app()
     except Exception as exc:
-        # A database that fails in a way no command expected still gets one line, not a traceback.
-        from softspot.cli.store import store_problem_line
+        exit_for_store_problem(exc)
+        raise
 
-        line = store_problem_line(exc)
-        if line is None:
-            raise
-        print(f"softspot: {line}", file=sys.stderr)
-        raise SystemExit(2) from None
+
+def exit_for_store_problem(exc: Exception) -> None:
+    """A database that fails in a way no command expected still gets one line, not a traceback: print it and
+    exit 2 (return for any other exception)."""
+    from softspot.cli.store import store_problem_line
+
+    line = store_problem_line(exc)
+    if line is None:
+        return
+    print(f"softspot: {line}", file=sys.stderr)
+    raise SystemExit(2) from None

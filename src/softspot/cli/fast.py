@@ -248,12 +248,9 @@ def _aborted() -> NoReturn:
     sys.exit(1)
 
 
-def _unexpected(exc: BaseException) -> NoReturn:
+def _unexpected(exc: Exception) -> NoReturn:
     """A database problem as one line (as :func:`softspot.cli.main`); anything else as a traceback."""
-    from softspot.cli.store import store_problem_line
+    from softspot.cli import exit_for_store_problem
 
-    line = store_problem_line(exc)
-    if line is None:
-        raise exc
-    print(f"softspot: {line}", file=sys.stderr)
-    raise SystemExit(2) from None
+    exit_for_store_problem(exc)
+    raise exc
