@@ -3,11 +3,16 @@
 
     .venv/bin/python bench/startup.py --runs 20
     .venv/bin/python bench/startup.py --runs 20 --sessions 10000   # store commands with that many sessions
+    .venv/bin/python bench/startup.py --runs 15 --baseline /tmp/main-src   # beside another checkout's src/
 
 Runs each command ``--runs`` times (after one run that fills the caches: the validated technique, the
 database's migrations) with a fresh data and cache folder, and prints the median, p90 and minimum wall time
 in milliseconds as JSON, then a table. Store commands run against a database with ``--sessions`` sessions
-(seeded as ``bench/history_scale.py`` does).
+(seeded as ``bench/history_scale.py`` does). With ``--baseline SRC`` every run alternates with the same
+command from that ``src`` folder (another checkout, e.g. ``git archive main src | tar -x -C /tmp/main``), on
+the same interpreter and caches, so a shared machine's load falls on both alike; the table adds the
+baseline's median and minimum and the ratio of the medians. Python writes bytecode caches as installed code has them
+(``PYTHONDONTWRITEBYTECODE`` is dropped).
 """
 
 from __future__ import annotations
@@ -48,12 +53,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=0, help="sessions on record for the store commands")
     parser.add_argument("--only", default="", help="comma-separated command names to run (default: all)")
+    parser.add_argument("--baseline", default="", help="a src folder to time beside this checkout, run for run")
     args = parser.parse_args()
     exe = shutil.which("softspot") or str(Path(sys.executable).with_name("softspot"))
     only = {c.strip() for c in args.only.split(",") if c.strip()}
     rows = []
     with tempfile.TemporaryDirectory(prefix="softspot-startup-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(SOFTSPOT_DATA_DIR=f"{folder}/data", SOFTSPOT_CACHE_DIR=f"{folder}/cache", COLUMNS="120")
         if args.sessions:
             seed = [sys.executable, str(ROOT / "bench" / "history_scale.py"), "--seed", f"{folder}/data"]
@@ -61,26 +68,44 @@ def main() -> None:
         for name, argv in COMMANDS.items():
             if only and name not in only:
                 continue
+            base_env = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())} if args.baseline else None
             subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=env, check=True)  # fill the caches
-            times = []
+            if base_env:
+                subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=base_env, check=True)
+            times, base_times = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
-                subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=env, check=True)
-                times.append((time.perf_counter() - started) * 1000)
+                times.append(timed([exe, *argv], env))
+                if base_env:
+                    base_times.append(timed([exe, *argv], base_env))
             times.sort()
-            row = {
+            row: dict[str, object] = {
                 "command": name,
                 "runs": args.runs,
                 "median_ms": round(statistics.median(times), 1),
                 "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
                 "min_ms": round(times[0], 1),
             }
+            if base_times:
+                row["baseline_median_ms"] = round(statistics.median(base_times), 1)
+                row["baseline_min_ms"] = round(min(base_times), 1)
+                row["ratio"] = round(statistics.median(times) / statistics.median(base_times), 2)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    print(f"\n{'command':<26} {'median ms':>9} {'p90 ms':>8} {'min ms':>8}")
+    extra = f" {'baseline ms':>11} {'base min':>8} {'ratio':>6}" if args.baseline else ""
+    print(f"\n{'command':<26} {'median ms':>9} {'p90 ms':>8} {'min ms':>8}{extra}")
     for row in rows:
-        print(f"{row['command']:<26} {row['median_ms']:>9} {row['p90_ms']:>8} {row['min_ms']:>8}")
+        line = f"{row['command']:<26} {row['median_ms']:>9} {row['p90_ms']:>8} {row['min_ms']:>8}"
+        if args.baseline:
+            line += f" {row['baseline_median_ms']:>11} {row['baseline_min_ms']:>8} {row['ratio']:>6}"
+        print(line)
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs)")
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run in milliseconds."""
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
+    return (time.perf_counter() - started) * 1000
 
 
 if __name__ == "__main__":

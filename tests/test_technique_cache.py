@@ -56,3 +56,41 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path: Path, m
     monkeypatch.setenv("SOFTSPOT_CACHE_DIR", str(blocked / "cache"))
     monkeypatch.setattr(loader, "_cache", {})
     assert loader.built_in(ID).id == ID
+
+
+def test_listing_reads_the_kept_summaries_without_validating(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from softspot.core import built_ins
+
+    first = built_ins.summaries()
+    technique = loader.built_in(ID)
+    assert first == [(ID, technique.version, str(technique.title), str(technique.summary))]
+    monkeypatch.setattr(loader, "_cache", {})  # as a new process
+
+    def no_validation(*args: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(loader, "parse_technique", no_validation)
+    monkeypatch.setattr(technique_cache, "load", no_validation)
+    assert built_ins.summaries() == first
+
+
+def test_damaged_or_altered_summaries_are_ignored(cache: Path) -> None:
+    from softspot.core import built_ins
+
+    first = built_ins.summaries()
+    (kept,) = cache.glob("summaries-*.json")
+    good = kept.read_text()
+    altered = good.replace("Hands-free hamstring massage", "Something else")
+    for junk in ("", "[]", "{}", good[:50], altered, '{"rows": [[1, 2, 3, 4]], "sha256": ""}'):
+        kept.write_text(junk)
+        assert built_ins.summaries() == first
+        kept.write_text(junk)
+        texts = {ID: built_in_text(ID)}
+        assert technique_cache.load_summaries(texts) is None
+
+
+def test_a_changed_module_is_another_entry(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loader.built_in(ID)
+    assert technique_cache.load(ID, built_in_text(ID)) is not None
+    monkeypatch.setattr(technique_cache, "_CODE", (*technique_cache._CODE, "planner.py"))
+    assert technique_cache.load(ID, built_in_text(ID)) is None

@@ -4,7 +4,9 @@
 Rich or pydantic (Python start-up plus a file read, well under 100 ms). The
 file is Typer's own rendering of the help, written by
 ``scripts/cli_reference.py``; tests/test_docs.py fails when it goes stale.
-Everything else goes to the Typer app.
+``plan``, ``screen``, ``technique list`` and ``technique show`` go through
+:mod:`softspot.cli.fast` (the same code without Typer); everything else, and any
+argv the fast path does not fully understand, goes to the Typer app.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ def main() -> None:
         return
     # pydantic looks for plugins among every installed package's entry points (~15-30 ms): softspot uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from softspot.cli import fast
+
+    fast.run(sys.argv[1:])  # plan, screen, technique list/show: run here and exit, or go on to Typer
     from softspot.cli import main as run
 
     run()

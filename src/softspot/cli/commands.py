@@ -6,11 +6,12 @@ pydantic, Rich tables or Django.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from softspot.cli.args import PlanArgs as PlanArgs
 
 BAD_INPUT = 2
 STOPPED = 3
@@ -85,25 +86,6 @@ PlanReceiverOpt = Annotated[
         help="Plan from this receiver's thigh, first leg and their own dose and add-ons (`softspot people list`).",
     ),
 ]
-
-
-@dataclass(frozen=True)
-class PlanArgs:
-    """The planning options as given on the command line (``plan`` and ``render-audio`` share them)."""
-
-    technique: str
-    thigh: str | None = None
-    height: str | None = None
-    minutes_per_leg: float | None = None
-    start_leg: str | None = None
-    position: str | None = None
-    surface: str | None = None
-    add_ons: list[str] = field(default_factory=list)
-    sessions: int | None = None
-    answers: list[str] = field(default_factory=list)
-    cleared: bool = False
-    receiver: str | None = None
-    language: str | None = None
 
 
 technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)

@@ -1,14 +1,60 @@
-"""Shared output helpers: one console, one way to fail."""
+"""Shared output helpers: one console, one way to fail.
+
+``console`` and ``errors`` are made on first use, and Typer is imported only to exit with a code, so a
+command whose output is plain (``--json``) starts without Rich, and the fast path of
+:mod:`softspot.cli.fast` runs without Typer. A module that prints holds :func:`on_first_use` stand-ins.
+"""
 
 from __future__ import annotations
 
-from typing import NoReturn
+import sys
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
 
-import typer
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+    console: Console
+    errors: Console
+
+
+def __getattr__(name: str) -> Console:
+    """``console`` (stdout) and ``errors`` (stderr), each made once, when first asked for."""
+    if name not in ("console", "errors"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    made = Console(stderr=name == "errors", highlight=False)
+    globals()[name] = made
+    return made
+
+
+class _OnFirstUse:
+    """Stands for ``output.console`` or ``output.errors``, which is made when a command first prints."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(getattr(sys.modules[__name__], self._name), attr)
+
+
+def on_first_use(name: Literal["console", "errors"]) -> Console:
+    """A stand-in for ``console`` or ``errors`` that a module can hold from import without importing Rich."""
+    return cast("Console", _OnFirstUse(name))
+
+
+def escape(markup: str) -> str:
+    """:func:`rich.markup.escape`, with Rich imported on first use."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(markup)
+
+
+def exit_with(code: int) -> NoReturn:
+    """End the command with this exit code (``typer.Exit``; Typer imported only then)."""
+    import typer
+
+    raise typer.Exit(code)
 
 
 def pad(text: str, width: int) -> str:
@@ -20,5 +66,5 @@ def pad(text: str, width: int) -> str:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``softspot: <message>`` to stderr and exit with ``code`` (2 = bad input)."""
-    errors.print(f"[bold red]softspot:[/] {message}", markup=True, soft_wrap=True)
-    raise typer.Exit(code)
+    on_first_use("errors").print(f"[bold red]softspot:[/] {message}", markup=True, soft_wrap=True)
+    exit_with(code)

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import typer
-from rich.markup import escape
-
-from softspot.cli.commands import PlanArgs
-from softspot.cli.output import console, fail
+from softspot.cli.output import escape, exit_with, fail, on_first_use
 from softspot.cli.technique_cmd import resolve
-from softspot.cli.views import plan_table, thigh_map
-from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
-from softspot.core.planner import plan as make_plan
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
-from softspot.core.script import SessionScript
 from softspot.core.technique import Question, Technique, source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
 from softspot.i18n import N_, _
 
+if TYPE_CHECKING:
+    from softspot.cli.args import PlanArgs
+    from softspot.core.planner import PlanOptions
+    from softspot.core.script import SessionScript
+
+console = on_first_use("console")
 STOPPED = 3
 ASK_FIRST = 4
 SOFTSPOT_ADDS = N_("softspot adds: ")
@@ -53,6 +52,8 @@ def gather_answers(technique: Technique, pairs: list[str], *, interactive: bool 
             _("unanswered screening questions (no terminal to ask on); add --answer for each: %(answers)s")
             % {"answers": listed}
         )
+    import typer
+
     for q in missing:
         answers[q.id] = typer.confirm(marked(technique, q) + q.ask, default=None)
     return answers
@@ -135,7 +136,7 @@ def screen(technique_ref: str, pairs: list[str], as_json: bool, *, cleared: bool
     else:
         show_screening(result, technique)
     if exit_code(result):
-        raise typer.Exit(exit_code(result))
+        exit_with(exit_code(result))
 
 
 def length_option(name: str, value: str | None) -> Length | None:
@@ -155,6 +156,8 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
 
 def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
     from softspot.cli.language import choose
+    from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
+    from softspot.core.planner import plan as make_plan
 
     technique = resolve(args.technique)
     preference = None
@@ -193,7 +196,7 @@ def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, Session
             print(screening_json(exc.screening))
         else:
             show_screening(exc.screening, technique)
-        raise typer.Exit(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED) from None
+        exit_with(ASK_FIRST if isinstance(exc, AskFirstError) else STOPPED)
     except PlanError as exc:
         fail(str(exc))
 
@@ -208,7 +211,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
 
     from softspot.cli.people_cmd import choose, owner, remembered, unit_of
     from softspot.cli.store import store_errors
-    from softspot.core.planner import thigh_length
+    from softspot.core.planner import PlanError, thigh_length
 
     receiver = choose(owner(), name)
     assert receiver is not None  # a name was given: found, or the command failed
@@ -248,6 +251,8 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
     if as_json:
         print(script.model_dump_json(indent=2))
         return
+    from softspot.cli.views import plan_table, thigh_map
+
     console.print(f"[bold]{escape(script.technique.title)}[/] — " + _("plan for today"))
     if note:
         console.print(f"  {escape(note)}")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import typer
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from softspot import i18n
-from softspot.cli.output import console, errors, fail
+from softspot.cli.output import escape, exit_with, fail, on_first_use
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
-from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique
-from softspot.core.planner import room
-from softspot.core.technique import CUE_FIELDS, Technique, source_of
 from softspot.core.units import format_distance, format_duration
 from softspot.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from softspot.core.technique import Technique
+
+console, errors = on_first_use("console"), on_first_use("errors")
 
 SOFTSPOT_ADDS = N_("softspot adds: ")
 OUTCOMES = {
@@ -29,6 +28,8 @@ OUTCOMES = {
 
 def resolve(technique: str) -> Technique:
     """A built-in id, or a path to a technique file; bad input exits 2 with every problem."""
+    from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique  # pydantic: on use
+
     try:
         if technique in built_in_ids():
             return built_in(technique)
@@ -51,6 +52,8 @@ def in_active_language(technique: Technique) -> Technique:
 
 
 def check(files: list[Path]) -> None:
+    from softspot.core.loader import TechniqueError, load_technique
+
     bad = 0
     for path in files:
         try:
@@ -68,15 +71,19 @@ def check(files: list[Path]) -> None:
             }
             console.print(ok, markup=False, emoji=False, soft_wrap=True)
     if bad:
-        raise typer.Exit(2)
+        exit_with(2)
 
 
 def list_(as_json: bool) -> None:
-    techniques = [built_in(i) for i in built_in_ids()]
+    from softspot.core.built_ins import summaries
+
+    techniques = summaries()  # kept from the last validation: listing needs no pydantic
     if as_json:
         rows = [{"id": t.id, "version": t.version, "title": t.title, "summary": t.summary} for t in techniques]
         console.print_json(json.dumps(rows))
         return
+    from rich.table import Table
+
     table = Table("id", "version", "title", "summary", box=None, pad_edge=False)
     for t in techniques:
         table.add_row(t.id, t.version, t.title, t.summary)
@@ -85,6 +92,8 @@ def list_(as_json: bool) -> None:
 
 def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
     from softspot.cli.language import choose
+    from softspot.core.planner import room
+    from softspot.core.technique import CUE_FIELDS, source_of
 
     t = resolve(technique_id)
     if lang is not None or not as_json:
@@ -241,6 +250,8 @@ def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
 
 
 def schema() -> None:
+    from softspot.core.technique import Technique
+
     body = Technique.model_json_schema(mode="validation")
     print(
         json.dumps(

@@ -19,12 +19,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from softspot.core.built_ins import built_in_ids as built_in_ids
+from softspot.core.built_ins import read_built_in
 from softspot.core.echo import shown
 from softspot.core.limits import safety_problems
 from softspot.core.technique import Technique, text_locations
@@ -385,14 +386,6 @@ def load_technique(path: str | Path) -> Technique:
     return parse_technique_bytes(data, str(path))
 
 
-_BUILT_IN = "techniques"
-
-
-def built_in_ids() -> list[str]:
-    folder = resources.files("softspot.core").joinpath(_BUILT_IN)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
 def built_in_text(technique_id: str) -> str:
     """The YAML text of a technique that ships with softspot."""
     known = built_in_ids()
@@ -403,7 +396,7 @@ def built_in_text(technique_id: str) -> str:
         else:
             hint = " " + _("(built in: %(ids)s)") % {"ids": ", ".join(known)}
         raise KeyError(_("no built-in technique '%(id)s'") % {"id": technique_id} + hint)
-    return resources.files("softspot.core").joinpath(_BUILT_IN, f"{technique_id}.yaml").read_text(encoding="utf-8")
+    return read_built_in(technique_id)
 
 
 _cache: dict[str, Technique] = {}

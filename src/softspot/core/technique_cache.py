@@ -8,6 +8,11 @@ named by the technique's id and a hash of the file's text, softspot's version an
 pydantic's: a changed file or an upgrade reads and validates afresh. Only built-in
 techniques (shipped inside the package) are cached, never a file given on the command line.
 
+``technique list`` needs only each built-in technique's id, version, title and summary: those are kept as
+JSON beside the pickles (:func:`summaries`), so listing imports neither pydantic nor the technique's models.
+Both are keyed as well by the size and time of the code that validates (the core's modules, pydantic's
+package), so an edited checkout never reads a stale entry either.
+
 The cache is best effort: a folder that cannot be written, or a file that cannot be
 read back (truncated, another Python), means validating as before. The files are the
 user's own, in the user's own folder, like the installed code they come from.
@@ -17,26 +22,53 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import sys
-import tempfile
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from softspot.core.technique import Technique
+if TYPE_CHECKING:
+    from softspot.core.technique import Technique
 
-FORMAT = 1
+FORMAT = 2
+_CODE = ("technique.py", "loader.py", "limits.py", "units.py", "yaml_input.py", "../i18n.py")
+
+
+def _code() -> str:
+    """softspot's version and the size and time of each module that reads a technique, and of pydantic."""
+    from softspot import __version__
+
+    here = Path(__file__).parent
+    spec = find_spec("pydantic")
+    files = [here / name for name in _CODE] + ([Path(spec.origin)] if spec and spec.origin else [])
+    stats = []
+    for path in files:
+        try:
+            found = path.stat()
+        except OSError:
+            stats.append(f"{path.name}:?")
+        else:
+            stats.append(f"{path.name}:{found.st_size}:{found.st_mtime_ns}")
+    return f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0{' '.join(stats)}"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _folder() -> Path:
+    from softspot.paths import cache_dir
+
+    return cache_dir() / "techniques"
 
 
 def _path(technique_id: str, text: str) -> Path:
     import pydantic
 
-    from softspot import __version__
-    from softspot.paths import cache_dir
-
-    key = f"{FORMAT}\0{__version__}\0{pydantic.VERSION}\0{sys.version_info[:2]}\0{text}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return cache_dir() / "techniques" / f"{technique_id}-{digest}.pickle"
+    return _folder() / f"{technique_id}-{_digest(_code(), pydantic.VERSION, text)}.pickle"
 
 
 def load(technique_id: str, text: str) -> Technique | None:
@@ -46,20 +78,66 @@ def load(technique_id: str, text: str) -> Technique | None:
         found = pickle.loads(data)
     except Exception:  # a missing, unreadable or stale file: validate afresh
         return None
+    from softspot.core.technique import Technique
+
     return found if isinstance(found, Technique) and found.id == technique_id else None
 
 
 def store(technique_id: str, text: str, technique: Technique) -> None:
     """Keep ``technique`` for next time; quietly nothing when the cache folder cannot be written."""
     path = _path(technique_id, text)
+    with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+        _write(path, pickle.dumps(technique, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``data`` in ``path``, whole or not at all; quietly nothing when the folder cannot be written."""
+    import tempfile
+
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(technique, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(data)
         os.replace(temp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except OSError:
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+class Summary(NamedTuple):
+    """What ``technique list`` shows of a technique."""
+
+    id: str
+    version: str
+    title: str
+    summary: str
+
+
+def _summaries_path(texts: dict[str, str]) -> Path:
+    digest = _digest(_code(), *(part for pair in texts.items() for part in pair))
+    return _folder() / f"summaries-{digest}.json"
+
+
+def load_summaries(texts: dict[str, str]) -> list[Summary] | None:
+    """The summaries kept for exactly these built-in techniques (id -> YAML text), in that order, or None."""
+    try:
+        kept = json.loads(_summaries_path(texts).read_bytes())
+        rows, check = kept["rows"], kept["sha256"]
+        if check != hashlib.sha256(json.dumps(rows).encode()).hexdigest():
+            return None  # damaged
+        found = [Summary(*row) for row in rows]
+    except Exception:  # missing, unreadable, damaged or another shape: read the techniques
+        return None
+    if [s.id for s in found] != list(texts) or not all(isinstance(x, str) for s in found for x in s):
+        return None
+    return found
+
+
+def store_summaries(texts: dict[str, str], found: list[Summary]) -> None:
+    """Keep the summaries of these built-in techniques for next time (best effort, as :func:`store`)."""
+    rows = [list(s) for s in found]
+    body = {"rows": rows, "sha256": hashlib.sha256(json.dumps(rows).encode()).hexdigest()}
+    _write(_summaries_path(texts), json.dumps(body, ensure_ascii=False).encode())
