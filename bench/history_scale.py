@@ -20,6 +20,7 @@ Prints one JSON line per measurement, then a table of medians and the growth fro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -33,7 +34,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("SOFTSPOT_BENCH_CODE") or HERE)
+"""The source tree measured (``--code``; default this one): another worktree measures older code in the same run."""
 SOFTSPOT = str(Path(sys.executable).with_name("softspot"))
 TEN_YEARS_DAYS = 3650
 
@@ -41,12 +44,13 @@ TEN_YEARS_DAYS = 3650
 def env_for(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
     env.update(SOFTSPOT_DATA_DIR=str(data), COLUMNS="120", PYTHONPATH=f"{ROOT}:{ROOT / 'src'}")
+    env["SOFTSPOT_BENCH_CODE"] = str(ROOT)
     return env
 
 
 def _django(data: Path) -> None:
     os.environ["SOFTSPOT_DATA_DIR"] = str(data)
-    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    sys.path[:0] = [str(HERE), str(ROOT / "src")]
     from softspot.store.bootstrap import setup
 
     setup()
@@ -169,8 +173,23 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, text
 
 
+def _without_code(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--code":
+            skip = True
+        elif not a.startswith("--code="):
+            out.append(a)
+    return out
+
+
 def has_option(command: str, option: str) -> bool:
-    help_text = subprocess.run([SOFTSPOT, command, "--help"], capture_output=True, text=True, check=False).stdout
+    env = env_for(Path(tempfile.gettempdir()))
+    help_text = subprocess.run(
+        [SOFTSPOT, command, "--help"], capture_output=True, text=True, check=False, env=env
+    ).stdout
     return option in help_text
 
 
@@ -181,7 +200,12 @@ def main() -> None:
     parser.add_argument("--seed", nargs=2, metavar=("DIR", "COUNT"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("DIR", "WHAT"), help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help="comma-separated measurements to leave out at the largest size")
+    parser.add_argument("--data", help="a folder to keep the seeded data folders in (one per size), reused if there")
+    parser.add_argument("--code", help="the source tree to measure (another worktree); default: this one")
     args = parser.parse_args()
+    if args.code:
+        os.environ["SOFTSPOT_BENCH_CODE"] = str(Path(args.code).resolve())
+        os.execv(sys.executable, [sys.executable, __file__, *_without_code(sys.argv[1:])])
     if args.seed:
         seed(Path(args.seed[0]), int(args.seed[1]))
         return
@@ -196,14 +220,20 @@ def main() -> None:
     skip = {s for s in args.skip.split(",") if s}
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="softspot-scale-") as folder:
-            data = Path(folder)
+        with contextlib.ExitStack() as stack:
+            if args.data:
+                data = Path(args.data) / str(size)
+            else:
+                data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="softspot-scale-")))
             env = env_for(data)
-            started = time.perf_counter()
-            run([sys.executable, __file__, "--seed", str(data), str(size)], env)
-            seeded = time.perf_counter() - started
+            if not (data / "softspot.sqlite3").exists():
+                data.mkdir(parents=True, exist_ok=True)
+                started = time.perf_counter()
+                run([sys.executable, __file__, "--seed", str(data), str(size)], env)
+                seeded = time.perf_counter() - started
+                print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1)}))
             db_mib = (data / "softspot.sqlite3").stat().st_size / 2**20
-            print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1), "database_mib": round(db_mib, 1)}))
+            print(json.dumps({"size": size, "code": str(ROOT), "database_mib": round(db_mib, 1)}))
             samples: dict[str, list[dict[str, float]]] = {}
             for _ in range(args.runs):
                 for name, argv in commands.items():

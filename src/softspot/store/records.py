@@ -21,7 +21,16 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 
-from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
+from softspot.core.progress import (
+    Prescribed,
+    Progress,
+    SessionSummary,
+    Suggestion,
+    progress,
+    progress_of,
+    suggest,
+    suggest_from,
+)
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
@@ -294,13 +303,23 @@ def suggestion(
     dose never exceeds what it can fill (else the last one's). ``prescribed``: a therapist's programme in force
     (w2-practice: ``softspot.practice.care.start_for``), which the dose starts from.
     """
+    if receiver is not None and prescribed is None:
+        from softspot.store.tallies import tally_for
+
+        return suggest_from(technique, tally_for(receiver, technique.id), thigh_cm)
     return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
 def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:
-    """Progress for this receiver (``softspot progress``, the history page), from one streamed query; None: someone
-    with no records yet."""
-    return progress(technique, iter_summaries(receiver, technique.id) if receiver else [], today)
+    """Progress for this receiver (``softspot progress``, the history page); None: someone with no records yet.
+
+    From the receiver's kept tally and the sessions recorded since (:func:`softspot.store.tallies.tally_for`):
+    at most four queries, reading only the new sessions, whatever the history."""
+    if receiver is None:
+        return progress(technique, [], today)
+    from softspot.store.tallies import tally_for
+
+    return progress_of(technique, tally_for(receiver, technique.id), today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:
