@@ -56,8 +56,9 @@ def _django(data: Path) -> None:
     setup()
 
 
-def seed(data: Path, count: int) -> None:
-    """``count`` sessions of the local owner, cloned from one real record."""
+def seed(data: Path, count: int, receivers: int = 1) -> None:
+    """``count`` sessions of the local owner, cloned from one real record; with several ``receivers`` (a
+    household), dealt to them in turn. The first receiver's name is left in ``bench-receiver.txt``."""
     _django(data)
     from django.db import transaction
     from tests.helpers import make_payload
@@ -84,6 +85,12 @@ def seed(data: Path, count: int) -> None:
         for s in template.spots.all()
     ]
     template.delete()
+    household = [receiver]
+    if receivers > 1:
+        from softspot.store import receivers as people
+
+        household += [people.add(owner, f"Receiver {n + 1}") for n in range(1, receivers)]
+    (data / "bench-receiver.txt").write_text(receiver.name)
     now = datetime.now(UTC).replace(microsecond=0)
     span = timedelta(days=min(count, TEN_YEARS_DAYS))
     batch = 2000
@@ -97,6 +104,7 @@ def seed(data: Path, count: int) -> None:
             row = SessionRecord(
                 **{
                     **values,
+                    "receiver_id": household[i % len(household)].pk,
                     "key": uuid.UUID(int=rng.getrandbits(128), version=4),
                     "started_at": when,
                     "ended_at": when + timedelta(minutes=12),
@@ -138,7 +146,13 @@ def measure(data: Path, what: str) -> dict[str, Any]:
     from softspot.core.loader import built_in
     from softspot.store.records import local_owner, progress_report
 
-    owner = _receiver_of(local_owner())
+    named = data / "bench-receiver.txt"
+    if named.exists():
+        from softspot.store.receivers import find
+
+        owner = find(local_owner(), named.read_text())
+    else:
+        owner = _receiver_of(local_owner())
     technique = built_in()
     result: dict[str, Any] = {}
     with CaptureQueriesContext(connection) as queries:
@@ -197,7 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", nargs=2, metavar=("DIR", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", nargs=3, metavar=("DIR", "COUNT", "RECEIVERS"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("DIR", "WHAT"), help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help="comma-separated measurements to leave out at the largest size")
     parser.add_argument("--data", help="a folder to keep the seeded data folders in (one per size), reused if there")
@@ -207,7 +221,7 @@ def main() -> None:
         os.environ["SOFTSPOT_BENCH_CODE"] = str(Path(args.code).resolve())
         os.execv(sys.executable, [sys.executable, __file__, *_without_code(sys.argv[1:])])
     if args.seed:
-        seed(Path(args.seed[0]), int(args.seed[1]))
+        seed(Path(args.seed[0]), int(args.seed[1]), int(args.seed[2]))
         return
     if args.measure:
         print(json.dumps(measure(Path(args.measure[0]), args.measure[1])))
@@ -218,28 +232,33 @@ def main() -> None:
         commands["softspot history --all --json"] = ["history", "--all", "--json"]
     medians: dict[tuple[str, int], dict[str, float]] = {}
     skip = {s for s in args.skip.split(",") if s}
-    sizes = [int(s) for s in args.sizes.split(",")]
+    specs = [s.partition("x") for s in args.sizes.split(",")]
+    sizes = [int(n) for n, _, _ in specs]
+    households = {int(n): int(r or 1) for n, _, r in specs}
     for size in sizes:
+        receivers = households[size]
         with contextlib.ExitStack() as stack:
             if args.data:
-                data = Path(args.data) / str(size)
+                data = Path(args.data) / (str(size) if receivers == 1 else f"{size}x{receivers}")
             else:
                 data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="softspot-scale-")))
             env = env_for(data)
             if not (data / "softspot.sqlite3").exists():
                 data.mkdir(parents=True, exist_ok=True)
                 started = time.perf_counter()
-                run([sys.executable, __file__, "--seed", str(data), str(size)], env)
+                run([sys.executable, __file__, "--seed", str(data), str(size), str(receivers)], env)
                 seeded = time.perf_counter() - started
                 print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1)}))
             db_mib = (data / "softspot.sqlite3").stat().st_size / 2**20
             print(json.dumps({"size": size, "code": str(ROOT), "database_mib": round(db_mib, 1)}))
             samples: dict[str, list[dict[str, float]]] = {}
             for _ in range(args.runs):
+                named = data / "bench-receiver.txt"
+                whose = ["--receiver", named.read_text()] if receivers > 1 and named.exists() else []
                 for name, argv in commands.items():
                     if size == sizes[-1] and name in skip:
                         continue
-                    wall, rss, text = run([SOFTSPOT, *argv], env)
+                    wall, rss, text = run([SOFTSPOT, *argv, *(whose if argv[0] == "progress" else [])], env)
                     samples.setdefault(name, []).append({"seconds": wall, "rss_mib": rss, "bytes": len(text)})
                 for what in ("nothing", "progress_report", "history_page"):
                     if size == sizes[-1] and what in skip:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import Home
 from tests.helpers import hamstring, make_payload
@@ -22,7 +22,7 @@ from softspot.core.progress import Tally, progress, suggest
 from softspot.core.record import parse_record
 from softspot.store import receivers, tallies
 from softspot.store.models import ProgressTally, Receiver, SessionRecord
-from softspot.store.records import progress_report, save_record, suggestion, summaries
+from softspot.store.records import history, progress_report, save_record, suggestion, summaries
 
 pytestmark = pytest.mark.postgres
 
@@ -127,9 +127,7 @@ def test_progress_from_the_kept_tally_equals_progress_from_every_session(home: H
 def test_sessions_saved_as_the_player_sends_them_carry_the_tally_on(home: Home) -> None:
     sam = home.sam
     for day, stop in enumerate(["", "", "discomfort", "", "", "", "", "discomfort", "discomfort"]):
-        payload = make_payload(
-            before=(6, 5, 4), after=None if stop else (3, 3, 2 + day % 3), stop_reason=stop or None
-        )
+        payload = make_payload(before=(6, 5, 4), after=None if stop else (3, 3, 2 + day % 3), stop_reason=stop or None)
         payload["started_at"] = (SUNDAY_NIGHT + timedelta(days=day)).isoformat()
         payload["ended_at"] = (SUNDAY_NIGHT + timedelta(days=day, minutes=10)).isoformat()
         save_record(sam, parse_record(payload))
@@ -166,3 +164,29 @@ def _plain() -> dict[str, Any]:
         "other_technique": False,
         "micro": 0,
     }
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.sampled_from([0, 0, 0, 1, 2]), st.integers(0, 40), st.booleans()), max_size=40),
+    st.integers(1, 8),
+)
+@example(spec=[(1, day, False) for day in range(6)], newest=3)
+@example(spec=[(0, 9, False), (1, 5, False), (1, 4, False), (2, 5, True), (1, 1, False), (0, 0, False)], newest=4)
+def test_a_households_newest_sessions_are_those_of_the_whole_sorted_history(
+    home: Home, spec: list[tuple[int, int, bool]], newest: int
+) -> None:
+    """``history(household, newest=N)[:N]`` (the sort limited to each receiver's newest N) lists exactly what
+    sorting the whole household's history does, ties in start time included; for one technique as well."""
+    SessionRecord.objects.all().delete()
+    third = receivers.add(home.owner, "Kim")
+    household = [home.alice, home.sam, third]
+    for whose, day, other in spec:
+        write(household[whose], {**_plain(), "minutes": day * 720, "other_technique": other})
+    for technique_id in (None, TECHNIQUE.id):
+        everything = list(history(home.owner, technique_id)[:newest])
+        assert list(history(home.owner, technique_id, newest=newest)[:newest]) == everything
+        assert [r.pk for r in everything] == [
+            r.pk for r in sorted(history(home.owner, technique_id), key=lambda r: (r.started_at, r.pk), reverse=True)
+        ][:newest]
+    third.delete()

@@ -19,7 +19,8 @@ from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, DateTimeField, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from softspot.core.progress import (
     Prescribed,
@@ -36,6 +37,8 @@ from softspot.core.technique import Technique
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
+DAWN = datetime(1, 1, 1, tzinfo=UTC)
+"""Before any session."""
 
 Scope: TypeAlias = User | Receiver
 """Whose records: one receiver's, or every receiver's in a household (the owning user)."""
@@ -192,16 +195,41 @@ def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list
     return list(reversed(list(recent.values_list("stop_reason", flat=True)[:count])))
 
 
-def history(scope: Scope, technique_id: str | None = None) -> QuerySet[SessionRecord]:
+def history(scope: Scope, technique_id: str | None = None, newest: int | None = None) -> QuerySet[SessionRecord]:
     """The records in ``scope`` (a receiver, or a whole household), newest first, with only the columns a list
     shows (:data:`HISTORY_COLUMNS`).
 
     Lazy: slice it (or paginate it) to read one page; ``.iterator()`` to go through all of them.
+
+    ``newest``: the caller reads no more than the newest ``newest`` (``[:newest]``). For a household this
+    leaves out, in the query itself, every session older than the ``newest``-th newest of whichever receiver has
+    the most recent such one (found on each receiver's ``(receiver, started_at)`` index), so the database sorts
+    at most ``newest`` sessions a receiver instead of the whole household's history to keep the newest few.
+    Those it leaves out cannot be among the newest ``newest``: that receiver alone has ``newest`` newer ones.
     """
     records = scoped(scope)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
+    if newest is not None and newest > 0 and not isinstance(scope, Receiver):
+        records = records.filter(started_at__gte=_household_cutoff(scope, technique_id, newest))
     return records.order_by("-started_at", "-id").only(*HISTORY_COLUMNS, "receiver__name")
+
+
+def _household_cutoff(owner: User, technique_id: str | None, newest: int) -> Coalesce:
+    """The latest, over the household's receivers, of each one's ``newest``-th newest start (the dawn of time when
+    none has that many), as one subquery."""
+    theirs = SessionRecord.objects.filter(receiver=OuterRef("pk"))
+    if technique_id is not None:
+        theirs = theirs.filter(technique_id=technique_id)
+    nth = theirs.order_by("-started_at").values("started_at")[newest - 1 : newest]
+    latest = (
+        Receiver.objects.filter(owner=owner)
+        .annotate(nth=Subquery(nth))
+        .values("owner")
+        .annotate(latest=Max("nth"))
+        .values("latest")
+    )
+    return Coalesce(Subquery(latest), Value(DAWN, output_field=DateTimeField()))
 
 
 def spot_counts(records: Iterable[SessionRecord]) -> dict[int, int]:
