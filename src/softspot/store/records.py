@@ -19,8 +19,7 @@ from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DateTimeField, Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from softspot.core.progress import (
     Prescribed,
@@ -37,8 +36,6 @@ from softspot.core.technique import Technique
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
-DAWN = datetime(1, 1, 1, tzinfo=UTC)
-"""Before any session."""
 
 Scope: TypeAlias = User | Receiver
 """Whose records: one receiver's, or every receiver's in a household (the owning user)."""
@@ -202,34 +199,32 @@ def history(scope: Scope, technique_id: str | None = None, newest: int | None = 
     Lazy: slice it (or paginate it) to read one page; ``.iterator()`` to go through all of them.
 
     ``newest``: the caller reads no more than the newest ``newest`` (``[:newest]``). For a household this
-    leaves out, in the query itself, every session older than the ``newest``-th newest of whichever receiver has
-    the most recent such one (found on each receiver's ``(receiver, started_at)`` index), so the database sorts
-    at most ``newest`` sessions a receiver instead of the whole household's history to keep the newest few.
-    Those it leaves out cannot be among the newest ``newest``: that receiver alone has ``newest`` newer ones.
+    first finds (one query) the latest of each receiver's ``newest``-th newest start, on the ``(receiver,
+    started_at)`` index, and leaves out every session older than that, so the database sorts at most ``newest``
+    sessions a receiver instead of the whole household's history to keep the newest few. Those it leaves out
+    cannot be among the newest ``newest``: that receiver alone has ``newest`` sessions at least as new.
     """
     records = scoped(scope)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
     if newest is not None and newest > 0 and not isinstance(scope, Receiver):
-        records = records.filter(started_at__gte=_household_cutoff(scope, technique_id, newest))
+        cutoff = _household_cutoff(scope, technique_id, newest)
+        if cutoff is not None:
+            records = records.filter(started_at__gte=cutoff)
     return records.order_by("-started_at", "-id").only(*HISTORY_COLUMNS, "receiver__name")
 
 
-def _household_cutoff(owner: User, technique_id: str | None, newest: int) -> Coalesce:
-    """The latest, over the household's receivers, of each one's ``newest``-th newest start (the dawn of time when
-    none has that many), as one subquery."""
+def _household_cutoff(owner: User, technique_id: str | None, newest: int) -> datetime | None:
+    """The latest, over the household's receivers, of each one's ``newest``-th newest start (None when none has
+    that many), in one query on the ``(receiver, started_at)`` index. A value, not a subquery, so that
+    PostgreSQL's planner sees how few sessions follow it and walks that index rather than the whole table."""
     theirs = SessionRecord.objects.filter(receiver=OuterRef("pk"))
     if technique_id is not None:
         theirs = theirs.filter(technique_id=technique_id)
     nth = theirs.order_by("-started_at").values("started_at")[newest - 1 : newest]
-    latest = (
-        Receiver.objects.filter(owner=owner)
-        .annotate(nth=Subquery(nth))
-        .values("owner")
-        .annotate(latest=Max("nth"))
-        .values("latest")
-    )
-    return Coalesce(Subquery(latest), Value(DAWN, output_field=DateTimeField()))
+    found = Receiver.objects.filter(owner=owner).annotate(nth=Subquery(nth)).aggregate(latest=Max("nth"))
+    latest: datetime | None = found["latest"]
+    return latest
 
 
 def spot_counts(records: Iterable[SessionRecord]) -> dict[int, int]:
