@@ -10,8 +10,14 @@ therapist's busiest client list or a long household history would be). Then, eac
 
 * ``softspot progress`` and ``softspot history`` (and ``history --all --json``, where the CLI has it):
   wall time and the process's peak resident memory (``wait4``);
-* ``progress_report()`` alone and ``GET /history/`` through Django's whole middleware stack (the test
-  client): time, queries, bytes of HTML, and the process's peak resident memory.
+* ``progress_report()`` alone, first with no kept tally (``progress_report_afresh``: as after migrating, or
+  after a session older than the last was added) then as it usually runs (the tally kept by the previous
+  read), and ``GET /history/`` through Django's whole middleware stack (the test client): time, queries,
+  bytes of HTML, and the process's peak resident memory.
+
+``--data DIR`` keeps the seeded folders (one a size, ``DIR/100000``; ``100000x3`` for a household of three
+receivers, whose sessions are dealt to them in turn) and reuses them; ``--code TREE`` measures the code of
+another worktree on them, e.g. main's, for a before/after in one run.
 
 Prints one JSON line per measurement, then a table of medians and the growth from 1,000 to 10,000.
 ``--before`` skips what the code before issue 12 did not have (``history --all``).
@@ -155,9 +161,16 @@ def measure(data: Path, what: str) -> dict[str, Any]:
         owner = _receiver_of(local_owner())
     technique = built_in()
     result: dict[str, Any] = {}
+    if what == "progress_report_afresh":  # as after migrating, or after an older session was added: no kept tally
+        try:
+            from softspot.store.models import ProgressTally
+        except ImportError:  # code from before the tally was kept: every report is afresh
+            pass
+        else:
+            ProgressTally.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        if what == "progress_report":
+        if what in ("progress_report", "progress_report_afresh"):
             report = progress_report(owner, technique, date.today())
             result["sessions"] = report.regularity.sessions
         elif what == "history_page":
@@ -260,7 +273,7 @@ def main() -> None:
                         continue
                     wall, rss, text = run([SOFTSPOT, *argv, *(whose if argv[0] == "progress" else [])], env)
                     samples.setdefault(name, []).append({"seconds": wall, "rss_mib": rss, "bytes": len(text)})
-                for what in ("nothing", "progress_report", "history_page"):
+                for what in ("nothing", "progress_report_afresh", "progress_report", "history_page"):
                     if size == sizes[-1] and what in skip:
                         continue
                     _, rss, text = run([sys.executable, __file__, "--measure", str(data), what], env)
