@@ -333,16 +333,17 @@ def suggestion(
     return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
-def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:
+def progress_report(receiver: Receiver | None, technique: Technique, today: date, keep: bool = True) -> Progress:
     """Progress for this receiver (``softspot progress``, the history page); None: someone with no records yet.
 
     From the receiver's kept tally and the sessions recorded since (:func:`softspot.store.tallies.tally_for`):
-    at most four queries, reading only the new sessions, whatever the history."""
+    at most four queries, reading only the new sessions, whatever the history. ``keep`` False: leave the kept
+    tally as it was (a refused request writes nothing)."""
     if receiver is None:
         return progress(technique, [], today)
     from softspot.store.tallies import tally_for
 
-    return progress_of(technique, tally_for(receiver, technique.id), today)
+    return progress_of(technique, tally_for(receiver, technique.id, keep), today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:

@@ -40,8 +40,10 @@ VERSION = 1
 """The state's format: a kept state of another version is counted afresh."""
 
 
-def tally_for(receiver: Receiver, technique_id: str) -> Tally:
-    """The tally of every session of ``receiver`` with ``technique_id``, from the kept one and the sessions since."""
+def tally_for(receiver: Receiver, technique_id: str, keep: bool = True) -> Tally:
+    """The tally of every session of ``receiver`` with ``technique_id``, from the kept one and the sessions since.
+
+    ``keep`` False: do not keep it for next time (a refused request writes nothing)."""
     records = SessionRecord.objects.filter(receiver=receiver, technique_id=technique_id)
     kept = ProgressTally.objects.filter(receiver=receiver, technique_id=technique_id).first()
     tally: Tally | None = None
@@ -69,7 +71,7 @@ def tally_for(receiver: Receiver, technique_id: str) -> Tally:
         id_sum += pk
         id_max = max(id_max, pk)
         last = (summary.started_at, pk)
-    if added and last is not None:
+    if keep and added and last is not None:
         _keep(receiver, technique_id, kept, tally, count + added, id_sum, id_max, last)
     return tally
 
