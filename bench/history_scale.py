@@ -10,8 +10,14 @@ therapist's busiest client list or a long household history would be). Then, eac
 
 * ``softspot progress`` and ``softspot history`` (and ``history --all --json``, where the CLI has it):
   wall time and the process's peak resident memory (``wait4``);
-* ``progress_report()`` alone and ``GET /history/`` through Django's whole middleware stack (the test
-  client): time, queries, bytes of HTML, and the process's peak resident memory.
+* ``progress_report()`` alone, first with no kept tally (``progress_report_afresh``: as after migrating, or
+  after a session older than the last was added) then as it usually runs (the tally kept by the previous
+  read), and ``GET /history/`` through Django's whole middleware stack (the test client): time, queries,
+  bytes of HTML, and the process's peak resident memory.
+
+``--data DIR`` keeps the seeded folders (one a size, ``DIR/100000``; ``100000x3`` for a household of three
+receivers, whose sessions are dealt to them in turn) and reuses them; ``--code TREE`` measures the code of
+another worktree on them, e.g. main's, for a before/after in one run.
 
 Prints one JSON line per measurement, then a table of medians and the growth from 1,000 to 10,000.
 ``--before`` skips what the code before issue 12 did not have (``history --all``).
@@ -20,6 +26,7 @@ Prints one JSON line per measurement, then a table of medians and the growth fro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -33,7 +40,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("SOFTSPOT_BENCH_CODE") or HERE)
+"""The source tree measured (``--code``; default this one): another worktree measures older code in the same run."""
 SOFTSPOT = str(Path(sys.executable).with_name("softspot"))
 TEN_YEARS_DAYS = 3650
 
@@ -41,19 +50,21 @@ TEN_YEARS_DAYS = 3650
 def env_for(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
     env.update(SOFTSPOT_DATA_DIR=str(data), COLUMNS="120", PYTHONPATH=f"{ROOT}:{ROOT / 'src'}")
+    env["SOFTSPOT_BENCH_CODE"] = str(ROOT)
     return env
 
 
 def _django(data: Path) -> None:
     os.environ["SOFTSPOT_DATA_DIR"] = str(data)
-    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    sys.path[:0] = [str(HERE), str(ROOT / "src")]
     from softspot.store.bootstrap import setup
 
     setup()
 
 
-def seed(data: Path, count: int) -> None:
-    """``count`` sessions of the local owner, cloned from one real record."""
+def seed(data: Path, count: int, receivers: int = 1) -> None:
+    """``count`` sessions of the local owner, cloned from one real record; with several ``receivers`` (a
+    household), dealt to them in turn. The first receiver's name is left in ``bench-receiver.txt``."""
     _django(data)
     from django.db import transaction
     from tests.helpers import make_payload
@@ -80,6 +91,12 @@ def seed(data: Path, count: int) -> None:
         for s in template.spots.all()
     ]
     template.delete()
+    household = [receiver]
+    if receivers > 1:
+        from softspot.store import receivers as people
+
+        household += [people.add(owner, f"Receiver {n + 1}") for n in range(1, receivers)]
+    (data / "bench-receiver.txt").write_text(receiver.name)
     now = datetime.now(UTC).replace(microsecond=0)
     span = timedelta(days=min(count, TEN_YEARS_DAYS))
     batch = 2000
@@ -93,6 +110,7 @@ def seed(data: Path, count: int) -> None:
             row = SessionRecord(
                 **{
                     **values,
+                    "receiver_id": household[i % len(household)].pk,
                     "key": uuid.UUID(int=rng.getrandbits(128), version=4),
                     "started_at": when,
                     "ended_at": when + timedelta(minutes=12),
@@ -134,22 +152,41 @@ def measure(data: Path, what: str) -> dict[str, Any]:
     from softspot.core.loader import built_in
     from softspot.store.records import local_owner, progress_report
 
-    owner = _receiver_of(local_owner())
+    named = data / "bench-receiver.txt"
+    if named.exists():
+        from softspot.store.receivers import find
+
+        owner = find(local_owner(), named.read_text())
+    else:
+        owner = _receiver_of(local_owner())
     technique = built_in()
     result: dict[str, Any] = {}
+    if what == "progress_report_afresh":  # as after migrating, or after an older session was added: no kept tally
+        try:
+            from softspot.store.models import ProgressTally
+        except ImportError:  # code from before the tally was kept: every report is afresh
+            pass
+        else:
+            ProgressTally.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        if what == "progress_report":
+        if what in ("progress_report", "progress_report_afresh"):
             report = progress_report(owner, technique, date.today())
             result["sessions"] = report.regularity.sessions
         elif what == "history_page":
-            response = Client(HTTP_ACCEPT_ENCODING="identity").get("/history/")
+            client = Client(HTTP_ACCEPT_ENCODING="identity")
+            response = client.get("/history/")
             assert response.status_code == 200, response.status_code
             result["bytes"] = len(response.content)
+            result["seconds"] = time.perf_counter() - started
+            result["queries_first"] = len(queries)
+            again = time.perf_counter()  # the same page again, as a running server answers it
+            assert client.get("/history/").status_code == 200
+            result["seconds_again"] = time.perf_counter() - again
         elif what != "nothing":
             raise SystemExit(f"unknown measurement {what}")
-        result["seconds"] = time.perf_counter() - started
-    result["queries"] = len(queries)
+        result.setdefault("seconds", time.perf_counter() - started)
+    result["queries"] = result.pop("queries_first", len(queries))
     return result
 
 
@@ -169,8 +206,23 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, text
 
 
+def _without_code(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--code":
+            skip = True
+        elif not a.startswith("--code="):
+            out.append(a)
+    return out
+
+
 def has_option(command: str, option: str) -> bool:
-    help_text = subprocess.run([SOFTSPOT, command, "--help"], capture_output=True, text=True, check=False).stdout
+    env = env_for(Path(tempfile.gettempdir()))
+    help_text = subprocess.run(
+        [SOFTSPOT, command, "--help"], capture_output=True, text=True, check=False, env=env
+    ).stdout
     return option in help_text
 
 
@@ -178,12 +230,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", nargs=2, metavar=("DIR", "COUNT"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", nargs=3, metavar=("DIR", "COUNT", "RECEIVERS"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("DIR", "WHAT"), help=argparse.SUPPRESS)
     parser.add_argument("--skip", default="", help="comma-separated measurements to leave out at the largest size")
+    parser.add_argument("--data", help="a folder to keep the seeded data folders in (one per size), reused if there")
+    parser.add_argument("--code", help="the source tree to measure (another worktree); default: this one")
     args = parser.parse_args()
+    if args.code:
+        os.environ["SOFTSPOT_BENCH_CODE"] = str(Path(args.code).resolve())
+        os.execv(sys.executable, [sys.executable, __file__, *_without_code(sys.argv[1:])])
     if args.seed:
-        seed(Path(args.seed[0]), int(args.seed[1]))
+        seed(Path(args.seed[0]), int(args.seed[1]), int(args.seed[2]))
         return
     if args.measure:
         print(json.dumps(measure(Path(args.measure[0]), args.measure[1])))
@@ -194,24 +251,37 @@ def main() -> None:
         commands["softspot history --all --json"] = ["history", "--all", "--json"]
     medians: dict[tuple[str, int], dict[str, float]] = {}
     skip = {s for s in args.skip.split(",") if s}
-    sizes = [int(s) for s in args.sizes.split(",")]
+    specs = [s.partition("x") for s in args.sizes.split(",")]
+    sizes = [int(n) for n, _, _ in specs]
+    households = {int(n): int(r or 1) for n, _, r in specs}
     for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="softspot-scale-") as folder:
-            data = Path(folder)
+        receivers = households[size]
+        with contextlib.ExitStack() as stack:
+            if args.data:
+                data = Path(args.data) / (str(size) if receivers == 1 else f"{size}x{receivers}")
+            else:
+                data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="softspot-scale-")))
             env = env_for(data)
-            started = time.perf_counter()
-            run([sys.executable, __file__, "--seed", str(data), str(size)], env)
-            seeded = time.perf_counter() - started
+            if not (data / "softspot.sqlite3").exists():
+                data.mkdir(parents=True, exist_ok=True)
+                started = time.perf_counter()
+                run([sys.executable, __file__, "--seed", str(data), str(size), str(receivers)], env)
+                seeded = time.perf_counter() - started
+                print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1)}))
             db_mib = (data / "softspot.sqlite3").stat().st_size / 2**20
-            print(json.dumps({"size": size, "seeded_seconds": round(seeded, 1), "database_mib": round(db_mib, 1)}))
+            print(json.dumps({"size": size, "code": str(ROOT), "database_mib": round(db_mib, 1)}))
             samples: dict[str, list[dict[str, float]]] = {}
             for _ in range(args.runs):
+                named = data / "bench-receiver.txt"
+                whose = ["--receiver", named.read_text()] if receivers > 1 and named.exists() else []
                 for name, argv in commands.items():
                     if size == sizes[-1] and name in skip:
                         continue
-                    wall, rss, text = run([SOFTSPOT, *argv], env)
+                    wall, rss, text = run([SOFTSPOT, *argv, *(whose if argv[0] == "progress" else [])], env)
                     samples.setdefault(name, []).append({"seconds": wall, "rss_mib": rss, "bytes": len(text)})
-                for what in ("nothing", "progress_report", "history_page"):
+                # afresh first: it keeps a new tally, a write, so the next process checks the whole file again
+                # (softspot.store.bootstrap.check_file); "nothing" pays that, not the measurements after it
+                for what in ("progress_report_afresh", "nothing", "progress_report", "history_page"):
                     if size == sizes[-1] and what in skip:
                         continue
                     _, rss, text = run([sys.executable, __file__, "--measure", str(data), what], env)

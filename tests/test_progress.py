@@ -21,6 +21,7 @@ from softspot.core.progress import (
     regularity,
     sign_test,
     suggest,
+    tally,
     verdict,
     weeks,
 )
@@ -203,6 +204,38 @@ def test_the_suggestion_stays_within_the_technique_and_grows_one_step_at_most(
             assert s.seconds_per_leg <= max(last.seconds_per_leg, technique.dose.beginner_min)
     unlocked = {a.id for a in technique.add_ons if s.comfortable_sessions >= a.unlock_after}
     assert set(s.unlocked_add_ons) == unlocked
+
+
+@given(
+    st.lists(st.tuples(outcome, st.sampled_from([120, 180, 240, 300, 360])), max_size=40),
+    st.integers(min_value=0, max_value=45),
+)
+def test_comfortable_sessions_in_a_row_at_a_dose_are_counted_as_by_walking_back_every_session(
+    history_spec: list[tuple[str, int]], since_day: int
+) -> None:
+    """The tally keeps only a pair per dose of the trailing comfortable run (issue 12: memory that does not grow
+    with the sessions); walking back over every session, as before, gives the same counts."""
+    history = [
+        session(
+            n,
+            dose=dose,
+            after=None if kind in {"discomfort", "out_of_time"} else EASIER if kind == "comfortable" else TENSE,
+            before=EASIER if kind == "rose" else TENSE,
+            stop=None if kind in {"comfortable", "rose"} else kind,
+        )
+        for n, (kind, dose) in enumerate(history_spec)
+    ]
+    since = MONDAY + timedelta(days=since_day)
+    counted = [h for h in history if h.started_at >= since]
+    t = tally(history, since=since)
+    assert len(t.run) <= len({d for _, d in history_spec})
+    for dose in (60, 120, 150, 180, 240, 300, 360, 420):
+        walked = 0
+        for h in reversed(counted):
+            if not h.comfortable or h.seconds_per_leg < dose:
+                break
+            walked += 1
+        assert t.in_a_row(dose) == walked
 
 
 def test_before_and_after_are_the_means_of_the_three_ratings_in_time_order() -> None:

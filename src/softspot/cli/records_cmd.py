@@ -93,11 +93,12 @@ def history(as_json: bool, receiver_name: str | None = None, limit: int | None =
     with store_errors():
         records = load(receiver or owner)
         total = records.count()
+        page = records if limit is None else load(receiver or owner, newest=limit)
         if as_json:
             out = sys.stdout
             out.write("[")
             first = True
-            for chunk in _chunks(records, limit):
+            for chunk in _chunks(page, limit):
                 counts = spot_counts(chunk)
                 for r in chunk:
                     out.write(("\n  " if first else ",\n  ") + json.dumps(_row(r, counts.get(r.pk, 0))))
@@ -115,7 +116,7 @@ def history(as_json: bool, receiver_name: str | None = None, limit: int | None =
             if receiver is None
             else _("%(name)s's sessions, newest first") % {"name": escape(receiver.name)}
         )
-        for n, chunk in enumerate(_chunks(records, limit)):
+        for n, chunk in enumerate(_chunks(page, limit)):
             console.print(_table(chunk, several, whose, title if n == 0 else None))
     _shown(min(total, limit or total), total)
 

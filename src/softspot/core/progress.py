@@ -23,9 +23,8 @@ records). The rules, also in ``docs/data.md``:
 
 Cost: everything is computed in one pass over the sessions, oldest first
 (:class:`Tally`), in time linear in the sessions and memory that does not grow
-with them beyond a few bytes a session for the progression (the doses and
-which sessions were comfortable); the week and month tallies grow with the
-time covered, not the sessions. The sign test takes time that grows with the
+with them; the week and month tallies grow with the time covered, not the
+sessions. The sign test takes time that grows with the
 square root of the sessions at most (:func:`sign_test`). The store feeds the
 sessions from a database cursor, so 100,000 sessions are never all in memory.
 """
@@ -33,7 +32,6 @@ sessions from a database cursor, so 100,000 sessions are never all in memory.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -200,8 +198,10 @@ class Tally:
     """Everything progress needs, gathered in one pass over sessions given oldest first.
 
     Memory: the latest :data:`RECENT_CHANGES` changes, a tally per week and per month
-    with a session, and 9 bytes a session (its dose and whether it was comfortable)
-    for the progression rule. Sessions out of order raise ``ValueError``.
+    with a session, and for the progression rule a pair per distinct dose in the trailing
+    run of comfortable sessions (:attr:`run`). Sessions out of order raise ``ValueError``.
+    The store keeps one, as it stood after a receiver's last session, to carry on from
+    (:mod:`softspot.store.tallies`).
     """
 
     def __init__(self, recent: int = RECENT_CHANGES, since: datetime | None = None) -> None:
@@ -223,8 +223,10 @@ class Tally:
         # sessions rated after, discomfort stops]
         self.weeks: dict[date, list[float]] = {}
         self.months: dict[date, list[float]] = {}
-        self.doses = array("q")
-        self.comfy = bytearray()
+        self.run: list[list[int]] = []
+        """The trailing run of comfortable sessions the progression counts, as ``[least dose, sessions]`` pairs,
+        oldest first: the last pair's sessions are the newest ones, and each pair's dose is the least from its
+        first session to the last (so the doses rise along the list, and it has at most one pair a dose)."""
 
     def add(self, s: SessionSummary) -> None:
         last = self.last
@@ -253,8 +255,14 @@ class Tally:
         discomfort = s.stop_reason == DISCOMFORT
         if self.since is None or s.started_at >= self.since:
             self.latest = s
-            self.doses.append(s.seconds_per_leg)
-            self.comfy.append(comfortable)
+            if comfortable:
+                dose, count = s.seconds_per_leg, 1
+                run = self.run
+                while run and run[-1][0] >= dose:
+                    count += run.pop()[1]
+                run.append([dose, count])
+            else:
+                self.run = []
             self.discomfort_in_a_row = self.discomfort_in_a_row + 1 if discomfort else 0
         if s.thigh_cm is not None:
             self.thigh_cm = s.thigh_cm
@@ -314,10 +322,10 @@ class Tally:
     def in_a_row(self, dose: int) -> int:
         """Comfortable sessions at ``dose`` or more, in a row, ending with the last."""
         count = 0
-        for n in range(len(self.doses) - 1, -1, -1):
-            if not self.comfy[n] or self.doses[n] < dose:
+        for least, sessions in reversed(self.run):
+            if least < dose:
                 break
-            count += 1
+            count += sessions
         return count
 
 
@@ -539,6 +547,11 @@ def suggest(
     return _suggest(technique, tally(sessions, since=prescribed.since if prescribed else None), thigh_cm, prescribed)
 
 
+def suggest_from(technique: Technique, t: Tally, thigh_cm: float | None = None) -> Suggestion:
+    """:func:`suggest` from the tally of every session (``since`` None: no therapist's programme)."""
+    return _suggest(technique, t, thigh_cm)
+
+
 def _suggest(
     technique: Technique, t: Tally, thigh_cm: float | None = None, prescribed: Prescribed | None = None
 ) -> Suggestion:
@@ -644,7 +657,11 @@ def _suggest(
 
 def progress(technique: Technique, sessions: Iterable[SessionSummary], today: date) -> Progress:
     """Everything progress shows, in one pass over ``sessions`` (a sequence, or an iterator oldest first)."""
-    t = tally(sessions)
+    return progress_of(technique, tally(sessions), today)
+
+
+def progress_of(technique: Technique, t: Tally, today: date) -> Progress:
+    """Everything progress shows, from the tally of every session (``since`` None)."""
     return Progress(
         changes=t.changes,
         weeks=t.week_list(today),

@@ -168,3 +168,31 @@ class SpotRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leg} spot {self.index}: {self.held_seconds:.0f} s, {self.ended_by}"
+
+
+class ProgressTally(models.Model):
+    """A receiver's progress tally for one technique, as it stood after the sessions it counted: a cache.
+
+    :func:`softspot.store.tallies.tally_for` carries it on with the sessions recorded since, instead of reading
+    the whole history again, and starts afresh when the counted sessions are no longer exactly those on record
+    (``sessions``, ``id_sum`` and ``id_max`` of the records up to ``last_started_at``/``last_id`` differ: one was
+    deleted, moved to another receiver, or one older than the last was added). Records are never edited in place.
+    """
+
+    receiver = models.ForeignKey(Receiver, on_delete=models.CASCADE, related_name="+")
+    technique_id = models.CharField(max_length=60)
+    sessions = models.PositiveIntegerField()
+    id_sum = models.BigIntegerField()
+    id_max = models.BigIntegerField()
+    last_started_at = models.DateTimeField()
+    last_id = models.BigIntegerField()
+    state = models.TextField(help_text="softspot.store.tallies.dumps(): the Tally's counts, buckets and last sessions.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["receiver", "technique_id"], name="store_progress_tally_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.receiver_id}/{self.technique_id}: {self.sessions} sessions to {self.last_started_at}"

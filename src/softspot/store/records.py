@@ -19,9 +19,18 @@ from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
-from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
+from softspot.core.progress import (
+    Prescribed,
+    Progress,
+    SessionSummary,
+    Suggestion,
+    progress,
+    progress_of,
+    suggest,
+    suggest_from,
+)
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
 from softspot.i18n import _
@@ -184,16 +193,39 @@ def recent_stop_reasons(scope: Scope, technique_id: str, count: int = 2) -> list
     return list(reversed(list(recent.values_list("stop_reason", flat=True)[:count])))
 
 
-def history(scope: Scope, technique_id: str | None = None) -> QuerySet[SessionRecord]:
+def history(scope: Scope, technique_id: str | None = None, newest: int | None = None) -> QuerySet[SessionRecord]:
     """The records in ``scope`` (a receiver, or a whole household), newest first, with only the columns a list
     shows (:data:`HISTORY_COLUMNS`).
 
     Lazy: slice it (or paginate it) to read one page; ``.iterator()`` to go through all of them.
+
+    ``newest``: the caller reads no more than the newest ``newest`` (``[:newest]``). For a household this
+    first finds (one query) the latest of each receiver's ``newest``-th newest start, on the ``(receiver,
+    started_at)`` index, and leaves out every session older than that, so the database sorts at most ``newest``
+    sessions a receiver instead of the whole household's history to keep the newest few. Those it leaves out
+    cannot be among the newest ``newest``: that receiver alone has ``newest`` sessions at least as new.
     """
     records = scoped(scope)
     if technique_id is not None:
         records = records.filter(technique_id=technique_id)
+    if newest is not None and newest > 0 and not isinstance(scope, Receiver):
+        cutoff = _household_cutoff(scope, technique_id, newest)
+        if cutoff is not None:
+            records = records.filter(started_at__gte=cutoff)
     return records.order_by("-started_at", "-id").only(*HISTORY_COLUMNS, "receiver__name")
+
+
+def _household_cutoff(owner: User, technique_id: str | None, newest: int) -> datetime | None:
+    """The latest, over the household's receivers, of each one's ``newest``-th newest start (None when none has
+    that many), in one query on the ``(receiver, started_at)`` index. A value, not a subquery, so that
+    PostgreSQL's planner sees how few sessions follow it and walks that index rather than the whole table."""
+    theirs = SessionRecord.objects.filter(receiver=OuterRef("pk"))
+    if technique_id is not None:
+        theirs = theirs.filter(technique_id=technique_id)
+    nth = theirs.order_by("-started_at").values("started_at")[newest - 1 : newest]
+    found = Receiver.objects.filter(owner=owner).annotate(nth=Subquery(nth)).aggregate(latest=Max("nth"))
+    latest: datetime | None = found["latest"]
+    return latest
 
 
 def spot_counts(records: Iterable[SessionRecord]) -> dict[int, int]:
@@ -295,13 +327,24 @@ def suggestion(
     dose never exceeds what it can fill (else the last one's). ``prescribed``: a therapist's programme in force
     (w2-practice: ``softspot.practice.care.start_for``), which the dose starts from.
     """
+    if receiver is not None and prescribed is None:
+        from softspot.store.tallies import tally_for
+
+        return suggest_from(technique, tally_for(receiver, technique.id), thigh_cm)
     return suggest(technique, iter_summaries(receiver, technique.id) if receiver else [], thigh_cm, prescribed)
 
 
-def progress_report(receiver: Receiver | None, technique: Technique, today: date) -> Progress:
-    """Progress for this receiver (``softspot progress``, the history page), from one streamed query; None: someone
-    with no records yet."""
-    return progress(technique, iter_summaries(receiver, technique.id) if receiver else [], today)
+def progress_report(receiver: Receiver | None, technique: Technique, today: date, keep: bool = True) -> Progress:
+    """Progress for this receiver (``softspot progress``, the history page); None: someone with no records yet.
+
+    From the receiver's kept tally and the sessions recorded since (:func:`softspot.store.tallies.tally_for`):
+    at most four queries, reading only the new sessions, whatever the history. ``keep`` False: leave the kept
+    tally as it was (a refused request writes nothing)."""
+    if receiver is None:
+        return progress(technique, [], today)
+    from softspot.store.tallies import tally_for
+
+    return progress_of(technique, tally_for(receiver, technique.id, keep), today)
 
 
 def as_dict(record: SessionRecord) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def _page(
 ) -> HttpResponse:
     today = timezone.localdate()
     receiver, everyone = _receiver(request, owner)
-    report = progress_report(receiver, technique, today)
+    report = progress_report(receiver, technique, today, keep=status < 400)  # a refusal writes nothing
     last = timezone.localtime(report.last_started_at).date() if report.last_started_at else None
     # One page of the table: a COUNT and one LIMIT/OFFSET query, whatever the history (Paginator.get_page
     # turns a page number that is not one, or past the end, into the nearest page).
