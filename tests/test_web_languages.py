@@ -194,3 +194,58 @@ def test_the_stylesheets_use_logical_properties_only() -> None:
     for sheet in STATIC.glob("*.css"):
         found = [line for line in sheet.read_text(encoding="utf-8").splitlines() if PHYSICAL.search(line)]
         assert found == [], f"{sheet.name}: {found}"
+
+
+@pytest.fixture
+def serving_https(settings: Any) -> None:
+    """A household authority in the data folder and an HTTPS port, as under ``softspot serve --lan --https``."""
+    from softspot import tls
+
+    settings.HTTPS_PORT = 8443
+    tls.ensure(tls.folder(), tls.server_names("127.0.0.1", "house"), tls.now_utc())
+
+
+@pytest.mark.parametrize(
+    ("accept", "words"),
+    [
+        ("es", ("Confiar en softspot en este teléfono", "Ajustes › General › VPN y gestión de dispositivos")),
+        ("de", ("softspot auf diesem Telefon vertrauen", "Einstellungen › Allgemein › VPN und Geräteverwaltung")),
+        ("th", ("ให้โทรศัพท์เครื่องนี้เชื่อถือ softspot", "การตั้งค่า › ทั่วไป › VPN และการจัดการอุปกรณ์")),
+    ],
+)
+def test_the_trust_page_walks_a_phone_through_in_its_language(
+    client: Client, serving_https: None, accept: str, words: tuple[str, ...]
+) -> None:
+    html = client.get("/trust/", headers={"accept-language": accept}).content.decode()
+    for said in words:
+        assert said in html
+    assert "Save softspot’s certificate" not in html and "Install anyway" not in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "heading"), [("en", "Page not found"), ("es", "Página no encontrada"), ("th", "ไม่พบหน้านี้")]
+)
+def test_a_missing_page_says_so_in_the_pages_language(client: Client, accept: str, heading: str) -> None:
+    response = client.get("/t/no-such-technique/", headers={"accept-language": accept})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html and f'lang="{accept}"' in html
+    assert "Not Found" not in html
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_in_the_pages_language() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/language/", {"language": "th"}, headers={"accept-language": "de"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Das Formular ist abgelaufen" in html and 'lang="de"' in html
+    assert "Forbidden" not in html and "CSRF" not in html
+
+
+def test_a_download_is_named_in_the_pages_language(client: Client) -> None:
+    answer = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"}, headers={"accept-language": "de"})
+    assert answer["Content-Disposition"] == 'attachment; filename="softspot-erinnerungen.ics"'
+    thai = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"}, headers={"accept-language": "th"})
+    assert "filename*=utf-8''softspot-" in thai["Content-Disposition"]
+    english = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"})
+    assert english["Content-Disposition"] == 'attachment; filename="softspot-reminders.ics"'
