@@ -249,3 +249,12 @@ def test_a_download_is_named_in_the_pages_language(client: Client) -> None:
     assert "filename*=utf-8''softspot-" in thai["Content-Disposition"]
     english = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"})
     assert english["Content-Disposition"] == 'attachment; filename="softspot-reminders.ics"'
+
+
+def test_one_command_checks_both_domains(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts import translations
+
+    assert translations.main(["translations.py", "check"]) == 0
+    assert "every softspot catalog is complete" in capsys.readouterr().out
+    assert translations.main(["translations.py", "translate"]) == 2
+    assert "Both gettext domains" in capsys.readouterr().err
