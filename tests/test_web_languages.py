@@ -258,3 +258,23 @@ def test_one_command_checks_both_domains(capsys: pytest.CaptureFixture[str]) -> 
     assert "every softspot catalog is complete" in capsys.readouterr().out
     assert translations.main(["translations.py", "translate"]) == 2
     assert "Both gettext domains" in capsys.readouterr().err
+
+
+def test_a_reset_link_by_e_mail_is_written_in_the_language_of_the_page_that_made_it(settings: Any) -> None:
+    from django.contrib.auth.models import User
+    from django.core import mail
+    from django.utils import translation
+
+    from softspot.practice.accounts import issue_reset_link
+
+    settings.SOFTSPOT_MAIL = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    dana = User.objects.create_user("dana", email="dana@example.org")
+    with translation.override("de"):
+        url = issue_reset_link(dana, "http://house:8000")
+    (sent,) = mail.outbox
+    assert sent.subject == "Ihr softspot-Passwort festlegen"
+    assert sent.body.startswith(
+        "Öffnen Sie diesen Link, um ein neues Passwort für dana festzulegen (er gilt einmal, 24 Stunden lang):"
+    )
+    assert url in sent.body
