@@ -278,3 +278,15 @@ def test_a_reset_link_by_e_mail_is_written_in_the_language_of_the_page_that_made
         "Öffnen Sie diesen Link, um ein neues Passwort für dana festzulegen (er gilt einmal, 24 Stunden lang):"
     )
     assert url in sent.body
+
+
+def test_the_drawings_are_labelled_in_the_language_of_their_address(client: Client) -> None:
+    german = client.get("/illustration/de/bed.svg")
+    assert german.status_code == 200 and german["Content-Type"] == "image/svg+xml"
+    assert ">feste Matratze</text>" in german.content.decode() and "firm bed" not in german.content.decode()
+    assert ">เตียงแข็ง</text>" in client.get("/illustration/th/bed.svg").content.decode()
+    assert ">firm bed</text>" in client.get("/illustration/en/bed.svg").content.decode()
+    assert client.get("/illustration/pt/bed.svg").status_code == 404
+    assert client.get("/illustration/de/icon.svg").status_code == 404
+    page = client.get(TECHNIQUE, headers={"accept-language": "th"}).content.decode()
+    assert 'src="/illustration/th/bed.svg"' in page
