@@ -751,7 +751,7 @@ function main() {
   // The clips are fetched and decoded once the page has loaded and the browser is idle (still without a tap,
   // long before anyone reaches the start button): decoding them while the page starts blocked its main thread.
   showReadiness(cues.progress);
-  whenIdle(() => cues.prepare(showReadiness));
+  const clips = new Promise((resolve) => whenIdle(() => cues.prepare(showReadiness).then(resolve, resolve)));
   const snap = storage ? snapshots.readSnapshot(storage, data.plan_id, Date.now()) : null;
   const onServer = data.saved && (!snap || snap.key === data.saved.key || snap.stage === "saved");
   if (onServer) {
@@ -761,11 +761,10 @@ function main() {
   } else if (snap) resumeFrom(snap);
   else render(engine.state(0));
   root.dataset.ready = "true";
-  // Sending a queued record and keeping the offline copy wait for the same idle moment as the clips.
-  whenIdle(() => {
-    flushOutbox();
-    registerServiceWorker();
-  });
+  // Sending a queued record waits for the same idle moment as the clips; the offline copy (the service worker,
+  // which fetches the clips again for its cache) waits for the clips, or ten seconds on a network that stalls.
+  whenIdle(flushOutbox);
+  Promise.race([clips, new Promise((resolve) => window.setTimeout(resolve, 10000))]).then(registerServiceWorker);
 }
 
 main();
