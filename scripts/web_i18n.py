@@ -86,6 +86,7 @@ def problems(lang: str) -> list[Problem]:
 def extract() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "softspot.web.settings"}
     command = [sys.executable, "-m", "django", "makemessages", "--domain", DOMAIN, "--no-obsolete", "--no-location"]
+    command += ["--extension", "html,txt,py,svg"]  # templates/softspot/img/*.svg: the drawings' labels
     command += [arg for lang in SHIPPED for arg in ("--locale", lang)]
     command += [arg for folder in NOT_THE_WEB for arg in ("--ignore", folder)]
     subprocess.run(command, cwd=PACKAGE, env=env, check=True)

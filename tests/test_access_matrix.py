@@ -71,6 +71,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "invitation": cells("404/404", "404/404", "404/404", everyone="404/404"),
     # The language switch: only its own cookie, then back to a page of the site (no language given: nothing set).
     "set-language": cells("302/302", "302/302", "302/302", everyone="302/302"),
+    # A drawing with its labels in a language: public, it says nothing about anyone.
+    "illustration": cells("200/405", "200/405", "200/405", everyone="200/405"),
     # Each signed-in person's own pages.
     "check": cells(f"{SIGN_IN}/{SIGN_IN}", "200/200", "200/200", everyone="200/200"),
     "setup": cells(f"{SIGN_IN}/{SIGN_IN}", "302/302", "302/302", everyone="302/302"),
@@ -150,6 +152,8 @@ class World:
             "link_id": str(self.link.pk),
             "kind": "csv",
             "version": self.technique.version,
+            "lang": "th",
+            "name": "bed.svg",
         }
         if name in {"practice-publish-edit", "practice-technique"}:
             values["technique_id"] = self.technique.technique_id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,14 @@ from softspot.core.loader import built_in
 from softspot.core.planner import PlanOptions, plan
 from softspot.web import demo
 
-IMG = Path(__file__).resolve().parents[1] / "src" / "softspot" / "web" / "static" / "softspot" / "img"
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawing(name: str) -> str:
+    """A drawing as the site serves it in English (``/illustration/en/NAME``: its labels in the page's language)."""
+    from softspot.web.views.technique import _illustration
+
+    return _illustration("en", name).decode()
 TECHNIQUE = built_in("hands-free-hamstring")
 EXAMPLE = plan(TECHNIQUE, PlanOptions(answers={q.id: False for q in TECHNIQUE.questions}))
 FRAMES = demo.demonstration(TECHNIQUE, EXAMPLE)
@@ -76,7 +81,7 @@ def test_the_stills_cover_each_kind_of_step_and_every_caption_can_be_read() -> N
 
 
 def test_the_straddle_drawing_keeps_both_knees_off_the_receivers_legs() -> None:
-    root = ET.parse(IMG / "straddle.svg").getroot()
+    root = ET.fromstring(drawing("straddle.svg"))
     legs = [
         (float(r.get("x", 0)), float(r.get("x", 0)) + float(r.get("width", 0)))
         for r in root.iter(f"{SVG}rect")
@@ -92,5 +97,5 @@ def test_the_straddle_drawing_keeps_both_knees_off_the_receivers_legs() -> None:
 
 @pytest.mark.parametrize("name", ["giver-sideways.svg", "bed.svg"])
 def test_the_sitting_drawings_say_facing_away_from_the_receiver(name: str) -> None:
-    title = ET.parse(IMG / name).getroot().find(f"{SVG}title")
+    title = ET.fromstring(drawing(name)).find(f"{SVG}title")
     assert title is not None and "facing away from the receiver" in (title.text or "")

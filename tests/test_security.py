@@ -27,11 +27,11 @@ T = "/t/hands-free-hamstring"
 LAN = {"LAN": True, "LOCAL_OWNER": False}
 PUBLIC = {
     "home", "technique", "signin", "signout", "service-worker", "trust", "trust-ca", "trust-ca-file",
-    "account-reset", "invitation", "set-language",
+    "account-reset", "invitation", "set-language", "illustration",
 }  # fmt: skip
 """Open to anyone: the technique page (and / which leads to it), signing in and out, and code (like /static/);
 a reset link's and an invitation's page (each answers only with its one-time token); the language switch (it
-only sets its own cookie and redirects within the site)."""
+only sets its own cookie and redirects within the site); the drawings (labels in a language, nothing about anyone)."""
 ANSWERS = {
     "heart_condition": "no",
     "varicose_veins": "no",

@@ -194,3 +194,99 @@ def test_the_stylesheets_use_logical_properties_only() -> None:
     for sheet in STATIC.glob("*.css"):
         found = [line for line in sheet.read_text(encoding="utf-8").splitlines() if PHYSICAL.search(line)]
         assert found == [], f"{sheet.name}: {found}"
+
+
+@pytest.fixture
+def serving_https(settings: Any) -> None:
+    """A household authority in the data folder and an HTTPS port, as under ``softspot serve --lan --https``."""
+    from softspot import tls
+
+    settings.HTTPS_PORT = 8443
+    tls.ensure(tls.folder(), tls.server_names("127.0.0.1", "house"), tls.now_utc())
+
+
+@pytest.mark.parametrize(
+    ("accept", "words"),
+    [
+        ("es", ("Confiar en softspot en este teléfono", "Ajustes › General › VPN y gestión de dispositivos")),
+        ("de", ("softspot auf diesem Telefon vertrauen", "Einstellungen › Allgemein › VPN und Geräteverwaltung")),
+        ("th", ("ให้โทรศัพท์เครื่องนี้เชื่อถือ softspot", "การตั้งค่า › ทั่วไป › VPN และการจัดการอุปกรณ์")),
+    ],
+)
+def test_the_trust_page_walks_a_phone_through_in_its_language(
+    client: Client, serving_https: None, accept: str, words: tuple[str, ...]
+) -> None:
+    html = client.get("/trust/", headers={"accept-language": accept}).content.decode()
+    for said in words:
+        assert said in html
+    assert "Save softspot’s certificate" not in html and "Install anyway" not in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "heading"), [("en", "Page not found"), ("es", "Página no encontrada"), ("th", "ไม่พบหน้านี้")]
+)
+def test_a_missing_page_says_so_in_the_pages_language(client: Client, accept: str, heading: str) -> None:
+    response = client.get("/t/no-such-technique/", headers={"accept-language": accept})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html and f'lang="{accept}"' in html
+    assert "Not Found" not in html
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_in_the_pages_language() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/language/", {"language": "th"}, headers={"accept-language": "de"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Das Formular ist abgelaufen" in html and 'lang="de"' in html
+    assert "Forbidden" not in html and "CSRF" not in html
+
+
+def test_a_download_is_named_in_the_pages_language(client: Client) -> None:
+    answer = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"}, headers={"accept-language": "de"})
+    assert answer["Content-Disposition"] == 'attachment; filename="softspot-erinnerungen.ics"'
+    thai = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"}, headers={"accept-language": "th"})
+    assert "filename*=utf-8''softspot-" in thai["Content-Disposition"]
+    english = client.get("/reminders.ics", {"days": ["mon"], "at": "08:15"})
+    assert english["Content-Disposition"] == 'attachment; filename="softspot-reminders.ics"'
+
+
+def test_one_command_checks_both_domains(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts import translations
+
+    assert translations.main(["translations.py", "check"]) == 0
+    assert "every softspot catalog is complete" in capsys.readouterr().out
+    assert translations.main(["translations.py", "translate"]) == 2
+    assert "Both gettext domains" in capsys.readouterr().err
+
+
+def test_a_reset_link_by_e_mail_is_written_in_the_language_of_the_page_that_made_it(settings: Any) -> None:
+    from django.contrib.auth.models import User
+    from django.core import mail
+    from django.utils import translation
+
+    from softspot.practice.accounts import issue_reset_link
+
+    settings.SOFTSPOT_MAIL = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    dana = User.objects.create_user("dana", email="dana@example.org")
+    with translation.override("de"):
+        url = issue_reset_link(dana, "http://house:8000")
+    (sent,) = mail.outbox
+    assert sent.subject == "Ihr softspot-Passwort festlegen"
+    assert sent.body.startswith(
+        "Öffnen Sie diesen Link, um ein neues Passwort für dana festzulegen (er gilt einmal, 24 Stunden lang):"
+    )
+    assert url in sent.body
+
+
+def test_the_drawings_are_labelled_in_the_language_of_their_address(client: Client) -> None:
+    german = client.get("/illustration/de/bed.svg")
+    assert german.status_code == 200 and german["Content-Type"] == "image/svg+xml"
+    assert ">feste Matratze</text>" in german.content.decode() and "firm bed" not in german.content.decode()
+    assert ">เตียงแข็ง</text>" in client.get("/illustration/th/bed.svg").content.decode()
+    assert ">firm bed</text>" in client.get("/illustration/en/bed.svg").content.decode()
+    assert client.get("/illustration/pt/bed.svg").status_code == 404
+    assert client.get("/illustration/de/icon.svg").status_code == 404
+    page = client.get(TECHNIQUE, headers={"accept-language": "th"}).content.decode()
+    assert 'src="/illustration/th/bed.svg"' in page

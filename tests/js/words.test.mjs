@@ -64,3 +64,15 @@ test("speech is spoken in the page's language", () => {
   assert.equal(spoken[0].voice.name, "Mónica");
   assert.equal(spoken[1].lang, undefined);
 });
+
+test("small whole numbers come out as Intl writes them, without making a formatter", () => {
+  for (const language of ["en", "es", "de", "th", "th-TH", "de-DE"]) {
+    setWords({}, language);
+    const intl = new Intl.NumberFormat(language);
+    for (const n of [0, 1, 7, 12, 23, 999, -5]) assert.equal(t("{n}", { n }), intl.format(n), `${language} ${n}`);
+    assert.equal(t("{n}", { n: 1234 }), intl.format(1234), language); // grouped the language's way
+    assert.equal(t("{n}", { n: 2.5 }), intl.format(2.5), language); // its decimal mark
+  }
+  setWords({}, "ar-EG");
+  assert.equal(t("{n}", { n: 12 }), new Intl.NumberFormat("ar-EG").format(12)); // not Latin digits: Intl
+});

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from softspot.practice.models import RESET_LINK_LIFETIME, Account, AccountLink
 
@@ -53,9 +54,14 @@ def issue_reset_link(user: User, base: str, issued_by: User | None = None, now: 
     url = reset_url(base, token)
     if mail_configured() and user.email:
         hours = int(RESET_LINK_LIFETIME.total_seconds() // 3600)
+        body = ngettext(
+            "Open this link to set a new password for %(username)s (it works once, for %(hours)d hour):",
+            "Open this link to set a new password for %(username)s (it works once, for %(hours)d hours):",
+            hours,
+        ) % {"username": user.username, "hours": hours}
         send_mail(
-            "Set your softspot password",
-            f"Open this link to set a new password for {user.username} (it works once, for {hours} hours):\n\n{url}\n",
+            gettext("Set your softspot password"),
+            f"{body}\n\n{url}\n",
             None,
             [user.email],
             fail_silently=True,

@@ -15,6 +15,10 @@ class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
 
     error_messages = {"password_mismatch": _("The two passwords differ; type the same one twice.")}  # noqa: RUF012
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].help_text = _("Enter the same password as before, for verification.")
+
 
 class ChangePasswordForm(NewPasswordForm):
     """A new password, and the current one first when the account has one."""

@@ -14,6 +14,7 @@ from softspot.practice import care
 from softspot.practice.models import CareLink, Programme
 from softspot.store.models import SessionRecord
 from softspot.web.drawing import RatingPoint, before_after_svg
+from softspot.web.history import day_month
 
 STOP_WORDS = {"discomfort": "stopped: discomfort", "out_of_time": "stopped: out of time", "other": "stopped"}
 SESSIONS_PER_PAGE = 50
@@ -48,9 +49,7 @@ def client_page(link: CareLink, today: date, page: str | None) -> dict[str, Any]
     seen = summaries(link)
     weeks = care.adherence(link, programmes, [s.started_at for s in seen], today)
     found = changes(seen)
-    points = [
-        RatingPoint(label=c.started_at.strftime("%d %b"), before=c.before_mean, after=c.after_mean) for c in found
-    ]
+    points = [RatingPoint(label=day_month(c.started_at), before=c.before_mean, after=c.after_mean) for c in found]
     stops = [c for c in found if c.stop_reason == "discomfort"]
     sessions = Paginator(
         care.records_seen(link)

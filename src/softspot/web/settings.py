@@ -137,10 +137,10 @@ TEMPLATES = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "softspot.practice.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "softspot.practice.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "softspot.practice.passwords.CommonPasswordValidator"},
+    {"NAME": "softspot.practice.passwords.NumericPasswordValidator"},
 ]
 
 # Accounts (w2-practice; docs/deployment.md, "Accounts and signing in"). Passwords are hashed with Argon2id

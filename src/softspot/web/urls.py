@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/<uuid:plan_id>/audio.wav", session.plan_audio, {"fmt": "wav"}, name="plan-audio-wav"),
     re_path(r"^cue/(?P<sha>[0-9a-f]{64})\.wav$", session.cue, name="cue"),
     path("chime.wav", session.chime, name="chime"),
+    path("illustration/<str:lang>/<str:name>", technique.illustration, name="illustration"),
     path("history/", history.history_page, name="history"),
     path("reminders.ics", history.reminders, name="reminders"),
     # The language switch in the header (a plain form: works without JavaScript); remembered in a cookie.

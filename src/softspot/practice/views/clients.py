@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from softspot.core.loader import built_in, built_in_ids
@@ -89,24 +89,32 @@ def invite(request: HttpRequest, therapist: Therapist) -> HttpResponse:
 
 def technique_choices(therapist: Therapist) -> list[tuple[str, str]]:
     """Built-in techniques and every version the therapist published, as ``id|version`` choices."""
-    choices = [
-        (f"{i}|{built_in(i).version}", f"{built_in(i).title} (built in, {built_in(i).version})") for i in built_in_ids()
-    ]
+    lang = get_language()
+    choices = []
+    for i in built_in_ids():
+        technique = built_in(i).localized(lang)
+        label = gettext("%(title)s (built in, %(version)s)") % {"title": technique.title, "version": technique.version}
+        choices.append((f"{i}|{technique.version}", label))
     for row in PublishedTechnique.objects.filter(therapist=therapist).only("technique_id", "version", "title"):
-        choices.append(
-            (f"{row.technique_id}|{row.version}", f"{row.title} ({row.technique_id}, version {row.version})")
-        )
+        label = gettext("%(title)s (%(technique)s, version %(version)s)") % {
+            "title": row.title,
+            "technique": row.technique_id,
+            "version": row.version,
+        }
+        choices.append((f"{row.technique_id}|{row.version}", label))
     return choices
 
 
 def add_on_choices(therapist: Therapist) -> list[tuple[str, str]]:
-    """Every add-on of the techniques on offer, once per id (the programme is checked against its technique)."""
+    """Every add-on of the techniques on offer, once per id (the programme is checked against its technique),
+    named in the page's language where the technique is written in it."""
+    lang = get_language()
     found: dict[str, str] = {}
     techniques = [built_in(i) for i in built_in_ids()]
     for row in PublishedTechnique.objects.filter(therapist=therapist):
         techniques.append(catalogue.as_published(row))
     for technique in techniques:
-        for add_on in technique.add_ons:
+        for add_on in technique.localized(lang).add_ons:
             found.setdefault(add_on.id, add_on.name)
     return sorted(found.items(), key=lambda item: item[1])
 

@@ -14,7 +14,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,7 +68,10 @@ def download(request: HttpRequest, owner: Owner) -> HttpResponse:
     """Everything softspot keeps about the household, as one JSON file."""
     body = data.everything(owner)
     response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="softspot-everything.json"'
+    # The file's name is for people (in the page's language); the JSON inside keeps its English keys.
+    word = pgettext("a download file name", "everything")
+    name = f"softspot-{word}.json"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

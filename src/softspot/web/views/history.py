@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from softspot.core.aftercare import DISCOMFORT, SEE_A_PROFESSIONAL
@@ -49,7 +50,6 @@ DAY_LABELS = dict(
         strict=True,
     )
 )
-CALENDAR_FILE = "softspot-reminders.ics"
 PAGE_SIZE = 25
 """Sessions in the table per page, newest first (``?page=2`` for older ones)."""
 
@@ -180,5 +180,7 @@ def reminders(request: HttpRequest, owner: Owner) -> HttpResponse:
         stamp=timezone.now(),
     )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{CALENDAR_FILE}"'
+    word = pgettext("a download file name", "reminders")
+    name = f"softspot-{word}.ics"  # for people: in the page's language
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

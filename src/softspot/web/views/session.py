@@ -109,6 +109,8 @@ def timeline(script: SessionScript, technique: Technique | None = None) -> list[
     """The rows of the plan's table, as the terminal prints them: each segment's ``label`` (its parts marked when
     they are softspot's), and under it the cues said inside it (the pain rule, the check-in) at their moment."""
     unit = script.person.unit
+    # A leg by its side's name in the plan's language ("links", "ซ้าย"), not its id ("left").
+    sides = {side.id: str(side.name) for side in technique.localized(script.language).sides} if technique else {}
     rows: list[dict[str, object]] = []
     for seg in script.segments:
         spot = script.spot_at(seg)
@@ -117,7 +119,7 @@ def timeline(script: SessionScript, technique: Technique | None = None) -> list[
             {
                 "at": format_seconds(seg.starts_at),
                 "for": format_seconds(seg.seconds),
-                "leg": seg.leg if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else "",
+                "leg": sides.get(seg.leg, seg.leg) if seg.leg and seg.kind in {"prepare", "spot", "add_on"} else "",
                 "parts": timeline_parts(technique, script, seg),
                 "where": where,
                 "kind": seg.kind,

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from softspot import i18n
 from softspot.core.loader import built_in, built_in_ids
@@ -446,3 +448,23 @@ def _make_plan(
 
 def start_url(technique: Technique) -> str:
     return reverse("check", kwargs={"technique_id": technique.id})
+
+
+ILLUSTRATIONS = frozenset({*SURFACE_PICTURES.values(), *POSITION_PICTURES.values(), "measure-thigh.svg"})
+
+
+@lru_cache(maxsize=64)
+def _illustration(lang: str, name: str) -> bytes:
+    with translation.override(lang):
+        return render_to_string(f"softspot/img/{name}", {}).encode()
+
+
+@require_GET
+def illustration(request: HttpRequest, lang: str, name: str) -> HttpResponse:
+    """A drawing with its labels in ``lang`` (``/illustration/th/bed.svg``): the language is in the address, so
+    a cached drawing is never shown in another language. Public: it says nothing about anyone."""
+    if name not in ILLUSTRATIONS or lang not in i18n.LANGUAGES:
+        raise Http404("No such drawing")
+    response = HttpResponse(_illustration(lang, name), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -107,17 +107,19 @@ export class CuePlayer {
     const jobs = Object.entries(this.cueUrls);
     if (this.chimeUrl) jobs.push([CHIME, this.chimeUrl]);
     onProgress({ ...this.progress });
-    await Promise.all(
-      jobs.map(async ([name, url]) => {
+    // Two at a time: a burst of decodes finishing together kept the page's main thread busy for long.
+    const next = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
         try {
-          await this.load(ctx, name, url);
+          await this.load(ctx, job[0], job[1]);
         } catch {
           this.progress.failed += 1;
         }
         this.progress.done += 1;
         onProgress({ ...this.progress });
-      }),
-    );
+      }
+    };
+    await Promise.all([next(), next()]);
     return { ...this.progress };
   }
 

@@ -736,11 +736,22 @@ function wire() {
   window.setInterval(flushOutbox, RETRY_MS);
 }
 
+/** Run `job` after the load event, in the browser's next idle moment (at most a second later). */
+function whenIdle(job) {
+  const soon = () =>
+    globalThis.requestIdleCallback ? globalThis.requestIdleCallback(job, { timeout: 1000 }) : window.setTimeout(job, 0);
+  if (document.readyState === "complete") soon();
+  else window.addEventListener("load", soon, { once: true });
+}
+
 /** Which saved session, if any, this page opens on: the server's word, else this phone's snapshot. */
 function main() {
   wire();
   showProtection();
-  cues.prepare(showReadiness);
+  // The clips are fetched and decoded once the page has loaded and the browser is idle (still without a tap,
+  // long before anyone reaches the start button): decoding them while the page starts blocked its main thread.
+  showReadiness(cues.progress);
+  const clips = new Promise((resolve) => whenIdle(() => cues.prepare(showReadiness).then(resolve, resolve)));
   const snap = storage ? snapshots.readSnapshot(storage, data.plan_id, Date.now()) : null;
   const onServer = data.saved && (!snap || snap.key === data.saved.key || snap.stage === "saved");
   if (onServer) {
@@ -750,8 +761,10 @@ function main() {
   } else if (snap) resumeFrom(snap);
   else render(engine.state(0));
   root.dataset.ready = "true";
-  flushOutbox();
-  registerServiceWorker();
+  // Sending a queued record waits for the same idle moment as the clips; the offline copy (the service worker,
+  // which fetches the clips again for its cache) waits for the clips, or ten seconds on a network that stalls.
+  whenIdle(flushOutbox);
+  Promise.race([clips, new Promise((resolve) => window.setTimeout(resolve, 10000))]).then(registerServiceWorker);
 }
 
 main();
