@@ -31,7 +31,7 @@ RECORDS = "/api/records/"
 @pytest.fixture(autouse=True)
 def _healthy_again() -> Iterator[None]:
     yield
-    health._broken = None  # a damaged database marks the process; each test starts whole
+    health._broken = health._cause = None  # a damaged database marks the process; each test starts whole
 
 
 def failing(exc: Exception) -> object:
@@ -87,6 +87,22 @@ def test_once_a_page_finds_the_database_damaged_no_record_is_accepted(monkeypatc
     assert "is damaged" in response.json()["errors"][0]["message"]
     assert client.get("/t/hands-free-hamstring/").status_code == 503
     assert not SessionRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_damaged_database_is_explained_in_the_page_s_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 503 page that answers every request once the database is known damaged speaks the page's language
+    (its middleware runs after the language is chosen)."""
+    from softspot.web.views import history
+
+    monkeypatch.setattr(history, "progress_report", failing(DatabaseError("database disk image is malformed")))
+    assert Client(raise_request_exception=False).get("/history/").status_code == 503  # found in English
+    client = Client(raise_request_exception=False, headers={"accept-language": "de"})
+    again = client.get("/t/hands-free-hamstring/")  # answered by the middleware, before any view
+    assert again.status_code == 503
+    page = again.content.decode()
+    assert 'lang="de"' in page
+    assert "Your records cannot be used right now" not in page and "is damaged" not in page
 
 
 def test_a_500_is_logged_with_its_traceback_to_stderr_and_the_data_folder(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ ALIKE = {
 SAME_IN = {"es": {"No"}, "de": {"Pause", "Export"}}
 # The core's words (the `softspot` gettext domain, w4-langcli's lane), still English on main: they leave this
 # list as the core's catalogs get them.
-CORE_PENDING = {"Last session today: on track."}
+CORE_PENDING: set[str] = set()  # core sentences now come from the softspot catalogs
 NOT_WORDS = re.compile(r"[\d\s.,:;·/()%+\-–—→←×°'’\"“”«»!?…|#@&*=<>\[\]]+")
 
 READ = """() => {

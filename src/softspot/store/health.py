@@ -250,17 +250,21 @@ def quick_check(path: Path, *, timeout: float = 10.0) -> StoreProblem | None:
 # The web side: one broken flag per process, a 503 page, and Django's 500 handler.
 
 _broken: StoreProblem | None = None
+_cause: BaseException | None = None
 
 
-def mark_broken(problem: StoreProblem) -> None:
-    global _broken
+def mark_broken(problem: StoreProblem, cause: BaseException | None = None) -> None:
+    global _broken, _cause
     if _broken is None:
         log.error("the store is damaged; refusing requests until softspot is restarted: %s", problem.message)
-    _broken = problem
+    _broken, _cause = problem, cause
 
 
 def broken() -> StoreProblem | None:
-    """The lasting problem seen by this process (a damaged database), if any."""
+    """The lasting problem seen by this process (a damaged database), if any, said in the active language
+    (the request that found it may have been in another)."""
+    if _broken is not None and _cause is not None:
+        return classify(_cause) or _broken
     return _broken
 
 
@@ -295,7 +299,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     problem = classify(exc) if exc is not None else None
     if problem is not None:
         if problem.lasting:
-            mark_broken(problem)
+            mark_broken(problem, exc)
         return unavailable(request, problem)
     from softspot.store.api import errors, is_api
 

@@ -96,13 +96,14 @@ MIDDLEWARE = [
     # Pages and JSON gzipped (static files come compressed from whitenoise); why this is safe from BREACH:
     # softspot.web.compression (issue 12).
     "softspot.web.compression.TextGZipMiddleware",
+    # Languages (issue 11): the language switch's cookie, else Accept-Language (no session needed); then the
+    # core's messages (softspot.i18n) follow the page's language for the rest of the request, the store's
+    # 503 page included.
+    "django.middleware.locale.LocaleMiddleware",
+    "softspot.web.language.ActiveLanguage",
     # Before sessions: once the database is known to be damaged, everything answers 503 (w1-store).
     "softspot.store.middleware.StoreHealth",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Languages (issue 11): the language switch's cookie, else Accept-Language; then the core's messages
-    # (softspot.i18n) follow the page's language for the rest of the request.
-    "django.middleware.locale.LocaleMiddleware",
-    "softspot.web.language.ActiveLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
