@@ -211,6 +211,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 LOGIN_URL = "/signin/"
+# Database sessions, their per-request read compiled once (softspot.web.sessions; issue 9).
+SESSION_ENGINE = "softspot.web.sessions"
 
 # The records API answers a failed CSRF check in JSON like its other refusals (w1-store).
 CSRF_FAILURE_VIEW = "softspot.store.api.csrf_failure"
