@@ -60,7 +60,7 @@ def record_template() -> str:
     return json.dumps(payload).replace(str(uuid.UUID(int=0)), "__KEY__")
 
 
-def environment(data: Path, database_url: str) -> dict[str, str]:
+def environment(data: Path, database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
     env.update(
         SOFTSPOT_DATA_DIR=str(data),
@@ -70,7 +70,7 @@ def environment(data: Path, database_url: str) -> dict[str, str]:
         SOFTSPOT_ALLOWED_HOSTS="127.0.0.1,localhost",
         SOFTSPOT_SECRET_KEY="bench-" + "k" * 40,
         DJANGO_SETTINGS_MODULE="softspot.web.settings",
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=str(src),
     )
     return env
 
@@ -179,7 +179,7 @@ def throughput(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory(prefix="softspot-posts-") as tmp:
             data = Path(tmp)
             url = server.new_database("posts")
-            env = environment(data, url)
+            env = environment(data, url, args.src / "src")
             subprocess.run([sys.executable, "-c", MAKE_USER], env=env, check=True)
             template = data / "record.json"
             template.write_text(record_template())
@@ -276,6 +276,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads (gthread when > 1)")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT,
+        help="serve this source tree instead (before and after in one run: `git archive main | tar -x -C DIR`)",
+    )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N POSTs in one process instead")
     args = parser.parse_args()
     if args.profile:

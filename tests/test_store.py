@@ -109,7 +109,7 @@ def test_a_record_that_fails_half_way_leaves_nothing(alice: User, monkeypatch: p
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SpotRecord.objects, "bulk_create", broken)
+    monkeypatch.setattr(records.SPOT_ROWS, "insert", broken)  # the spots, after the record
     with pytest.raises(RuntimeError):
         save_record(receiver_of(alice), record_in())
     assert SessionRecord.objects.count() == 0

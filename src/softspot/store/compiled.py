@@ -140,3 +140,38 @@ class InsertNew(Generic[M]):
         obj._state.adding = False
         obj._state.db = db
         return True
+
+
+class InsertRows(Generic[M]):
+    """A multi-row ``INSERT`` of plain values (no expressions), its SQL made once per database and row count.
+
+    What ``bulk_create`` does for a record's few spots, without building a query object, model instances and
+    their signals' bookkeeping for each call: about a third of a record POST's ORM time (issue 9).
+    """
+
+    def __init__(self, model: type[M], fields: tuple[str, ...]) -> None:
+        self.model = model
+        self.fields: list[Field[Any, Any]] = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            assert isinstance(field, Field)
+            self.fields.append(field)
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def insert(self, rows: list[tuple[Any, ...]], db: str) -> None:
+        """Insert ``rows`` (values in the order of ``fields``); nothing for none."""
+        if not rows:
+            return
+        connection = connections[db]
+        sql = self._sql.get((db, len(rows)))
+        if sql is None:
+            qn = connection.ops.quote_name
+            columns = ", ".join(qn(str(f.column)) for f in self.fields)
+            row = f"({', '.join(['%s'] * len(self.fields))})"
+            sql = self._sql[db, len(rows)] = (
+                f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(rows))}"
+            )
+        fields = self.fields
+        params = [f.get_db_prep_save(value, connection) for values in rows for f, value in zip(fields, values)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

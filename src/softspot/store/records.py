@@ -24,7 +24,7 @@ from django.db.models import Count, QuerySet
 from softspot.core.progress import Prescribed, Progress, SessionSummary, Suggestion, progress, suggest
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
-from softspot.store.compiled import InsertNew
+from softspot.store.compiled import InsertNew, InsertRows
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
@@ -75,14 +75,14 @@ def save_record(receiver: Receiver, payload: RecordIn, *, savepoint: bool = True
         if INSERT_NEW.supported(db):
             record = _record(receiver, payload)
             if INSERT_NEW.insert(record, db):
-                _insert_spots(record, payload)
+                _insert_spots(record, payload, db)
                 return record, True
         else:  # SQLite before 3.35 has no RETURNING: a savepoint catches the taken key instead
             try:
                 with transaction.atomic(using=db):
                     record = _record(receiver, payload)
                     record.save(force_insert=True, using=db)
-                    _insert_spots(record, payload)
+                    _insert_spots(record, payload, db)
                     return record, True
             except IntegrityError:
                 pass
@@ -133,19 +133,28 @@ def _record(receiver: Receiver, payload: RecordIn) -> SessionRecord:
     )
 
 
-def _insert_spots(record: SessionRecord, payload: RecordIn) -> None:
-    SpotRecord.objects.bulk_create(
-        SpotRecord(
-            record=record,
-            leg=spot.leg,
-            index=spot.index,
-            from_knee_cm=spot.from_knee_cm,
-            planned_seconds=spot.planned_seconds,
-            held_seconds=spot.held_seconds,
-            extended_seconds=spot.extended_seconds,
-            ended_by=spot.ended_by,
-        )
-        for spot in payload.engine.spots
+SPOT_ROWS = InsertRows(
+    SpotRecord,
+    ("record", "leg", "index", "from_knee_cm", "planned_seconds", "held_seconds", "extended_seconds", "ended_by"),
+)
+
+
+def _insert_spots(record: SessionRecord, payload: RecordIn, db: str) -> None:
+    SPOT_ROWS.insert(
+        [
+            (
+                record.pk,
+                spot.leg,
+                spot.index,
+                spot.from_knee_cm,
+                spot.planned_seconds,
+                spot.held_seconds,
+                spot.extended_seconds,
+                spot.ended_by,
+            )
+            for spot in payload.engine.spots
+        ],
+        db,
     )
 
 
