@@ -69,9 +69,7 @@ def find_player(which: Finder = shutil.which) -> list[str] | None:
 def run_player(argv: Sequence[str], timeout: float, cancel: threading.Event | None = None) -> None:
     """Play with the player program; kill it as soon as ``cancel`` is set (the cue is cut off, not an error)."""
     try:
-        proc = subprocess.Popen(
-            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
         raise PlaybackError(str(exc)) from None
     deadline = time.monotonic() + timeout

@@ -172,6 +172,8 @@ class InsertRows(Generic[M]):
                 f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(rows))}"
             )
         fields = self.fields
-        params = [f.get_db_prep_save(value, connection) for values in rows for f, value in zip(fields, values)]
+        params = [
+            f.get_db_prep_save(value, connection) for values in rows for f, value in zip(fields, values, strict=True)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "softspot.store.middleware.RecordRequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the (always the same) header built once (softspot.web.csp; issue 9).
+    "softspot.web.csp.CSPMiddleware",
     # Last: turns a throttled sign-in into the lock-out page (429).
     "axes.middleware.AxesMiddleware",
 ]
