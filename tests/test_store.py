@@ -75,8 +75,8 @@ def test_the_same_key_is_stored_once_and_the_first_version_wins(alice: User) -> 
 
 
 def test_a_save_that_loses_the_race_returns_the_winners_record(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The insert comes first: the second save of a key (a repeat, or a race lost) hits the unique constraint
-    # inside its savepoint, and only then looks the key up and hands back the first one's record.
+    # The insert comes first: the second save of a key (a repeat, or a race lost) inserts nothing (ON CONFLICT
+    # DO NOTHING on the key's unique constraint), and only then looks the key up and hands back the first one's.
     key = uuid.uuid4()
     winner, _ = save_record(receiver_of(alice), record_in(key=key))
     real = records._by_key
