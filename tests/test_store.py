@@ -310,3 +310,35 @@ def test_settings_read_a_postgresql_url(tmp_path: Path) -> None:
     import psycopg  # the driver the postgres extra installs
 
     assert psycopg.__version__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_key_at_the_same_moment_store_it_once(alice: User) -> None:
+    """Two servers' threads store the same record at once (a phone's retry racing its first send): one inserts,
+    the other waits for it on the key's unique index, inserts nothing and answers with the stored record."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory SQLite test database is one connection; PostgreSQL's run has two")
+    key, receiver = uuid.uuid4(), receiver_of(alice)
+    barrier, answers = threading.Barrier(2), []
+
+    def save() -> None:
+        try:
+            barrier.wait()
+            record, created = save_record(receiver, record_in(key=key))
+            answers.append((record.pk, created))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _, created in answers) == [False, True]
+    assert len({pk for pk, _ in answers}) == 1
+    assert SessionRecord.objects.filter(key=key).count() == 1
+    assert SpotRecord.objects.count() == len(record_in().engine.spots)
