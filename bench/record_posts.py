@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/record_posts.py --seconds 20 --connections 8
     .venv/bin/python bench/record_posts.py --profile 300      # where a POST's time goes, in one process
+    git archive main | tar -x -C /tmp/before && .venv/bin/python bench/record_posts.py --src /tmp/before \
+        --worker-threads 1                                    # the same run on another tree, for a before/after
 
 The server runs as a practice runs it (docs/deployment.md): ``SOFTSPOT_LAN=true`` so every request is
 signed in (a session cookie and the CSRF token, as the phone sends them), PostgreSQL (started by
-``tests/pg.py`` in a temporary folder, removed afterwards), ``gunicorn softspot.web.wsgi --workers 2``.
+``tests/pg.py`` in a temporary folder, removed afterwards), ``gunicorn softspot.web.wsgi --workers 2 --threads 4``
+(:data:`GUNICORN`, the settings docs/deployment.md gives: one worker per CPU core, four threads each).
 wrk (Debian's ``wrk``) sends real session records, each with a new key (``bench/record_posts.lua``), so
 every request stores a record and its spots; afterwards the stored records are counted. Load generator and
 server share the machine's CPUs: the figure is what this machine does with both, and the report says so.
@@ -48,6 +51,8 @@ from tests.pg import PostgresServer, free_port, start_server  # noqa: E402
 LUA = Path(__file__).with_name("record_posts.lua")
 BIN = Path(sys.executable).parent
 PASSWORD = "bench password, long enough"
+GUNICORN = {"workers": 2, "threads": 4}
+"""docs/deployment.md's gunicorn settings for a 2-core server (tests/test_docs.py checks they agree)."""
 
 
 def record_template() -> str:
@@ -60,7 +65,7 @@ def record_template() -> str:
     return json.dumps(payload).replace(str(uuid.UUID(int=0)), "__KEY__")
 
 
-def environment(data: Path, database_url: str) -> dict[str, str]:
+def environment(data: Path, database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOFTSPOT_", "DJANGO_"))}
     env.update(
         SOFTSPOT_DATA_DIR=str(data),
@@ -70,7 +75,7 @@ def environment(data: Path, database_url: str) -> dict[str, str]:
         SOFTSPOT_ALLOWED_HOSTS="127.0.0.1,localhost",
         SOFTSPOT_SECRET_KEY="bench-" + "k" * 40,
         DJANGO_SETTINGS_MODULE="softspot.web.settings",
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=str(src),
     )
     return env
 
@@ -118,7 +123,8 @@ def served(env: dict[str, str], workers: int, threads: int = 1) -> Iterator[str]
     port = free_port()
     command = [str(BIN / "gunicorn"), "softspot.web.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
-        command += ["--threads", str(threads)]  # gthread workers: keep-alive, and a thread runs while another waits
+        # gthread workers: connections kept alive (wrk's, Caddy's), and a thread runs while another waits
+        command += ["--threads", str(threads)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     SERVER_PID[:] = [proc.pid]
     base = f"http://127.0.0.1:{port}"
@@ -179,7 +185,7 @@ def throughput(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory(prefix="softspot-posts-") as tmp:
             data = Path(tmp)
             url = server.new_database("posts")
-            env = environment(data, url)
+            env = environment(data, url, args.src / "src")
             subprocess.run([sys.executable, "-c", MAKE_USER], env=env, check=True)
             template = data / "record.json"
             template.write_text(record_template())
@@ -274,8 +280,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads (gthread when > 1)")
+    parser.add_argument("--workers", type=int, default=GUNICORN["workers"], help="gunicorn workers")
+    parser.add_argument(
+        "--worker-threads",
+        type=int,
+        default=GUNICORN["threads"],
+        help="gunicorn --threads (gthread when > 1; 1: sync workers, as before issue 9's work)",
+    )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT,
+        help="serve this source tree instead (before and after in one run: `git archive main | tar -x -C DIR`)",
+    )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N POSTs in one process instead")
     args = parser.parse_args()
     if args.profile:

@@ -43,3 +43,15 @@ def test_the_readme_gives_exactly_two_setup_commands() -> None:
     assert len(commands) == 2, commands
     for command in commands:
         assert (ROOT / command.split()[1 if command.startswith("bash") else 0].lstrip("./")).exists()
+
+
+def test_the_record_post_benchmark_runs_gunicorn_as_the_deployment_guide_says() -> None:
+    """bench/record_posts.py measures the server docs/deployment.md sets up (issue 9), not another one."""
+    import re
+
+    source = (ROOT / "bench/record_posts.py").read_text()
+    found = re.search(r'GUNICORN = \{"workers": (\d+), "threads": (\d+)\}', source)
+    assert found, "bench/record_posts.py no longer names its gunicorn settings"
+    workers, threads = found.groups()
+    guide = (ROOT / "docs/deployment.md").read_text()
+    assert f"gunicorn softspot.web.wsgi --workers {workers} --threads {threads} " in guide

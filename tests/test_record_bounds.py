@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -114,3 +115,51 @@ def test_read_record_names_the_source_of_bytes_that_are_not_a_record() -> None:
 def test_a_length_of_400_nines_is_too_large_not_an_overflow() -> None:
     with pytest.raises(UnitError, match=r"^'999999999999999999999999…' is too large to be a distance$"):
         parse_length("9" * 400 + " cm")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": ' + "[" * 31 + "]" * 31 + "}",  # 32 levels: the most allowed
+        '{"a": ' + "[" * 32 + "]" * 32 + "}",  # 33: refused
+        '{"a": "x\\u0000y"}',
+        '{"a\\u0000": 1}',
+        '{"a": "\\ud800"}',
+        '{"a": 1e15, "b": -1000000000000000}',
+        '{"a": 1.5e15}',
+        '{"a": 1' + "0" * 16 + "}",
+        '{"a": NaN}',
+        '{"a": [Infinity]}',
+        '{"a": ' + "7" * 5000 + "}",
+        '{"a": "' + "x" * 10_001 + '"}',
+        "[" + ",".join(["1"] * 10_001) + "]",
+        '{"a": true, "b": null, "c": [1, 2.5, "zoë"]}',
+        '"just text"',
+        "12",
+        "\ufeff[]",
+        "[1,",
+    ],
+)
+def test_the_quick_reading_gives_what_the_careful_one_gives(text: str) -> None:
+    """safejson.read decodes most bodies the quick way; whatever it takes, value, problems and refusals are the
+    careful way's (its decoder with every number checked, then the walk that names each problem's place)."""
+
+    def careful() -> tuple[object, list[safejson.Problem]]:
+        value = safejson._careful(text.removeprefix("\ufeff"), safejson.MAX_DEPTH)
+        return value, list(safejson._walk(value))[:20]
+
+    def outcome(read: Callable[[], object]) -> str:
+        try:
+            return repr(read())
+        except safejson.JsonProblem as exc:
+            return f"refused: {exc}"
+
+    assert outcome(lambda: safejson.read(text)) == outcome(careful)
+
+
+def test_a_real_record_is_read_the_quick_way() -> None:
+    import json
+
+    data = json.loads(json.dumps(make_payload(started_at=NIGHT)))
+    assert safejson._clean(data, 0, safejson.MAX_DEPTH)
+    assert safejson.read(json.dumps(data).encode()) == (data, [])

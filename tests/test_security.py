@@ -176,6 +176,18 @@ def test_the_content_security_policy_forbids_inline_code(db: None) -> None:
     assert directives["frame-ancestors"] == "'none'"
 
 
+def test_every_answer_carries_the_policy_django_csp_builds_and_a_changed_setting_changes_it(db: None) -> None:
+    from csp.utils import build_policy
+
+    page, api = Client().get(f"{T}/"), Client().post("/api/records/", "{}", content_type="application/json")
+    assert page["Content-Security-Policy"] == api["Content-Security-Policy"] == build_policy()
+    stricter = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=stricter, CONTENT_SECURITY_POLICY_REPORT_ONLY=stricter):
+        response = Client().get(f"{T}/")
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+        assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
 def test_no_page_carries_inline_script_or_style(alice: User) -> None:
     plan = make_plan_for(alice)
     client = Client()
@@ -240,7 +252,7 @@ def test_production_cookies_are_secure() -> None:
     code = (
         "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT,"
-        " s.DEBUG, 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE)"
+        " s.DEBUG, 'softspot.web.csp.CSPMiddleware' in s.MIDDLEWARE)"
     )
     result = subprocess.run([sys.executable, "-c", code], env=production_env(), capture_output=True, text=True)
     assert result.stdout.split() == ["True", "True", "True", "True", "False", "True"], result.stderr

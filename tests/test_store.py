@@ -75,8 +75,8 @@ def test_the_same_key_is_stored_once_and_the_first_version_wins(alice: User) -> 
 
 
 def test_a_save_that_loses_the_race_returns_the_winners_record(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The insert comes first: the second save of a key (a repeat, or a race lost) hits the unique constraint
-    # inside its savepoint, and only then looks the key up and hands back the first one's record.
+    # The insert comes first: the second save of a key (a repeat, or a race lost) inserts nothing (ON CONFLICT
+    # DO NOTHING on the key's unique constraint), and only then looks the key up and hands back the first one's.
     key = uuid.uuid4()
     winner, _ = save_record(receiver_of(alice), record_in(key=key))
     real = records._by_key
@@ -109,7 +109,7 @@ def test_a_record_that_fails_half_way_leaves_nothing(alice: User, monkeypatch: p
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SpotRecord.objects, "bulk_create", broken)
+    monkeypatch.setattr(records.SPOT_ROWS, "insert", broken)  # the spots, after the record
     with pytest.raises(RuntimeError):
         save_record(receiver_of(alice), record_in())
     assert SessionRecord.objects.count() == 0
@@ -310,3 +310,35 @@ def test_settings_read_a_postgresql_url(tmp_path: Path) -> None:
     import psycopg  # the driver the postgres extra installs
 
     assert psycopg.__version__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_key_at_the_same_moment_store_it_once(alice: User) -> None:
+    """Two servers' threads store the same record at once (a phone's retry racing its first send): one inserts,
+    the other waits for it on the key's unique index, inserts nothing and answers with the stored record."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory SQLite test database is one connection; PostgreSQL's run has two")
+    key, receiver = uuid.uuid4(), receiver_of(alice)
+    barrier, answers = threading.Barrier(2), []
+
+    def save() -> None:
+        try:
+            barrier.wait()
+            record, created = save_record(receiver, record_in(key=key))
+            answers.append((record.pk, created))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _, created in answers) == [False, True]
+    assert len({pk for pk, _ in answers}) == 1
+    assert SessionRecord.objects.filter(key=key).count() == 1
+    assert SpotRecord.objects.count() == len(record_in().engine.spots)

@@ -386,6 +386,10 @@ def parse_record(data: Any, *, now: datetime | None = None) -> RecordIn:
         raise RecordError([FieldError("", _("the record must be a JSON object"))])
     if found := safejson.problems(data):
         raise RecordError([FieldError(p.path, p.message) for p in found])
+    return _validated(data, now)
+
+
+def _validated(data: dict[str, Any], now: datetime | None) -> RecordIn:
     try:
         return RecordIn.model_validate(data, context={"now": now})
     except ValidationError as exc:
@@ -403,7 +407,11 @@ def read_record(body: bytes, *, now: datetime | None = None, what: str | None = 
             [FieldError("", _("%(what)s is larger than %(n)d MB") % {"what": what, "n": MAX_RECORD_BYTES // 1_000_000})]
         )
     try:
-        data = safejson.loads(body)
+        data, found = safejson.read(body)  # decoded and checked for unstorable values in one go
     except safejson.JsonProblem as exc:
         raise RecordError([FieldError("", f"{what} {exc}")]) from None
-    return parse_record(data, now=now)
+    if not isinstance(data, dict):
+        raise RecordError([FieldError("", "the record must be a JSON object")])
+    if found:
+        raise RecordError([FieldError(p.path, p.message) for p in found])
+    return _validated(data, now)

@@ -16,7 +16,8 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,16 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
 
     NaN, Infinity and numbers too large come back as :class:`Refused` values, for :func:`problems` to report.
     """
+    return read(data, max_depth=max_depth)[0]
+
+
+def read(data: bytes | str, *, max_depth: int = MAX_DEPTH, limit: int = 20) -> tuple[Any, list[Problem]]:
+    """:func:`loads` and :func:`problems` in one: the decoded value, and what in it no store can keep.
+
+    Most documents are fine, so they are read the quick way first: Python's own decoder, then one pass that
+    looks for anything wrong without naming where (:func:`_clean`). Only a document that fails that (or does not
+    decode) is read the careful way: nesting counted first, numbers read one by one, each problem named.
+    """
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8")
@@ -105,6 +116,21 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     else:
         text = data
     text = text.removeprefix("\ufeff")
+    # Python refuses to read an integer of more than 4,300 digits (which would take quadratic time) unless that
+    # limit was lifted; then only the careful way is safe.
+    if 0 < sys.get_int_max_str_digits() <= 5000:
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            pass  # the careful way says why
+        else:
+            if _clean(value, 0, max_depth):
+                return value, []
+    value = _careful(text, max_depth)
+    return value, problems(value, limit=limit)
+
+
+def _careful(text: str, max_depth: int) -> Any:
     depth = nesting_depth(text)
     if depth > max_depth:
         raise JsonProblem(f"is nested {depth} levels deep; at most {max_depth} are allowed")
@@ -118,7 +144,48 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
 
 def problems(data: Any, *, limit: int = 20) -> list[Problem]:
     """Values no store can keep, at most ``limit`` of them, in document order; [] when all is well."""
+    if _clean(data, 0, MAX_DEPTH):
+        return []
     return list(itertools.islice(_walk(data), limit))
+
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(value: Any, depth: int, max_depth: int) -> bool:
+    """True only when neither :func:`_walk` nor :func:`nesting_depth` would find anything wrong in ``value``.
+
+    The quick check (no paths are made): a container ``depth`` levels in is the ``depth + 1``-th level of
+    nesting. Anything it does not know for certain to be fine (a type other than JSON's own, a marker) makes it
+    say False, and the careful walk then names the problem, if there is one.
+    """
+    if type(value) is dict:
+        for key in value:
+            if type(key) is not str or "\x00" in key:
+                return False
+        items: Iterable[Any] = value.values()
+    elif type(value) is list:
+        items = value
+    else:
+        return False  # a document that is not an object or a list: the careful way
+    if depth >= max_depth or depth >= MAX_DEPTH or len(value) > MAX_ITEMS:
+        return False
+    depth += 1
+    bad = _BAD_TEXT.search
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if len(item) > MAX_STRING_CHARS or bad(item):
+                return False
+        elif kind is dict or kind is list:
+            if not _clean(item, depth, max_depth):
+                return False
+        elif kind is float or kind is int:
+            if not -MAX_NUMBER <= item <= MAX_NUMBER:  # NaN fails this too
+                return False
+        elif item is not None and kind is not bool:
+            return False
+    return True
 
 
 def _walk(data: Any) -> Iterator[Problem]:

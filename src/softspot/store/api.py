@@ -74,7 +74,7 @@ def create_record(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():  # a first receiver made for this record goes if the record is refused
             receiver = for_record(owner, payload.plan, payload.receiver)
-            record, created = save_record(receiver, payload)
+            record, created = save_record(receiver, payload, savepoint=False)  # this transaction is the unit
     except ReceiverError as exc:
         return errors(400, FieldError(exc.field, str(exc)))
     except KeyTaken as exc:

@@ -12,14 +12,22 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import BigIntegerField, Count, Max, UUIDField
 
 from softspot.core.people import FIRST_RECEIVER, BadName, clean_name, listing, nearest, same_name, sorted_names
 from softspot.i18n import _
+from softspot.store.compiled import CompiledQuery, Slot
 from softspot.store.models import Receiver, SessionRecord
 
 LOCAL_USERNAME = "local"
 UNITS = ("cm", "in")
+
+# Every record POST reads the household's receivers (or the one its web plan was made for): compiled once
+# (softspot.store.compiled; issue 9, record POSTs per second).
+HOUSEHOLD = CompiledQuery(Receiver.objects.filter(owner_id=Slot("owner", BigIntegerField())))
+PLANNED = CompiledQuery(
+    Receiver.objects.filter(owner_id=Slot("owner", BigIntegerField()), plans__id=Slot("plan", UUIDField()))[:1]
+)
 
 
 class ReceiverError(ValueError):
@@ -65,7 +73,7 @@ class NoSuchReceiver(ReceiverError):
 
 def household(owner: User) -> list[Receiver]:
     """The household's receivers, by name (without regard to case)."""
-    return household_of(list(Receiver.objects.filter(owner=owner)))
+    return household_of(HOUSEHOLD.all(owner=owner.pk))
 
 
 def household_of(found: list[Receiver]) -> list[Receiver]:
@@ -79,7 +87,7 @@ def names(owner: User) -> list[str]:
 
 def find(owner: User, name: str) -> Receiver | None:
     """The household's receiver with this name (any case), or None."""
-    return next((r for r in Receiver.objects.filter(owner=owner) if same_name(r.name, name)), None)
+    return next((r for r in HOUSEHOLD.all(owner=owner.pk) if same_name(r.name, name)), None)
 
 
 def named(owner: User, name: str) -> Receiver:
@@ -330,7 +338,7 @@ def for_record(owner: User, plan: uuid.UUID | None, name: str | None) -> Receive
     while the household has several receivers.
     """
     if plan is not None:
-        planned = Receiver.objects.filter(owner=owner, plans__id=plan).first()
+        planned = PLANNED.first(owner=owner.pk, plan=plan)
         if planned is not None:
             return planned
     if name is not None:

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from softspot.core.progress import (
@@ -34,6 +34,7 @@ from softspot.core.progress import (
 from softspot.core.record import Ratings, RecordIn
 from softspot.core.technique import Technique
 from softspot.i18n import _
+from softspot.store.compiled import InsertNew, InsertRows
 from softspot.store.models import RATINGS, Receiver, SessionRecord, SpotRecord
 
 LOCAL_USERNAME = "local"
@@ -67,35 +68,52 @@ def local_owner() -> User:
     return user
 
 
-def save_record(receiver: Receiver, payload: RecordIn) -> tuple[SessionRecord, bool]:
+def save_record(receiver: Receiver, payload: RecordIn, *, savepoint: bool = True) -> tuple[SessionRecord, bool]:
     """Store ``payload`` as ``receiver``'s, once per key: (record, True) the first time, (the stored record, False)
     after (whichever receiver of the household it went to).
 
-    Race-safe: two saves of one key both try to insert; the unique constraint
-    lets one in, the other gets an IntegrityError and returns the stored record.
-    A key already used in another household raises :class:`KeyTaken`.
+    Race-safe: two saves of one key both try to insert; the unique constraint lets one in, the other inserts
+    nothing and returns the stored record. A key already used in another household raises :class:`KeyTaken`.
+    The record and its spots are written in one transaction. Inside a caller's transaction they are written in
+    a savepoint, so a failure leaves that transaction usable; ``savepoint=False`` saves the savepoint's two round
+    trips when the caller rolls back its whole transaction on any failure (the records API).
     """
-    # The insert comes first (w2-practice): a new record, the common case, costs no look-up; a repeat fails
-    # on the key's unique constraint inside its savepoint and is then read.
-    try:
-        with transaction.atomic():
-            return _insert(receiver, payload), True
-    except IntegrityError:
+    # The insert comes first (w2-practice): a new record, the common case, costs no look-up. It passes over a
+    # taken key (ON CONFLICT DO NOTHING, issue 9), so no savepoint is needed to carry on after it.
+    db = router.db_for_write(SessionRecord)
+    with transaction.atomic(using=db, savepoint=savepoint):
+        if INSERT_NEW.supported(db):
+            record = _record(receiver, payload)
+            if INSERT_NEW.insert(record, db):
+                _insert_spots(record, payload, db)
+                return record, True
+        else:  # SQLite before 3.35 has no RETURNING: a savepoint catches the taken key instead
+            try:
+                with transaction.atomic(using=db):
+                    record = _record(receiver, payload)
+                    record.save(force_insert=True, using=db)
+                    _insert_spots(record, payload, db)
+                    return record, True
+            except IntegrityError:
+                pass
         existing = _by_key(payload.key)
-        if existing is None:
-            raise
+    if existing is None:
+        raise IntegrityError(f"the record {payload.key} was neither stored nor found")
     if existing.receiver.owner_id != receiver.owner_id:
         raise KeyTaken()
     return existing, False
+
+
+INSERT_NEW = InsertNew(SessionRecord, "key")
 
 
 def _by_key(key: uuid.UUID) -> SessionRecord | None:
     return SessionRecord.objects.filter(key=key).select_related("receiver").first()
 
 
-def _insert(receiver: Receiver, payload: RecordIn) -> SessionRecord:
+def _record(receiver: Receiver, payload: RecordIn) -> SessionRecord:
     script, engine, before, after = payload.script, payload.engine, payload.before, payload.after
-    record = SessionRecord.objects.create(
+    return SessionRecord(
         receiver=receiver,
         key=payload.key,
         plan=payload.plan,
@@ -123,20 +141,31 @@ def _insert(receiver: Receiver, payload: RecordIn) -> SessionRecord:
         stop_reason=engine.stop_reason or "",
         source=payload.source,
     )
-    SpotRecord.objects.bulk_create(
-        SpotRecord(
-            record=record,
-            leg=spot.leg,
-            index=spot.index,
-            from_knee_cm=spot.from_knee_cm,
-            planned_seconds=spot.planned_seconds,
-            held_seconds=spot.held_seconds,
-            extended_seconds=spot.extended_seconds,
-            ended_by=spot.ended_by,
-        )
-        for spot in engine.spots
+
+
+SPOT_ROWS = InsertRows(
+    SpotRecord,
+    ("record", "leg", "index", "from_knee_cm", "planned_seconds", "held_seconds", "extended_seconds", "ended_by"),
+)
+
+
+def _insert_spots(record: SessionRecord, payload: RecordIn, db: str) -> None:
+    SPOT_ROWS.insert(
+        [
+            (
+                record.pk,
+                spot.leg,
+                spot.index,
+                spot.from_knee_cm,
+                spot.planned_seconds,
+                spot.held_seconds,
+                spot.extended_seconds,
+                spot.ended_by,
+            )
+            for spot in payload.engine.spots
+        ],
+        db,
     )
-    return record
 
 
 def record_for(scope: Scope, key: uuid.UUID | str) -> SessionRecord | None:

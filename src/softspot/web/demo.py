@@ -85,7 +85,7 @@ def _seconds(caption: str) -> float:
 
 
 def _both(cm: float) -> str:
-    """"1 in (2.5 cm)": whole sentences keep their number and unit together."""
+    """ "1 in (2.5 cm)": whole sentences keep their number and unit together."""
     inches = f"{cm / CM_PER_INCH:.1f}".removesuffix(".0")
     return f"{inches} in ({format_distance(cm)})"
 
@@ -163,9 +163,7 @@ def demonstration(technique: Technique, example: SessionScript) -> list[Frame]:
         ]
     each_spot = _("Spot %(n)d: lift, move an inch toward the %(joint)s, sit.")
     for k, y in enumerate(spots[2:], start=3):
-        frames.append(
-            sit(first, y, each_spot % {"n": k, "joint": joint}, still=k == len(spots))
-        )
+        frames.append(sit(first, y, each_spot % {"n": k, "joint": joint}, still=k == len(spots)))
     frames.append(
         sit(
             first,
@@ -408,9 +406,7 @@ class Demo:
         blank = Frame("", "", "", 0.0, 0.0, 0.0)
         keep = ("caption", "pose", "leg", "x", "y", "turn", "seconds")
         return {
-            "frames": [
-                {k: v for k, v in asdict(f).items() if k in keep or v != getattr(blank, k)} for f in self.frames
-            ]
+            "frames": [{k: v for k, v in asdict(f).items() if k in keep or v != getattr(blank, k)} for f in self.frames]
         }
 
 

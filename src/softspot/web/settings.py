@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "softspot.store.middleware.RecordRequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the (always the same) header built once (softspot.web.csp; issue 9).
+    "softspot.web.csp.CSPMiddleware",
     # Last: turns a throttled sign-in into the lock-out page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +213,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 LOGIN_URL = "/signin/"
+# Database sessions, their per-request read compiled once (softspot.web.sessions; issue 9).
+SESSION_ENGINE = "softspot.web.sessions"
 
 # The records API answers a failed CSRF check in JSON like its other refusals (w1-store).
 CSRF_FAILURE_VIEW = "softspot.store.api.csrf_failure"
