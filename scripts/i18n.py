@@ -31,6 +31,8 @@ DOMAIN = "softspot"
 SOURCES = ("core", "cli", "audio", "store", "i18n.py")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 HEADER = "Messages of softspot's command line and core (the softspot gettext domain)."
+HELP_DOCSTRINGS = "cli/commands.py"
+"""Its functions' docstrings are the commands' --help (softspot.cli.help_language translates them): messages too."""
 
 
 def languages() -> list[str]:
@@ -56,9 +58,20 @@ def _sources() -> Iterator[tuple[str, int, object, list[str], object]]:
                     yield f"src/softspot/{name}", lineno, message, comments, context
 
 
+def _docstrings() -> Iterator[tuple[str, int, object, list[str], object]]:
+    import ast
+    import inspect
+
+    tree = ast.parse((PACKAGE / HELP_DOCSTRINGS).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and (doc := ast.get_docstring(node, clean=False)):
+            comment = ["Translators: the help of a command (softspot COMMAND --help); a blank line starts a paragraph"]
+            yield f"src/softspot/{HELP_DOCSTRINGS}", node.lineno, inspect.cleandoc(doc), comment, None
+
+
 def template() -> Catalog:
     catalog = Catalog(project="softspot", domain=DOMAIN, header_comment=f"# {HEADER}", fuzzy=False)
-    for filename, lineno, message, comments, context in _sources():
+    for filename, lineno, message, comments, context in (*_sources(), *_docstrings()):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 

@@ -3,7 +3,8 @@
 Each command module is imported only when its command runs, so ``softspot
 --help`` stays fast and only commands that need the store import Django.
 The Typer ``app`` is built on first use: :mod:`softspot.cli.fast` runs the
-commonest commands without it.
+commonest commands without it. Its help is English in the code and said in the
+terminal's language on each run (:mod:`softspot.cli.help_language`).
 Exit codes: 0 done, 2 bad input, 3 screening said stop.
 """
 
@@ -25,10 +26,13 @@ def __getattr__(name: str) -> typer.Typer:
     import typer
 
     from softspot.cli import commands
+    from softspot.cli.help_language import LocalGroup
+    from softspot.i18n import N_
 
     made = typer.Typer(
         name="softspot",
-        help="Guided, safety-screened partner massage sessions at home.",
+        cls=LocalGroup,
+        help=N_("Guided, safety-screened partner massage sessions at home."),
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,

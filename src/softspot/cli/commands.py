@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from softspot.cli.args import PlanArgs as PlanArgs
+from softspot.i18n import N_
 
 BAD_INPUT = 2
 STOPPED = 3
@@ -19,31 +20,31 @@ ASK_FIRST = 4
 
 TechniqueOpt = Annotated[
     str,
-    typer.Option("--technique", "-t", help="A built-in technique id or the path of a technique file."),
+    typer.Option("--technique", "-t", help=N_("A built-in technique id or the path of a technique file.")),
 ]
 AnswerOpt = Annotated[
     list[str] | None,
-    typer.Option("--answer", "-a", metavar="ID=yes|no", help="Answer a screening question (repeatable)."),
+    typer.Option("--answer", "-a", metavar="ID=yes|no", help=N_("Answer a screening question (repeatable).")),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Print JSON instead of a table."))]
 ThighOpt = Annotated[
     str | None,
-    typer.Option(help="Receiver's thigh length, gluteal fold to the crease behind the knee: '42 cm', '16.5 in'."),
+    typer.Option(help=N_("Receiver's thigh length, gluteal fold to the crease behind the knee: '42 cm', '16.5 in'.")),
 ]
 HeightOpt = Annotated[
-    str | None, typer.Option(help="Receiver's height, to estimate the thigh when it is not measured: '172 cm'.")
+    str | None, typer.Option(help=N_("Receiver's height, to estimate the thigh when it is not measured: '172 cm'."))
 ]
 MinutesOpt = Annotated[
-    float | None, typer.Option(help="Minutes on each leg (beginners 2 to 5). Default: the technique's start.")
+    float | None, typer.Option(help=N_("Minutes on each leg (beginners 2 to 5). Default: the technique's start."))
 ]
-StartLegOpt = Annotated[str | None, typer.Option(help="Leg to start with: left or right.")]
-PositionOpt = Annotated[str | None, typer.Option(help="Giver's position: sideways (main) or straddle.")]
-SurfaceOpt = Annotated[str | None, typer.Option(help="Where the receiver lies: floor or bed.")]
-AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help="Add-on to include (repeatable).")]
+StartLegOpt = Annotated[str | None, typer.Option(help=N_("Leg to start with: left or right."))]
+PositionOpt = Annotated[str | None, typer.Option(help=N_("Giver's position: sideways (main) or straddle."))]
+SurfaceOpt = Annotated[str | None, typer.Option(help=N_("Where the receiver lies: floor or bed."))]
+AddOnOpt = Annotated[list[str] | None, typer.Option("--add-on", help=N_("Add-on to include (repeatable)."))]
 VoiceNameOpt = Annotated[
     str | None,
     typer.Option(
-        help="espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`). Default: the language's voice."
+        help=N_("espeak-ng voice, e.g. en, en-gb or en-us+f3 (`espeak-ng --voices`). Default: the language's voice.")
     ),
 ]
 LangOpt = Annotated[
@@ -51,21 +52,23 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         metavar="en|es|de|th",
-        help="Language: en, es (Español), de (Deutsch) or th (ไทย). Default: LC_ALL / LC_MESSAGES / LANG, else en.",
+        help=N_("Language: en, es (Español), de (Deutsch) or th (ไทย). Default: LC_ALL / LC_MESSAGES / LANG, else en."),
     ),
 ]
-RateOpt = Annotated[int, typer.Option(help="Speaking rate, words per minute (80 to 450).")]
+RateOpt = Annotated[int, typer.Option(help=N_("Speaking rate, words per minute (80 to 450)."))]
 ClearedOpt = Annotated[
     bool,
     typer.Option(
         "--cleared",
-        help="A doctor or therapist has said this technique is fine for the receiver (after an ask-first answer).",
+        help=N_("A doctor or therapist has said this technique is fine for the receiver (after an ask-first answer)."),
     ),
 ]
 SessionsOpt = Annotated[
     int | None,
     typer.Option(
-        min=0, show_default=False, help="Comfortable sessions done so far (add-ons unlock with experience). Default 0."
+        min=0,
+        show_default=False,
+        help=N_("Comfortable sessions done so far (add-ons unlock with experience). Default 0."),
     ),
 ]
 ReceiverOpt = Annotated[
@@ -74,7 +77,7 @@ ReceiverOpt = Annotated[
         "--receiver",
         "-r",
         metavar="NAME",
-        help="Who receives: a name from `softspot people list` (any case). Default: the only one.",
+        help=N_("Who receives: a name from `softspot people list` (any case). Default: the only one."),
     ),
 ]
 PlanReceiverOpt = Annotated[
@@ -83,17 +86,17 @@ PlanReceiverOpt = Annotated[
         "--receiver",
         "-r",
         metavar="NAME",
-        help="Plan from this receiver's thigh, first leg and their own dose and add-ons (`softspot people list`).",
+        help=N_("Plan from this receiver's thigh, first leg and their own dose and add-ons (`softspot people list`)."),
     ),
 ]
 
 
-technique_app = typer.Typer(help="Check, list and show techniques.", no_args_is_help=True)
+technique_app = typer.Typer(help=N_("Check, list and show techniques."), no_args_is_help=True)
 
 
 @technique_app.command("check")
 def technique_check(
-    files: Annotated[list[Path], typer.Argument(help="Technique files (YAML) to validate.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help=N_("Technique files (YAML) to validate."), show_default=False)],
 ) -> None:
     """Validate technique files; print every problem as FILE:LINE:COLUMN: message."""
     from softspot.cli import technique_cmd
@@ -111,7 +114,7 @@ def technique_list(json: JsonOpt = False) -> None:
 
 @technique_app.command("show")
 def technique_show(
-    technique_id: Annotated[str, typer.Argument(metavar="ID", help="A built-in id or a technique file.")],
+    technique_id: Annotated[str, typer.Argument(metavar="ID", help=N_("A built-in id or a technique file."))],
     json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -130,20 +133,22 @@ def technique_schema() -> None:
 
 
 people_app = typer.Typer(
-    help="The receivers in this household: each has their own thigh, first leg, dose, history and progress.",
+    help=N_("The receivers in this household: each has their own thigh, first leg, dose, history and progress."),
     no_args_is_help=True,
 )
 
 
 @people_app.command("add")
 def people_add(
-    name: Annotated[str, typer.Argument(help="Their name, unique here whatever the case (up to 40 characters).")],
+    name: Annotated[str, typer.Argument(help=N_("Their name, unique here whatever the case (up to 40 characters)."))],
     thigh: ThighOpt = None,
     height: HeightOpt = None,
-    first_leg: Annotated[str | None, typer.Option(help="The leg to start with: left or right.")] = None,
+    first_leg: Annotated[str | None, typer.Option(help=N_("The leg to start with: left or right."))] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="en|es|de|th", help="Their sessions in this language (default: the device's)."),
+        typer.Option(
+            "--lang", metavar="en|es|de|th", help=N_("Their sessions in this language (default: the device's).")
+        ),
     ] = None,
 ) -> None:
     """Add a receiver, e.g. `softspot people add Sam --thigh "44 cm"`."""
@@ -154,10 +159,10 @@ def people_add(
 
 @people_app.command("language")
 def people_language(
-    name: Annotated[str, typer.Argument(help="Their name (any case).")],
+    name: Annotated[str, typer.Argument(help=N_("Their name (any case)."))],
     lang: Annotated[
         str,
-        typer.Argument(metavar="LANG", help="en, es, de or th; 'auto' to follow the device or terminal again."),
+        typer.Argument(metavar="LANG", help=N_("en, es, de or th; 'auto' to follow the device or terminal again.")),
     ],
 ) -> None:
     """Set the language a receiver's sessions are in (guide and the web app use it unless told otherwise)."""
@@ -176,8 +181,8 @@ def people_list(json: JsonOpt = False) -> None:
 
 @people_app.command("rename")
 def people_rename(
-    old: Annotated[str, typer.Argument(help="Their name now (any case).")],
-    new: Annotated[str, typer.Argument(help="Their new name.")],
+    old: Annotated[str, typer.Argument(help=N_("Their name now (any case)."))],
+    new: Annotated[str, typer.Argument(help=N_("Their new name."))],
 ) -> None:
     """Give a receiver another name; their sessions stay with them."""
     from softspot.cli import people_cmd
@@ -187,13 +192,13 @@ def people_rename(
 
 @people_app.command("remove")
 def people_remove(
-    name: Annotated[str, typer.Argument(help="Their name (any case).")],
+    name: Annotated[str, typer.Argument(help=N_("Their name (any case)."))],
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Do not ask (scripts). Without it, removing asks on a terminal.")
+        bool, typer.Option("--yes", "-y", help=N_("Do not ask (scripts). Without it, removing asks on a terminal."))
     ] = False,
     move_to: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Give their sessions to this receiver instead of deleting them."),
+        typer.Option(metavar="NAME", help=N_("Give their sessions to this receiver instead of deleting them.")),
     ] = None,
 ) -> None:
     """Remove a receiver. Says how many sessions they have and asks: their sessions are deleted with them
@@ -232,7 +237,7 @@ def plan(
     answer: AnswerOpt = None,
     cleared: ClearedOpt = False,
     receiver: PlanReceiverOpt = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the session script as JSON.")] = False,
+    json: Annotated[bool, typer.Option("--json", help=N_("Print the session script as JSON."))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Plan a session: every step, spot and cue with its time, for this receiver (exit 3 stop, 4 ask first)."""
@@ -259,11 +264,13 @@ def plan(
 def history(
     receiver: Annotated[
         str | None,
-        typer.Option("--receiver", "-r", metavar="NAME", help="Only this receiver's sessions. Default: everyone's."),
+        typer.Option(
+            "--receiver", "-r", metavar="NAME", help=N_("Only this receiver's sessions. Default: everyone's.")
+        ),
     ] = None,
     json: JsonOpt = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show this many of the newest sessions.")] = 20,
-    all_: Annotated[bool, typer.Option("--all", help="Show every session (overrides --limit).")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help=N_("Show this many of the newest sessions."))] = 20,
+    all_: Annotated[bool, typer.Option("--all", help=N_("Show every session (overrides --limit)."))] = False,
 ) -> None:
     """List the sessions recorded on this computer, newest first, with whose they are (the latest 20 unless
     --limit or --all)."""
@@ -275,7 +282,7 @@ def history(
 def progress(
     technique: TechniqueOpt = "hands-free-hamstring",
     receiver: ReceiverOpt = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    json: Annotated[bool, typer.Option("--json", help=N_("Print the numbers as JSON."))] = False,
 ) -> None:
     """Show one receiver's tension before and after over time, minutes per week, regularity, and next time's dose.
 
@@ -287,11 +294,15 @@ def progress(
 
 
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", metavar="csv|json", help="csv (one row per spot) or json.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of printing.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="csv|json", help=N_("csv (one row per spot) or json."))
+    ],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=N_("Write to this file instead of printing."))] = None,
     receiver: Annotated[
         str | None,
-        typer.Option("--receiver", "-r", metavar="NAME", help="Only this receiver's sessions. Default: everyone's."),
+        typer.Option(
+            "--receiver", "-r", metavar="NAME", help=N_("Only this receiver's sessions. Default: everyone's.")
+        ),
     ] = None,
 ) -> None:
     """Export every recorded session (each with the receiver's name), to keep or to analyse elsewhere."""
@@ -315,10 +326,12 @@ def render_audio(
     receiver: PlanReceiverOpt = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File to write (default: softspot-session.wav, or the suffix of --format)."),
+        typer.Option(
+            "--out", "-o", help=N_("File to write (default: softspot-session.wav, or the suffix of --format).")
+        ),
     ] = None,
     format: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="wav|ogg|mp3|m4a", help="Default: from --out, else wav.")
+        str | None, typer.Option("--format", "-f", metavar="wav|ogg|mp3|m4a", help=N_("Default: from --out, else wav."))
     ] = None,
     voice_name: VoiceNameOpt = None,
     rate: RateOpt = 150,
@@ -353,40 +366,44 @@ def guide(
             "--receiver",
             "-r",
             metavar="NAME",
-            help="Who receives today (any case); a new name adds them. Default: the only one; asked when several.",
+            help=N_("Who receives today (any case); a new name adds them. Default: the only one; asked when several."),
         ),
     ] = None,
     answer: AnswerOpt = None,
     cleared: ClearedOpt = False,
     thigh: Annotated[
         str | None,
-        typer.Option(help="Thigh length ('42 cm', '16.5 in'); default: the receiver's, kept from last time."),
+        typer.Option(help=N_("Thigh length ('42 cm', '16.5 in'); default: the receiver's, kept from last time.")),
     ] = None,
-    height: Annotated[str | None, typer.Option(help="Height, to estimate the thigh: '172 cm'.")] = None,
+    height: Annotated[str | None, typer.Option(help=N_("Height, to estimate the thigh: '172 cm'."))] = None,
     minutes_per_leg: Annotated[
-        float | None, typer.Option(help="Minutes on each leg. Default: the suggestion from your history.")
+        float | None, typer.Option(help=N_("Minutes on each leg. Default: the suggestion from your history."))
     ] = None,
     start_leg: StartLegOpt = None,
     position: PositionOpt = None,
     surface: SurfaceOpt = None,
     add_on: AddOnOpt = None,
     before: Annotated[
-        str | None, typer.Option(metavar="L,R,B", help="Tension before, 0-10: left hamstring, right, lower back.")
+        str | None, typer.Option(metavar="L,R,B", help=N_("Tension before, 0-10: left hamstring, right, lower back."))
     ] = None,
-    after: Annotated[str | None, typer.Option(metavar="L,R,B", help="Tension after, 0-10, as for --before.")] = None,
-    note: Annotated[str | None, typer.Option(help="A note to keep with the session.")] = None,
+    after: Annotated[
+        str | None, typer.Option(metavar="L,R,B", help=N_("Tension after, 0-10, as for --before."))
+    ] = None,
+    note: Annotated[str | None, typer.Option(help=N_("A note to keep with the session."))] = None,
     voice: Annotated[
-        bool, typer.Option("--voice/--no-voice", help="Speak cues with espeak-ng (--no-voice: chimes only).")
+        bool, typer.Option("--voice/--no-voice", help=N_("Speak cues with espeak-ng (--no-voice: chimes only)."))
     ] = True,
     voice_name: VoiceNameOpt = None,
     rate: RateOpt = 150,
-    speed: Annotated[float, typer.Option(help="Run time this many times faster (demos and tests).")] = 1.0,
+    speed: Annotated[float, typer.Option(help=N_("Run time this many times faster (demos and tests)."))] = 1.0,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             metavar="en|es|de|th",
-            help="Language of the whole session: en, es, de or th. Default: the receiver's, else LC_ALL/LANG, else en.",
+            help=N_(
+                "Language of the whole session: en, es, de or th. Default: the receiver's, else LC_ALL/LANG, else en."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -425,26 +442,30 @@ def guide(
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; --lan: all).")] = None,
+    host: Annotated[str | None, typer.Option(help=N_("Address to listen on (default 127.0.0.1; --lan: all)."))] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port to listen on (default 8000; with --https 8443). 0: any free port.")
+        int | None, typer.Option(help=N_("Port to listen on (default 8000; with --https 8443). 0: any free port."))
     ] = None,
     lan: Annotated[
-        bool, typer.Option("--lan", help="Serve to the home network: sign-in required; prints a one-time link.")
+        bool, typer.Option("--lan", help=N_("Serve to the home network: sign-in required; prints a one-time link."))
     ] = False,
     https: Annotated[
         bool,
         typer.Option(
             "--https",
-            help="With --lan: HTTPS with this household's own certificate, so a phone gets the full player "
-            "(screen kept on, offline start). Each phone trusts the certificate once, at the /trust/ address shown.",
+            help=N_(
+                "With --lan: HTTPS with this household's own certificate, so a phone gets the full player "
+                "(screen kept on, offline start). Each phone trusts the certificate once, at the /trust/ address shown."
+            ),
         ),
     ] = False,
     http_port: Annotated[
         int | None,
         typer.Option(
-            help="With --https: the plain-HTTP port for the trust page (default 8000); other pages there "
-            "redirect to HTTPS."
+            help=N_(
+                "With --https: the plain-HTTP port for the trust page (default 8000); other pages there "
+                "redirect to HTTPS."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -468,10 +489,14 @@ def admin(ctx: typer.Context) -> None:
 
 def remind(
     days: Annotated[
-        str, typer.Option(metavar="DAY,DAY", help="Days to practise: mon, tue, wed, thu, fri, sat, sun.")
+        str, typer.Option(metavar="DAY,DAY", help=N_("Days to practise: mon, tue, wed, thu, fri, sat, sun."))
     ] = "mon,wed,fri",
-    at: Annotated[str, typer.Option(metavar="HH:MM", help="Time of day, 24-hour, on the phone's own clock.")] = "19:30",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Calendar file to write.")] = Path("softspot-reminders.ics"),
+    at: Annotated[
+        str, typer.Option(metavar="HH:MM", help=N_("Time of day, 24-hour, on the phone's own clock."))
+    ] = "19:30",
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Calendar file to write."))] = Path(
+        "softspot-reminders.ics"
+    ),
     technique: TechniqueOpt = "hands-free-hamstring",
 ) -> None:
     """Write weekly practice reminders as a calendar file (.ics) to open on a phone or laptop; no account needed."""
@@ -481,11 +506,11 @@ def remind(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A session record (JSON), e.g. the recovery file `guide` wrote.")],
+    file: Annotated[Path, typer.Argument(help=N_("A session record (JSON), e.g. the recovery file `guide` wrote."))],
     receiver: Annotated[
         str | None,
         typer.Option(
-            "--receiver", "-r", metavar="NAME", help="Whose session it is. Default: the receiver the file names."
+            "--receiver", "-r", metavar="NAME", help=N_("Whose session it is. Default: the receiver the file names.")
         ),
     ] = None,
 ) -> None:
@@ -496,7 +521,7 @@ def import_(
 
 
 def backup(
-    file: Annotated[Path, typer.Argument(help="The backup file to write (replaced atomically if it exists).")],
+    file: Annotated[Path, typer.Argument(help=N_("The backup file to write (replaced atomically if it exists)."))],
 ) -> None:
     """Copy the SQLite database to FILE, safely while softspot is in use (PostgreSQL: use pg_dump)."""
     from softspot.cli import data_cmd
