@@ -19,7 +19,18 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "cli.md"
 FAST_HELP = ROOT / "src" / "softspot" / "cli" / "help.txt"
-ENV = {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+"""``softspot --help`` pre-rendered for softspot.entry: help.txt in English, help.<lang>.txt in each other language."""
+ENV = {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+
+
+def locale(lang: str) -> dict[str, str]:
+    """The environment of a terminal in ``lang`` (the help follows LC_ALL/LC_MESSAGES/LANG/LANGUAGE)."""
+    return {"LANG": f"{lang}.UTF-8"}
+
+
+def fast_help_path(lang: str) -> Path:
+    return FAST_HELP if lang == "en" else FAST_HELP.with_name(f"help.{lang}.txt")
+
 
 INTRO = """# softspot command reference
 
@@ -38,11 +49,11 @@ def command_paths(command: object, prefix: tuple[str, ...] = ()) -> list[tuple[s
     return paths
 
 
-def help_text(path: tuple[str, ...] = (), columns: int = 100) -> str:
-    """What ``softspot PATH --help`` prints at this width, without colour."""
+def help_text(path: tuple[str, ...] = (), columns: int = 100, lang: str = "en") -> str:
+    """What ``softspot PATH --help`` prints at this width in this language, without colour."""
     from softspot.cli import app
 
-    env = {**ENV, "COLUMNS": str(columns)}
+    env = {**ENV, **locale(lang), "COLUMNS": str(columns)}
     os.environ.update(env)
     result = CliRunner().invoke(app, [*path, "--help"], env=env)
     if result.exit_code != 0:
@@ -53,7 +64,7 @@ def help_text(path: tuple[str, ...] = (), columns: int = 100) -> str:
 def render() -> str:
     from softspot.cli import app
 
-    os.environ.update(ENV)
+    os.environ.update({**ENV, **locale("en")})
     root = typer.main.get_command(app)
     parts = [INTRO]
     for path in command_paths(root):
@@ -73,10 +84,11 @@ def schema(model: type, title: str) -> str:
 def main() -> int:
     from softspot.core.script import SessionScript
     from softspot.core.technique import Technique
+    from softspot.i18n import LANGUAGES
 
     outputs = {
         DOC: render(),
-        FAST_HELP: help_text(columns=80),
+        **{fast_help_path(lang): help_text(columns=80, lang=lang) for lang in LANGUAGES},
         ROOT / "docs" / "session-script.schema.json": schema(SessionScript, "softspot session script"),
         ROOT / "docs" / "technique.schema.json": schema(Technique, "softspot technique"),
     }

@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from softspot import terminal_language
+
 DOMAIN = "softspot"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -129,10 +131,7 @@ class LanguageError(ValueError):
 
 def normalize(tag: str | None) -> str | None:
     """``es-MX``, ``es_MX.UTF-8``, ``ES`` -> ``es``; a language softspot does not ship -> ``None``."""
-    if not tag:
-        return None
-    base = tag.strip().split(".", 1)[0].split("@", 1)[0].replace("_", "-").split("-", 1)[0].lower()
-    return base if base in LANGUAGES else None
+    return terminal_language.normalize(tag, LANGUAGES)
 
 
 def require(tag: str) -> str:
@@ -158,17 +157,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
     ``C``/``POSIX`` (or unset), ``LANGUAGE`` -- a colon-separated list of preferences -- comes first.
     The first language softspot ships wins; with none, :data:`DEFAULT`.
     """
-    env = os.environ if environ is None else environ
-    locale = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
-    candidates: list[str] = []
-    if locale.split(".", 1)[0] not in ("", "C", "POSIX"):
-        candidates.extend(env.get("LANGUAGE", "").split(":"))
-        candidates.append(locale)
-    for candidate in candidates:
-        lang = normalize(candidate)
-        if lang is not None:
-            return lang
-    return DEFAULT
+    return terminal_language.from_environment(os.environ if environ is None else environ, LANGUAGES, DEFAULT)
 
 
 _active: contextvars.ContextVar[str] = contextvars.ContextVar("softspot_language", default=DEFAULT)
