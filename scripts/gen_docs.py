@@ -36,7 +36,8 @@ INTRO = """# softspot command reference
 
 Generated from `softspot --help` by `python scripts/gen_docs.py`; a test fails when this file and the
 commands disagree. Exit codes: 0 done, 2 bad input (the message names the option or file and line), 3 screening
-said stop (no session).
+said stop (no session). This reference is English; on a terminal, `--help` speaks the terminal's language
+(`LANG=de_DE.UTF-8 softspot guide --help`, see [translating.md](translating.md)).
 """
 
 
