@@ -154,6 +154,21 @@ def test_a_change_between_the_check_and_the_connection_is_never_stamped(store: P
     assert not stamped(store)
 
 
+def test_a_file_changed_by_another_program_meanwhile_is_never_stamped(store: Path) -> None:
+    """A copy or a restore over the file while the command runs changes the file, not SQLite's data_version."""
+    run(
+        store,
+        """
+        bootstrap.setup()
+        write()
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+        bootstrap.stamp_own_writes()
+        """,
+    )
+    assert not stamped(store)
+
+
 def test_a_database_error_during_the_command_is_never_stamped(store: Path) -> None:
     """Even an error the command chose to ignore (as the kept progress tally does when it cannot be written)."""
     run(

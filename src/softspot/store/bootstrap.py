@@ -210,6 +210,9 @@ def _file_stamp(path: Path) -> str:
 # - SQLite's ``data_version`` on that connection is the same at the end: no other connection (another
 #   command, the web server) committed anything meanwhile; it is read again under the write lock, so nothing
 #   can commit between that reading and the stamp;
+# - the database file itself is as it was: this process's commits go to the write-ahead log, so a changed file
+#   means something else wrote it (a copy or a restore while the command ran), or a write so large that SQLite
+#   folded the log in on its own (then the next command checks, to be safe);
 # - no database error happened on the connection (Django's ``errors_occurred``: a failed or interrupted write,
 #   even one a command chose to ignore), no transaction is left open, and no other connection was opened;
 # - the command exited 0 (softspot.cli.main); an exception, a failure, Ctrl-C or a kill stamps nothing.
@@ -269,8 +272,11 @@ def stamp_own_writes() -> None:
 
     if connection.connection is not watched.raw or connection.errors_occurred or connection.in_atomic_block:
         return
-    if _file_stamp(watched.path) == watched.stamp:
+    now = _file_stamp(watched.path)
+    if now == watched.stamp:
         return  # nothing written
+    if now.split(" ")[0] != watched.stamp.split(" ")[0]:
+        return  # the file itself changed: this process writes only to the log (else a copy or a restore meanwhile)
     raw = watched.raw
     try:
         raw.execute("PRAGMA busy_timeout = 200")  # never keep a finished command waiting for a busy server
