@@ -4,6 +4,7 @@
     .venv/bin/python bench/startup.py --runs 20
     .venv/bin/python bench/startup.py --runs 20 --sessions 10000   # store commands with that many sessions
     .venv/bin/python bench/startup.py --runs 15 --baseline /tmp/main-src   # beside another checkout's src/
+    .venv/bin/python bench/startup.py --runs 15 --cpu   # CPU time (user + system) instead of wall time
 
 Runs each command ``--runs`` times (after one run that fills the caches: the validated technique, the
 database's migrations) with a fresh data and cache folder, and prints the median, p90 and minimum wall time
@@ -11,7 +12,9 @@ in milliseconds as JSON, then a table. Store commands run against a database wit
 (seeded as ``bench/history_scale.py`` does). With ``--baseline SRC`` every run alternates with the same
 command from that ``src`` folder (another checkout, e.g. ``git archive main src | tar -x -C /tmp/main``), on
 the same interpreter and caches, so a shared machine's load falls on both alike; the table adds the
-baseline's median and minimum and the ratio of the medians. Python writes bytecode caches as installed code has them
+baseline's median and minimum and the ratio of the medians. ``--cpu`` times each run's CPU (user + system, from
+the child's resource usage) instead of its wall time: on a loaded machine it moves far less than wall time.
+Python writes bytecode caches as installed code has them
 (``PYTHONDONTWRITEBYTECODE`` is dropped).
 """
 
@@ -54,6 +57,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=0, help="sessions on record for the store commands")
     parser.add_argument("--only", default="", help="comma-separated command names to run (default: all)")
     parser.add_argument("--baseline", default="", help="a src folder to time beside this checkout, run for run")
+    parser.add_argument("--cpu", action="store_true", help="time CPU (user + system), not wall time")
     args = parser.parse_args()
     exe = shutil.which("softspot") or str(Path(sys.executable).with_name("softspot"))
     only = {c.strip() for c in args.only.split(",") if c.strip()}
@@ -64,7 +68,8 @@ def main() -> None:
         env.update(SOFTSPOT_DATA_DIR=f"{folder}/data", SOFTSPOT_CACHE_DIR=f"{folder}/cache", COLUMNS="120")
         if args.sessions:
             seed = [sys.executable, str(ROOT / "bench" / "history_scale.py"), "--seed", f"{folder}/data"]
-            subprocess.run([*seed, str(args.sessions)], env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}, check=True)
+            seed += [str(args.sessions), "1"]  # that many sessions, for one receiver
+            subprocess.run(seed, env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}, check=True)
         for name, argv in COMMANDS.items():
             if only and name not in only:
                 continue
@@ -74,9 +79,9 @@ def main() -> None:
                 subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=base_env, check=True)
             times, base_times = [], []
             for _ in range(args.runs):
-                times.append(timed([exe, *argv], env))
+                times.append(timed([exe, *argv], env, args.cpu))
                 if base_env:
-                    base_times.append(timed([exe, *argv], base_env))
+                    base_times.append(timed([exe, *argv], base_env, args.cpu))
             times.sort()
             row: dict[str, object] = {
                 "command": name,
@@ -98,14 +103,20 @@ def main() -> None:
         if args.baseline:
             line += f" {row['baseline_median_ms']:>11} {row['baseline_min_ms']:>8} {row['ratio']:>6}"
         print(line)
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs)")
+    print(f"{'CPU' if args.cpu else 'wall'} time; load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs)")
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run in milliseconds."""
+def timed(argv: list[str], env: dict[str, str], cpu: bool = False) -> float:
+    """Wall time (or with ``cpu`` the CPU time, user + system) of one run in milliseconds."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
-    return (time.perf_counter() - started) * 1000
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (used if cpu else wall) * 1000
 
 
 if __name__ == "__main__":

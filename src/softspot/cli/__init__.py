@@ -57,9 +57,23 @@ def main() -> None:
 
     try:
         app()
+    except SystemExit as done:
+        if not done.code:
+            stamp_own_writes()
+        raise
     except Exception as exc:
         exit_for_store_problem(exc)
         raise
+    stamp_own_writes()
+
+
+def stamp_own_writes() -> None:
+    """A command that ended well: its own writes to the database need no check next time
+    (softspot.store.bootstrap.stamp_own_writes says when that holds)."""
+    if "softspot.store.bootstrap" in sys.modules:
+        from softspot.store.bootstrap import stamp_own_writes as stamp
+
+        stamp()
 
 
 def exit_for_store_problem(exc: Exception) -> None:

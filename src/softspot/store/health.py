@@ -18,11 +18,12 @@ from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from django.http import HttpRequest, HttpResponse
+from typing import TYPE_CHECKING, Any, Literal
 
 from softspot.i18n import N_, _
+
+if TYPE_CHECKING:  # the web's request and response classes are loaded only where a page is answered
+    from django.http import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +280,7 @@ def unavailable(request: HttpRequest, problem: StoreProblem) -> HttpResponse:
             503, FieldError("", _("the store cannot be used: %(problem)s") % {"problem": problem.message})
         )
     else:
+        from django.http import HttpResponse
         from django.template.loader import render_to_string
 
         page = render_to_string("softspot/unavailable.html", {"problem": problem})

@@ -11,13 +11,15 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 
-from softspot.core.script import SessionScript
 from softspot.store.models import Receiver
+
+if TYPE_CHECKING:  # loaded when a plan is read or made, not by every command that sets Django up
+    from softspot.core.script import SessionScript
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=10)
 
@@ -41,6 +43,8 @@ class Plan(models.Model):
 
     @property
     def session_script(self) -> SessionScript:
+        from softspot.core.script import SessionScript
+
         return SessionScript.model_validate(self.script)
 
     @classmethod
