@@ -11,7 +11,9 @@ in milliseconds as JSON, then a table. Store commands run against a database wit
 (seeded as ``bench/history_scale.py`` does). With ``--baseline SRC`` every run alternates with the same
 command from that ``src`` folder (another checkout, e.g. ``git archive main src | tar -x -C /tmp/main``), on
 the same interpreter and caches, so a shared machine's load falls on both alike; the table adds the
-baseline's median and minimum and the ratio of the medians. Python writes bytecode caches as installed code has them
+baseline's median and minimum and the ratio of the medians. Each row also gives the median CPU time (user +
+system) of the command's process, which a crowded machine inflates less than the wall time, and with
+``--baseline`` the baseline's and the ratio of the two. Python writes bytecode caches as installed code has them
 (``PYTHONDONTWRITEBYTECODE`` is dropped).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,11 +75,15 @@ def main() -> None:
             subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=env, check=True)  # fill the caches
             if base_env:
                 subprocess.run([exe, *argv], stdout=subprocess.DEVNULL, env=base_env, check=True)
-            times, base_times = [], []
+            times, base_times, cpu, base_cpu = [], [], [], []
             for _ in range(args.runs):
-                times.append(timed([exe, *argv], env))
+                wall, used = timed([exe, *argv], env)
+                times.append(wall)
+                cpu.append(used)
                 if base_env:
-                    base_times.append(timed([exe, *argv], base_env))
+                    wall, used = timed([exe, *argv], base_env)
+                    base_times.append(wall)
+                    base_cpu.append(used)
             times.sort()
             row: dict[str, object] = {
                 "command": name,
@@ -84,28 +91,38 @@ def main() -> None:
                 "median_ms": round(statistics.median(times), 1),
                 "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
                 "min_ms": round(times[0], 1),
+                "cpu_ms": round(statistics.median(cpu), 1),
             }
             if base_times:
                 row["baseline_median_ms"] = round(statistics.median(base_times), 1)
                 row["baseline_min_ms"] = round(min(base_times), 1)
                 row["ratio"] = round(statistics.median(times) / statistics.median(base_times), 2)
+                row["baseline_cpu_ms"] = round(statistics.median(base_cpu), 1)
+                row["cpu_ratio"] = round(statistics.median(cpu) / statistics.median(base_cpu), 2)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    extra = f" {'baseline ms':>11} {'base min':>8} {'ratio':>6}" if args.baseline else ""
-    print(f"\n{'command':<26} {'median ms':>9} {'p90 ms':>8} {'min ms':>8}{extra}")
+    extra = ""
+    if args.baseline:
+        extra = f" {'baseline ms':>11} {'base min':>8} {'ratio':>6} {'base cpu':>8} {'cpu ratio':>9}"
+    print(f"\n{'command':<26} {'median ms':>9} {'p90 ms':>8} {'min ms':>8} {'cpu ms':>7}{extra}")
     for row in rows:
-        line = f"{row['command']:<26} {row['median_ms']:>9} {row['p90_ms']:>8} {row['min_ms']:>8}"
+        line = f"{row['command']:<26} {row['median_ms']:>9} {row['p90_ms']:>8} {row['min_ms']:>8} {row['cpu_ms']:>7}"
         if args.baseline:
             line += f" {row['baseline_median_ms']:>11} {row['baseline_min_ms']:>8} {row['ratio']:>6}"
+            line += f" {row['baseline_cpu_ms']:>8} {row['cpu_ratio']:>9}"
         print(line)
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 CPUs)")
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run in milliseconds."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run, in milliseconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
-    return (time.perf_counter() - started) * 1000
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall * 1000, used * 1000
 
 
 if __name__ == "__main__":
