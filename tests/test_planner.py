@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import hamstring, make_plan
+from tests.helpers import ALL_NO, hamstring, make_plan
 from tests.plan_checks import not_as_validated
 
 from softspot.core.built_ins import built_in_ids
@@ -299,3 +299,15 @@ def test_every_built_in_plan_is_what_validating_it_makes(technique_id: str) -> N
                 planned += 1
                 assert not_as_validated(script) is None, (language, given_options, yes)
     assert planned >= 20
+
+
+def test_a_dose_just_under_a_maximum_that_is_not_whole_seconds_rounds_down_to_it() -> None:
+    # Found by the property test: a maximum of 6.833333 min (409.99998 s) and 6.833166 minutes asked for
+    # (409.99 s) rounded to 410 s, past the maximum, and the plan's own safety check refused it.
+    technique = hamstring()
+    maximum = 6.833333 * 60
+    technique = technique.model_copy(update={"dose": technique.dose.model_copy(update={"maximum": maximum})})
+    options = PlanOptions(thigh=parse_length("60 cm"), minutes_per_leg=6.833166333333333, answers=dict(ALL_NO))
+    script = plan(technique, options)
+    assert script.dose.seconds_per_leg == 409 < maximum
+    assert not_as_validated(script) is None

@@ -192,7 +192,7 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
     limit = dose.maximum if fits is None else min(dose.maximum, fits.seconds)
     floor = dose.beginner_min if fits is None else min(dose.beginner_min, fits.seconds)
     if minutes_per_leg is None:
-        return round(min(dose.start, limit))
+        return _whole_seconds(min(dose.start, limit), limit)
     per_leg = minutes_per_leg * 60
     in_range = dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON
     in_room = fits is not None and floor - _EPSILON <= per_leg <= limit + _EPSILON
@@ -212,7 +212,14 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
                 "most": f"{fits.seconds / 60:g}",
             },
         )
-    return round(per_leg)
+    return _whole_seconds(per_leg, limit)
+
+
+def _whole_seconds(seconds: float, most: float) -> int:
+    """``seconds`` to the nearest whole second, but never past ``most`` (a maximum such as ``6.833333 min`` need not
+    be a whole number of seconds, and rounding up past it would make a plan the safety check refuses)."""
+    whole = round(seconds)
+    return whole if whole <= most + _EPSILON else math.floor(most + _EPSILON)
 
 
 def safe_spots(technique: Technique, length_cm: float) -> list[float]:
