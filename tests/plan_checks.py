@@ -6,6 +6,9 @@ Shared by the property test and the fuzz test: ``rules_broken`` lists every rule
 from __future__ import annotations
 
 import itertools
+import warnings
+
+from pydantic import BaseModel, ValidationError
 
 from softspot.core.script import SessionScript
 from softspot.core.technique import Technique
@@ -16,8 +19,11 @@ SLACK = 0.06
 
 
 def rules_broken(technique: Technique, script: SessionScript) -> list[str]:
-    """Every safety rule ``script`` breaks; empty for a safe plan."""
+    """Every safety rule ``script`` breaks; empty for a safe plan (and one that is not what the model makes)."""
     broken: list[str] = []
+    problem = not_as_validated(script)
+    if problem:
+        broken.append(problem)
     spots, dose = technique.spots, technique.dose
     half_seat = spots.seat_length / 2
     thigh = script.person.thigh_cm
@@ -64,3 +70,53 @@ def rules_broken(technique: Technique, script: SessionScript) -> list[str]:
     if clock != script.total_seconds:
         broken.append("the timeline's length is not the total")
     return broken
+
+
+def not_as_validated(script: SessionScript) -> str | None:
+    """Where ``script`` differs from the same data validated by :class:`SessionScript`, or ``None``.
+
+    The planner builds its script without validating it (``model_construct``, for start-up time): every field
+    must hold what validation would have made of it, with the same types (an ``int`` field no ``float``).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a serializer meeting a value of the wrong type warns
+        try:
+            dumped = script.model_dump()
+            validated = SessionScript.model_validate(dumped)
+            as_json = script.model_dump_json()
+        except (ValidationError, UserWarning) as exc:
+            return f"the script is not valid: {exc}"
+    if as_json != validated.model_dump_json():
+        return "the script's JSON differs from its validated JSON"
+    return _difference(script, validated, "script")
+
+
+def _difference(made: object, validated: object, where: str) -> str | None:
+    if type(made) is not type(validated):
+        return f"{where} is a {type(made).__name__}, validated a {type(validated).__name__}"
+    if isinstance(made, BaseModel):
+        assert isinstance(validated, BaseModel)
+        for name in type(made).model_fields:
+            found = _difference(getattr(made, name), getattr(validated, name), f"{where}.{name}")
+            if found:
+                return found
+        return None
+    if isinstance(made, (list, tuple)):
+        assert isinstance(validated, (list, tuple))
+        if len(made) != len(validated):
+            return f"{where} has {len(made)} items, validated {len(validated)}"
+        for n, (a, b) in enumerate(zip(made, validated, strict=True)):
+            found = _difference(a, b, f"{where}[{n}]")
+            if found:
+                return found
+        return None
+    if isinstance(made, dict):
+        assert isinstance(validated, dict)
+        if list(made) != list(validated):
+            return f"{where} has keys {list(made)}, validated {list(validated)}"
+        for key in made:
+            found = _difference(made[key], validated[key], f"{where}[{key!r}]")
+            if found:
+                return found
+        return None
+    return None if made == validated else f"{where} is {made!r}, validated {validated!r}"

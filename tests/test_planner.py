@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import hamstring, make_plan
+from tests.helpers import ALL_NO, hamstring, make_plan
+from tests.plan_checks import not_as_validated
 
-from softspot.core.planner import AskFirstError, PlanError, StopError, room
+from softspot.core.built_ins import built_in_ids
+from softspot.core.loader import built_in
+from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError, plan, room
 from softspot.core.script import SessionScript
 from softspot.core.units import CM_PER_INCH, parse_length
 
@@ -226,6 +229,7 @@ def test_every_plan_keeps_the_techniques_rules(thigh: float, minutes: float, uni
             make_plan(length, minutes)
         return
     script = make_plan(length, minutes)
+    assert not_as_validated(script) is None
     rules, length_cm = script.rules, script.person.thigh_cm
     first_hold = rules.first_hold_max_seconds
     budget = round(minutes * 60)
@@ -262,3 +266,48 @@ def test_every_plan_keeps_the_techniques_rules(thigh: float, minutes: float, uni
     assert clock == script.total_seconds
     # The plan explains itself.
     assert f"{len(legs[0].spots)} spot" in script.explanation[1]
+
+
+@pytest.mark.parametrize("technique_id", built_in_ids())
+def test_every_built_in_plan_is_what_validating_it_makes(technique_id: str) -> None:
+    # The planner builds its script without validating it (start-up time): each field must hold exactly what
+    # SessionScript would make of it, in every language, for every option and screening answer.
+    technique = built_in(technique_id)
+    options: list[dict[str, object]] = [
+        {},
+        {"thigh": parse_length("40 cm")},
+        {"thigh": parse_length("17 in"), "minutes_per_leg": 2},
+        {"height": parse_length("170 cm")},
+        {"height": parse_length("66 in"), "minutes_per_leg": 3.5},
+        {
+            "add_ons": tuple(a.id for a in technique.add_ons),
+            "comfortable_sessions": 99,
+            "start_leg": technique.sides[-1].id,
+            "position": technique.positions[-1].id,
+        },
+    ]
+    planned = 0
+    for language in technique.written_in:
+        for given_options in options:
+            for yes in [None, *(q.id for q in technique.questions)]:
+                answers = {q.id: q.id == yes for q in technique.questions}
+                chosen = PlanOptions(answers=answers, cleared=True, language=language, **given_options)  # type: ignore[arg-type]
+                try:
+                    script = plan(technique, chosen)
+                except (PlanError, StopError):
+                    continue
+                planned += 1
+                assert not_as_validated(script) is None, (language, given_options, yes)
+    assert planned >= 20
+
+
+def test_a_dose_just_under_a_maximum_that_is_not_whole_seconds_rounds_down_to_it() -> None:
+    # Found by the property test: a maximum of 6.833333 min (409.99998 s) and 6.833166 minutes asked for
+    # (409.99 s) rounded to 410 s, past the maximum, and the plan's own safety check refused it.
+    technique = hamstring()
+    maximum = 6.833333 * 60
+    technique = technique.model_copy(update={"dose": technique.dose.model_copy(update={"maximum": maximum})})
+    options = PlanOptions(thigh=parse_length("60 cm"), minutes_per_leg=6.833166333333333, answers=dict(ALL_NO))
+    script = plan(technique, options)
+    assert script.dose.seconds_per_leg == 409 < maximum
+    assert not_as_validated(script) is None

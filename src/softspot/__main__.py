@@ -1,3 +1,5 @@
-from softspot.cli import main
+"""``python -m softspot``: the same entry point as the ``softspot`` command (its fast paths included)."""
+
+from softspot.entry import main
 
 main()

@@ -23,6 +23,12 @@ Defence in depth: a technique that breaks a safety limit (``limits.safety_proble
 is refused before anything is planned, however it was built, and a finished plan is
 checked against the safety rules once more before it is returned. Every loop is
 bounded by construction (at most :data:`MAX_SPOTS` spots a side).
+
+The script is assembled with ``model_construct``, not validated again: its parts come from a validated
+technique and the checks above, and validating 13 models would build their pydantic schemas on every
+``softspot plan`` (about a fifth of its start-up). The tests validate every script they plan and compare it,
+field by field and type by type, with what :class:`~softspot.core.script.SessionScript` makes of it
+(``tests/plan_checks.py``). A script read from outside (a file, the API, the store) is still validated.
 """
 
 from __future__ import annotations
@@ -32,29 +38,17 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from softspot import i18n
 from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
 from softspot.core.screening import Screening, screen
-from softspot.core.script import (
-    Choice,
-    Dose,
-    EventCues,
-    Person,
-    Rules,
-    ScreeningSummary,
-    ScriptLeg,
-    ScriptSpot,
-    Segment,
-    SessionScript,
-    SpokenCue,
-    TechniqueRef,
-    TimedCue,
-)
 from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import DistanceUnit, Length
 from softspot.i18n import _, format_distance, format_duration, ngettext
+
+if TYPE_CHECKING:  # imported where a plan is made: `technique show` needs room() without the script's models
+    from softspot.core.script import ScriptLeg, ScriptSpot, Segment, SessionScript, SpokenCue, TimedCue
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -198,7 +192,7 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
     limit = dose.maximum if fits is None else min(dose.maximum, fits.seconds)
     floor = dose.beginner_min if fits is None else min(dose.beginner_min, fits.seconds)
     if minutes_per_leg is None:
-        return round(min(dose.start, limit))
+        return _whole_seconds(min(dose.start, limit), limit)
     per_leg = minutes_per_leg * 60
     in_range = dose.beginner_min - _EPSILON <= per_leg <= dose.maximum + _EPSILON
     in_room = fits is not None and floor - _EPSILON <= per_leg <= limit + _EPSILON
@@ -218,7 +212,14 @@ def dose_seconds(technique: Technique, minutes_per_leg: float | None, fits: Room
                 "most": f"{fits.seconds / 60:g}",
             },
         )
-    return round(per_leg)
+    return _whole_seconds(per_leg, limit)
+
+
+def _whole_seconds(seconds: float, most: float) -> int:
+    """``seconds`` to the nearest whole second, but never past ``most`` (a maximum such as ``6.833333 min`` need not
+    be a whole number of seconds, and rounding up past it would make a plan the safety check refuses)."""
+    whole = round(seconds)
+    return whole if whole <= most + _EPSILON else math.floor(most + _EPSILON)
 
 
 def safe_spots(technique: Technique, length_cm: float) -> list[float]:
@@ -262,8 +263,10 @@ class _Words:
         return {"joint": seg.joint, "segment": seg.name, "step": self.distance(self.technique.spots.step), **fields}
 
     def fill(self, cue: Cue, **fields: object) -> SpokenCue:
+        from softspot.core.script import SpokenCue
+
         values = self.values(**fields)
-        return SpokenCue(show=_format(cue.show, values), say=_format(cue.say, values))
+        return SpokenCue.model_construct(show=_format(cue.show, values), say=_format(cue.say, values))
 
 
 def _format(template: str, values: dict[str, object]) -> str:
@@ -297,6 +300,22 @@ def script_language(technique: Technique, wanted: str | None) -> str:
 
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     """Compile a session script, or raise :class:`StopError` (:class:`AskFirstError`) / :class:`PlanError`."""
+    from softspot.core.script import (
+        Choice,
+        Dose,
+        EventCues,
+        Person,
+        Rules,
+        ScreeningSummary,
+        ScriptLeg,
+        ScriptSpot,
+        Segment,
+        SessionScript,
+        SpokenCue,
+        TechniqueRef,
+        TimedCue,
+    )
+
     unsafe = safety_problems(technique)
     if unsafe:
         more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
@@ -384,7 +403,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
                 from_joint=words.distance(from_joint),
                 time=_spoken_time(first_hold, technique.language),
             )
-            spot = ScriptSpot(
+            spot = ScriptSpot.model_construct(
                 index=index,
                 from_knee_cm=from_joint,
                 seat_edge_from_knee_cm=round(from_joint - half_seat, 3),
@@ -403,18 +422,34 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         kind: Literal["start", "prepare", "spot", "add_on", "switch", "finish"],
         seconds: float,
         cue: SpokenCue,
-        **more: object,
+        *,
+        leg: str | None = None,
+        spot: int | None = None,
+        step: str | None = None,
+        extra: Sequence[SpokenCue] = (),
+        timed: Sequence[TimedCue] = (),
     ) -> None:
         nonlocal clock
         whole = round(seconds)
-        segments.append(Segment(kind=kind, seconds=whole, starts_at=clock, cue=cue, **more))
+        made = Segment.model_construct(
+            kind=kind,
+            seconds=whole,
+            starts_at=clock,
+            cue=cue,
+            extra=list(extra),
+            timed=list(timed),
+            leg=leg,
+            spot=spot,
+            step=step,
+        )  # not validated: made here from checked parts (tests validate every plan)
+        segments.append(made)
         clock += whole
 
     cues = technique.cues
     pain_rule = words.fill(cues.pain_rule)
     check_in = words.fill(cues.check_in)
     check_in_after = round(technique.spots.check_in_after)
-    said_first = [TimedCue(kind="pain_rule", after=0, cue=pain_rule)]
+    said_first = [TimedCue.model_construct(kind="pain_rule", after=0, cue=pain_rule)]
     add("start", technique.start_time, words.fill(cues.session_start), timed=said_first)
     position = technique.position(position_id)
     during = [words.fill(a.cue) for a in add_ons if a.placement == "during_spots"]
@@ -431,15 +466,15 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             # The check-in falls in the spot where the leg's time on spots reaches check_in_after.
             timed = []
             if on_leg <= check_in_after < on_leg + spot.hold_seconds:
-                timed = [TimedCue(kind="check_in", after=check_in_after - on_leg, cue=check_in)]
+                timed = [TimedCue.model_construct(kind="check_in", after=check_in_after - on_leg, cue=check_in)]
             add("spot", spot.hold_seconds, spot.cue, leg=side_id, spot=spot.index, extra=during, timed=timed)
             on_leg += spot.hold_seconds
         for a in after_side:
             add("add_on", a.time or 0, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
         legs.append(
-            ScriptLeg(
+            ScriptLeg.model_construct(
                 leg=side_id,
-                name=side.name,
+                name=str(side.name),
                 seconds=sum(s.hold_seconds for s in planned),
                 budget_seconds=budget,
                 spots=planned,
@@ -460,7 +495,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     add("finish", technique.finish_time, finish)
 
     hold_values = words.values(time="{time}")
-    script_dose = Dose(
+    script_dose = Dose.model_construct(
         seconds_per_leg=budget,
         beginner_min_seconds=int(dose.beginner_min),
         beginner_max_seconds=int(dose.beginner_max),
@@ -469,7 +504,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         thigh_spots=fits.spots,
         thigh_limit_seconds=fits.seconds,
     )
-    rules = Rules(
+    rules = Rules.model_construct(
         first_hold_max_seconds=first_hold,
         later_holds=technique.spots.later_holds,
         extend_by_seconds=round(technique.extend_by),
@@ -482,31 +517,31 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         check_in_after_seconds=check_in_after,
         move_seconds=MOVE_SECONDS,
     )
-    script = SessionScript(
+    script = SessionScript.model_construct(
         language=language,
-        technique=TechniqueRef(id=technique.id, version=technique.version, title=technique.title),
-        person=Person(
-            thigh_cm=round(length_cm, 1),
+        technique=TechniqueRef.model_construct(id=technique.id, version=technique.version, title=str(technique.title)),
+        person=Person.model_construct(
+            thigh_cm=float(round(length_cm, 1)),
             thigh_source=source,
-            height_cm=options.height.cm if options.height and source == "height" else None,
+            height_cm=float(options.height.cm) if options.height and source == "height" else None,
             unit=unit,
         ),
-        screening=ScreeningSummary(
+        screening=ScreeningSummary.model_construct(
             verdict="adapt" if screening.verdict == "adapt" else "go",
             answers=dict(screening.answers),
             reasons=screening.reasons,
             cleared=screening.cleared_questions,
         ),
-        surface=Choice(id=surface_id, name=technique.surface(surface_id).name),
-        position=Choice(id=position_id, name=position.name),
-        add_ons=[Choice(id=a.id, name=a.name) for a in add_ons],
+        surface=Choice.model_construct(id=surface_id, name=str(technique.surface(surface_id).name)),
+        position=Choice.model_construct(id=position_id, name=str(position.name)),
+        add_ons=[Choice.model_construct(id=a.id, name=str(a.name)) for a in add_ons],
         dose=script_dose,
         rules=rules,
-        joint=technique.segment.joint,
+        joint=str(technique.segment.joint),
         total_seconds=clock,
         legs=legs,
         segments=segments,
-        cues=EventCues(
+        cues=EventCues.model_construct(
             paused=words.fill(cues.paused),
             resumed=words.fill(cues.resumed),
             extended=words.fill(cues.extended),
@@ -514,7 +549,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             finish=finish,
             pain_rule=pain_rule,
             check_in=check_in,
-            hold=SpokenCue(show=_format(cues.hold.show, hold_values), say=""),
+            hold=SpokenCue.model_construct(show=_format(cues.hold.show, hold_values), say=""),
         ),
         explanation=[],
     )
