@@ -211,6 +211,22 @@ def test_json_output_runs_without_rich(base_env: dict[str, str]) -> None:
         assert result.stderr.strip().splitlines()[-1] == "False", argv
 
 
+def test_text_output_to_a_pipe_runs_without_rich_and_a_forced_terminal_with_it(base_env: dict[str, str]) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('rich' in sys.modules, file=sys.__stderr__))\n"
+        "from softspot.entry import main; main()"
+    )
+    for argv in (["plan", *NO], ["screen", *NO], ["technique", "show", "hands-free-hamstring"]):
+        for env, rich in ((base_env, "False"), ({**base_env, "FORCE_COLOR": "1"}, "True")):
+            result = subprocess.run(
+                [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, timeout=120
+            )
+            assert result.returncode == 0, result.stderr
+            assert result.stderr.strip().splitlines()[-1] == rich, (argv, env.get("FORCE_COLOR"))
+            assert ("\x1b[" in result.stdout) == (rich == "True")
+
+
 def test_listing_techniques_loads_no_pydantic_once_they_were_validated(base_env: dict[str, str]) -> None:
     probe = (
         "import atexit, sys\n"

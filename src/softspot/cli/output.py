@@ -44,10 +44,10 @@ def on_first_use(name: Literal["console", "errors"]) -> Console:
 
 
 def escape(markup: str) -> str:
-    """:func:`rich.markup.escape`, with Rich imported on first use."""
-    from rich.markup import escape as rich_escape
+    """:func:`rich.markup.escape` (without importing Rich)."""
+    from softspot.cli.plain import escape as plain_escape
 
-    return rich_escape(markup)
+    return plain_escape(markup)
 
 
 def exit_with(code: int) -> NoReturn:
@@ -66,5 +66,7 @@ def pad(text: str, width: int) -> str:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``softspot: <message>`` to stderr and exit with ``code`` (2 = bad input)."""
-    on_first_use("errors").print(f"[bold red]softspot:[/] {message}", markup=True, soft_wrap=True)
+    from softspot.cli.plain import stderr  # Rich only on a terminal
+
+    stderr.print(f"[bold red]softspot:[/] {message}", markup=True, soft_wrap=True)
     exit_with(code)

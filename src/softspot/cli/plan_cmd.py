@@ -10,7 +10,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from softspot.cli.output import escape, exit_with, fail, on_first_use
+from softspot.cli.output import escape, exit_with, fail
+from softspot.cli.plain import stdout
 from softspot.cli.technique_cmd import resolve
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from softspot.core.planner import PlanOptions
     from softspot.core.script import SessionScript
 
-console = on_first_use("console")
+console = stdout  # Rich only on a terminal (softspot.cli.plain)
 STOPPED = 3
 ASK_FIRST = 4
 SOFTSPOT_ADDS = N_("softspot adds: ")
@@ -251,7 +252,7 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
     if as_json:
         print(script.model_dump_json(indent=2))
         return
-    from softspot.cli.views import plan_table, thigh_map
+    from softspot.cli.views import plan_grid, thigh_map_plain
 
     console.print(f"[bold]{escape(script.technique.title)}[/] — " + _("plan for today"))
     if note:
@@ -260,9 +261,9 @@ def plan(args: PlanArgs, *, as_json: bool) -> None:
         console.print(f"  {escape(line)}")
     show_pain_rule(technique)
     console.print()
-    console.print(thigh_map(script))
+    console.print(thigh_map_plain(script))
     console.print()
-    console.print(plan_table(script))
+    console.print(plan_grid(script))
 
 
 def show_pain_rule(technique: Technique) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from softspot import i18n
-from softspot.cli.output import escape, exit_with, fail, on_first_use
+from softspot.cli import plain
+from softspot.cli.output import escape, exit_with, fail
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
 from softspot.core.units import format_distance, format_duration
@@ -16,7 +17,7 @@ from softspot.i18n import N_, _, ngettext
 if TYPE_CHECKING:
     from softspot.core.technique import Technique
 
-console, errors = on_first_use("console"), on_first_use("errors")
+console, errors = plain.stdout, plain.stderr  # Rich only on a terminal
 
 SOFTSPOT_ADDS = N_("softspot adds: ")
 OUTCOMES = {
