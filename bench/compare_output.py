@@ -1,4 +1,4 @@
-"""Byte-for-byte comparison of ``plan``, ``screen`` and ``technique`` output between this checkout and another.
+"""Byte for byte: ``plan``, ``screen`` and ``technique show``/``list`` output here and in another checkout.
 
     .venv/bin/python bench/compare_output.py --baseline /tmp/base/src            # every case
     .venv/bin/python bench/compare_output.py --baseline /tmp/base/src --quick    # one width, fewer options
@@ -102,6 +102,8 @@ def command_cases(files: dict[str, Path], quick: bool) -> list[tuple[str, tuple[
         ("plan-ask", ("plan", *answers(("bones",)))),
         ("plan-adapt", ("plan", *answers(("floor_difficulty",)))),
         ("plan-options", ("plan", *go, "--thigh", "16in", "--minutes-per-leg", "4", "--start-leg", "right")),
+        ("list", ("technique", "list")),
+        ("list-json", ("technique", "list", "--json")),
         ("show-missing", ("technique", "show", "no-such-technique")),
         ("plan-bad-thigh", ("plan", *go, "--thigh", "eleven")),
         ("screen-missing", ("screen", "--answer", "heart_condition=no")),
@@ -169,7 +171,9 @@ def all_cases(files: dict[str, Path], quick: bool) -> Iterator[Case]:
         "UNICODE_VERSION": (("UNICODE_VERSION", "9.0"),),
         "no fast path": (("SOFTSPOT_NO_FAST_PATH", "1"),),
     }
-    some = [c for c in commands if c[0] in {"show", "screen-go", "plan", "plan-stop", "plan-bad-thigh", "show-wide"}]
+    some = [
+        c for c in commands if c[0] in {"show", "screen-go", "plan", "plan-stop", "plan-bad-thigh", "show-wide", "list"}
+    ]
     for lang in ("en", "th"):
         for look, env in looks.items():
             for name, argv in some:

@@ -6,6 +6,7 @@ bench/compare_output.py compares whole commands between two checkouts.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 import unicodedata
@@ -145,3 +146,71 @@ def test_its_printer_leaves_a_forced_terminal_to_rich(monkeypatch: pytest.Monkey
     monkeypatch.setenv("TTY_COMPATIBLE", "0")
     monkeypatch.setenv("COLUMNS", "61")
     assert plain.stdout.width() == 61
+
+
+QUESTIONS = [
+    "heart_condition", "varicose_veins", "pregnant", "floor_difficulty", "blood_clots", "skin",
+    "recent_injury", "bones", "joint_replacement", "nerves",
+]  # fmt: skip
+
+
+def answered(*yes: str) -> list[str]:
+    return [f"{q}={'yes' if q in yes else 'no'}" for q in QUESTIONS]
+
+
+def run_commands(lang: str) -> None:
+    """What plan, screen and technique show print in this language, whatever they exit with."""
+    import typer
+
+    from softspot import i18n
+    from softspot.cli import plan_cmd, technique_cmd
+    from softspot.cli.args import PlanArgs
+
+    calls = [
+        lambda: technique_cmd.show("hands-free-hamstring", False, lang),
+        lambda: plan_cmd.plan(PlanArgs("hands-free-hamstring", answers=answered(), language=lang), as_json=False),
+        lambda: plan_cmd.plan(
+            PlanArgs("hands-free-hamstring", answers=answered("floor_difficulty"), sessions=9, add_ons=["calf"]),
+            as_json=False,
+        ),
+        lambda: plan_cmd.plan(PlanArgs("hands-free-hamstring", answers=answered("skin", "bones")), as_json=False),
+        lambda: plan_cmd.plan(PlanArgs("hands-free-hamstring", answers=answered(), thigh="eleven"), as_json=False),
+        lambda: plan_cmd.screen("hands-free-hamstring", answered("nerves"), False),
+        lambda: plan_cmd.screen("hands-free-hamstring", answered("nerves", "floor_difficulty"), False, cleared=True),
+        lambda: technique_cmd.list_(False),
+    ]
+    with i18n.use(lang):
+        for call in calls:
+            with contextlib.suppress(typer.Exit):
+                call()
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "th"])
+@pytest.mark.parametrize("width", [40, 80])
+def test_plan_screen_and_show_print_what_rich_prints(
+    lang: str, width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from softspot.cli import output
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "UNICODE_VERSION"):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_rich(name: str) -> None:
+        raise AssertionError(f"{name}: this output needs no Rich")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(plain, "_rich_console", no_rich)
+        run_commands(lang)
+    shown = capsys.readouterr()
+    assert "STOP" in shown.out or lang != "en"
+
+    monkeypatch.setattr(plain.Printer, "width", lambda self: None)  # every print through Rich
+    for name in ("console", "errors"):
+        made = Console(stderr=name == "errors", width=width, color_system=None, highlight=False)
+        monkeypatch.setattr(output, name, made, raising=False)
+    run_commands(lang)
+    through_rich = capsys.readouterr()
+    assert through_rich.err == shown.err
+    for mine, theirs in zip(shown.out.splitlines(), through_rich.out.splitlines(), strict=True):
+        assert mine == theirs

@@ -108,9 +108,10 @@ _ONE = frozenset(
     for c in range(start, end + 1)
 )  # rich.cells._SINGLE_CELL_UNICODE_RANGES
 _MORE = frozenset(
-    "\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201c\u201d\u2022\u2026\u2032\u2033"
-    "\u2190\u2191\u2192\u2193\u21b3\u2610\u2611\u2713"
-)  # ‐ ‑ ‒ – — ― ‘ ’ “ ” • … ′ ″ ← ↑ → ↓ ↳ ☐ ☑ ✓ (one cell each)
+    chr(c)
+    for start, end in ((0x2010, 0x2027), (0x2030, 0x205E), (0x20A0, 0x20C0), (0x2190, 0x21FF), (0x2600, 0x2613))
+    for c in range(start, end + 1)
+) | {"\u2713", "\u2714"}  # punctuation („ “ — • …), currency, arrows (→ ↳), ☐, ✓: one cell each
 
 
 def _width_of(char: str) -> int:
@@ -346,6 +347,17 @@ def _reduce(total: int, ratios: list[int], maximums: list[int], values: list[int
 # --- where it goes ----------------------------------------------------------------------------------------
 
 
+def _std_fds() -> list[int]:
+    """The descriptors Rich asks for the terminal's size: stdin's, stdout's and stderr's, as Python began."""
+    fds = []
+    for default, stream in enumerate((sys.__stdin__, sys.__stdout__, sys.__stderr__)):
+        try:
+            fds.append(stream.fileno())  # type: ignore[union-attr]
+        except Exception:
+            fds.append(default)
+    return fds
+
+
 def _rich_console(name: Literal["console", "errors"]) -> Console:
     from softspot.cli import output
 
@@ -381,38 +393,51 @@ class Printer:
         columns = env.get("COLUMNS")
         if columns is not None and columns.isdigit():
             return int(columns) or None
-        for stream in (sys.__stdin__, sys.__stdout__, sys.__stderr__):
+        for fd in _std_fds():
             try:
-                size = os.get_terminal_size(stream.fileno() if stream is not None else -1)
+                size = os.get_terminal_size(fd)
             except (AttributeError, ValueError, OSError):
                 continue
             return size.columns or 80
         return 80
 
-    def print(self, *objects: Any, markup: bool = True, emoji: bool = True, soft_wrap: bool = False) -> None:
+    def print(
+        self, *objects: Any, markup: bool | None = None, emoji: bool | None = None, soft_wrap: bool | None = None
+    ) -> None:
+        """``rich.console.Console.print`` with these options (``None``: the console's defaults)."""
         width = self.width()
         if width is not None and len(objects) <= 1:
             try:
                 shown = self._plain(objects[0] if objects else "", width, markup, emoji, soft_wrap)
-                self.file.write(shown)
-            except (Unplain, UnicodeEncodeError):
+            except Unplain:
                 pass
             else:
-                self.file.flush()
-                return
+                if self._write(shown):
+                    return
         _rich_console(self._name).print(*objects, markup=markup, emoji=emoji, soft_wrap=soft_wrap)
 
     def print_json(self, text: str) -> None:
-        if self.width() is None:
+        """``rich.console.Console.print_json``: indented by 2, characters as they are."""
+        if self.width() is None or not self._write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"):
             _rich_console(self._name).print_json(text)
-            return
-        self.file.write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n")
+
+    def _write(self, text: str) -> bool:
+        """Write and flush, as Rich does; ``False`` when the stream cannot encode it (Rich then says so)."""
+        try:
+            self.file.write(text)  # encoded whole before anything is written
+        except UnicodeEncodeError:
+            return False
         self.file.flush()
+        return True
 
     @staticmethod
-    def _plain(thing: object, width: int, markup: bool, emoji: bool, soft_wrap: bool) -> str:
+    def _plain(thing: object, width: int, markup: bool | None, emoji: bool | None, soft_wrap: bool | None) -> str:
         if isinstance(thing, str):
-            text = text_of(thing, emoji=emoji) if markup else (_emoji(thing) if emoji else thing).translate(_CONTROL)
+            emoji = emoji is not False  # the console's default: on
+            if markup is not False:
+                text = text_of(thing, emoji=emoji)
+            else:
+                text = (_emoji(thing) if emoji else thing).translate(_CONTROL)
             if soft_wrap:
                 if "\t" in text:
                     raise Unplain("tab")

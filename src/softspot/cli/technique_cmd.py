@@ -15,6 +15,8 @@ from softspot.core.units import format_distance, format_duration
 from softspot.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from softspot.core.technique import Technique
 
 console, errors = plain.stdout, plain.stderr  # Rich only on a terminal
@@ -83,12 +85,19 @@ def list_(as_json: bool) -> None:
         rows = [{"id": t.id, "version": t.version, "title": t.title, "summary": t.summary} for t in techniques]
         console.print_json(json.dumps(rows))
         return
-    from rich.table import Table
+    header = ["id", "version", "title", "summary"]
+    lines = [[t.id, t.version, t.title, t.summary] for t in techniques]
 
-    table = Table("id", "version", "title", "summary", box=None, pad_edge=False)
-    for t in techniques:
-        table.add_row(t.id, t.version, t.title, t.summary)
-    console.print(table)
+    def table() -> Table:
+        from rich.table import Table
+
+        made = Table(*header, box=None, pad_edge=False)
+        for line in lines:
+            made.add_row(*line)
+        return made
+
+    cells = [[plain.Cell(text, markup=True) for text in line] for line in lines]
+    console.print(plain.Grid([plain.Cell(h, markup=True) for h in header], cells, table))
 
 
 def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
