@@ -97,6 +97,15 @@ def test_it_hands_rich_any_other_markup(markup: str) -> None:
         plain.text_of(markup)
 
 
+def test_it_cuts_table_cells_short_as_rich_does() -> None:
+    for text in ["\u0e34\u0e34นวดต้นขา", "นวดต้นขา", "abcdef", "ab cdefghijk", "\u0e34"]:
+        for width in (1, 2, 3, 5):
+            table = Table("x" * width, box=None, pad_edge=False)  # a column exactly `width` wide
+            table.add_row(Text(text))
+            expected = rich_print(table, width).splitlines()[1:]
+            assert plain.wrap(text, width, ellipsis=True) == expected, (text, width)
+
+
 @pytest.mark.parametrize("width", [12, 30, 40, 55, 80, 120, 200])
 def test_it_lays_out_tables_as_rich_does(width: int) -> None:
     rng = random.Random(width)

@@ -231,6 +231,8 @@ def _crop(text: str, size: int) -> str:
     """:func:`rich.cells.set_cell_size` for a text longer than ``size`` (characters of width 0 or 1)."""
     if _ONE.issuperset(text):
         return text[: max(size, 0)]
+    if size <= 0:
+        return ""
     taken = 0
     for index, char in enumerate(text):
         width = cells(char)
