@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 from softspot import i18n
 from softspot.cli.plain import Cell, Grid, Paragraphs
-from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
 from softspot.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from rich.console import Group
     from rich.table import Table
+
+    from softspot.core.script import SessionScript
 
 Styled = list[tuple[str, str]]
 """Text as (characters, Rich style) pieces."""
