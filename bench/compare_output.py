@@ -3,6 +3,7 @@
     .venv/bin/python bench/compare_output.py --baseline /tmp/base/src            # every case
     .venv/bin/python bench/compare_output.py --baseline /tmp/base/src --quick    # one width, fewer options
     .venv/bin/python bench/compare_output.py --baseline /tmp/base/src --only th  # cases whose name has "th"
+    .venv/bin/python bench/compare_output.py --baseline /tmp/base/src --here /tmp/merged/src  # another tree
 
 Make the baseline with ``git archive w4-merge src | tar -x -C /tmp/base``. Each case runs ``softspot`` in a
 fresh process from both ``src`` folders (same interpreter, the baseline first on ``PYTHONPATH``) and compares
@@ -245,11 +246,12 @@ def differences(case: Case, ours: Result, theirs: Result) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", required=True, help="the src folder to compare with")
+    parser.add_argument("--here", default=str(ROOT / "src"), help="the src folder to check (default: this one)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default="", help="only cases whose name contains this")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    here, base = str(ROOT / "src"), str(Path(args.baseline).resolve())
+    here, base = str(Path(args.here).resolve()), str(Path(args.baseline).resolve())
     with tempfile.TemporaryDirectory(prefix="softspot-compare-") as tmp:
         files = hostile_files(Path(tmp))
         cases = [c for c in all_cases(files, args.quick) if args.only in c.name]
