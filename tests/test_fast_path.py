@@ -227,6 +227,20 @@ def test_text_output_to_a_pipe_runs_without_rich_and_a_forced_terminal_with_it(b
             assert ("\x1b[" in result.stdout) == (rich == "True")
 
 
+def test_a_stop_or_bad_input_exits_with_its_code_without_typer(base_env: dict[str, str]) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('typer' in sys.modules, file=sys.__stderr__))\n"
+        "from softspot.entry import main; main()"
+    )
+    for argv, code in ((["screen", *STOP], 3), (["plan", *ASK_FIRST, "--json"], 4), (["plan", *NO, "--thigh", "x"], 2)):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=base_env, timeout=120
+        )
+        assert result.returncode == code, result.stderr
+        assert result.stderr.strip().splitlines()[-1] == "False", argv
+
+
 def test_listing_techniques_loads_no_pydantic_once_they_were_validated(base_env: dict[str, str]) -> None:
     probe = (
         "import atexit, sys\n"
