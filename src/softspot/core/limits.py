@@ -223,7 +223,9 @@ def _limits_broken(t: Technique) -> Iterator[tuple[Loc, str]]:
 
 
 def _cues(t: Technique) -> Iterator[tuple[Loc, Cue | Shown]]:
-    for name in type(t.cues).model_fields:
+    from softspot.core.plain import field_names
+
+    for name in field_names(t.cues) or ():
         cue = getattr(t.cues, name)
         if cue is not None and not isinstance(cue, str):  # optional cues may be absent; 'source' is a word
             yield ("cues", name), cue

@@ -12,7 +12,7 @@ import math
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -55,6 +55,7 @@ from softspot.core.limits import (
 )
 from softspot.core.limits import CUE_FIELDS as CUE_FIELDS
 from softspot.core.limits import MAX_SAID_CHARS as MAX_SAID_CHARS
+from softspot.core.plain import TechniqueReading, localized_value
 from softspot.core.text import SOURCES as SOURCES
 from softspot.core.text import LanguageCode as LanguageCode
 from softspot.core.text import Name as Name
@@ -518,7 +519,7 @@ class Guidance(Sourced):
     notes: tuple[Text, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
-class Technique(Spec):
+class Technique(Spec, TechniqueReading):
     format: Literal[1] = 1
     source: Source = Field(
         default="article",
@@ -585,16 +586,11 @@ class Technique(Spec):
             raise ValueError(f"the list should hold the file's own language '{own}'")
         return value
 
-    @property
-    def written_in(self) -> tuple[str, ...]:
-        """The languages the file is written in: ``languages``, or the file's ``language`` alone."""
-        return self.languages or (self.language,)
-
     def localized(self, lang: str) -> Technique:
         """This technique written in ``lang`` alone (a text with no words in ``lang`` keeps its own)."""
         if self.written_in == (lang,):
             return self
-        changed = _localized(self, lang)
+        changed = localized_value(self, lang)
         assert isinstance(changed, Technique)
         return changed.model_copy(update={"language": lang, "languages": (lang,)})
 
@@ -612,46 +608,6 @@ class Technique(Spec):
             value
         )
 
-    def surface(self, surface_id: str) -> Surface:
-        return _by_id(self.surfaces, surface_id, "surface")
-
-    def position(self, position_id: str) -> Position:
-        return _by_id(self.positions, position_id, "position")
-
-    def add_on(self, add_on_id: str) -> AddOn:
-        return _by_id(self.add_ons, add_on_id, "add-on")
-
-    def side(self, side_id: str) -> Side:
-        return _by_id(self.sides, side_id, "side")
-
-    @property
-    def default_surface(self) -> Surface:
-        return next((s for s in self.surfaces if s.default), self.surfaces[0])
-
-    @property
-    def main_position(self) -> Position:
-        return next((p for p in self.positions if p.main), self.positions[0])
-
-
-def _localized(value: object, lang: str) -> object:
-    """``value`` with every :class:`Text` in it in ``lang``; parts with no text are shared, not copied."""
-    if isinstance(value, Text):
-        return value.in_language(lang)
-    if isinstance(value, BaseModel):
-        update = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = _localized(old, lang)
-            if new is not old:
-                update[name] = new
-        return value.model_copy(update=update) if update else value
-    if isinstance(value, tuple):
-        items = tuple(_localized(item, lang) for item in value)
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    if isinstance(value, dict):
-        return {key: _localized(item, lang) for key, item in value.items()}
-    return value
-
 
 def text_locations(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
     """Every :class:`Text` in a technique with its path in the file (``("cues", "first_spot", "say")``)."""
@@ -666,22 +622,6 @@ def text_locations(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[t
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from text_locations(item, (*loc, key))
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_T = TypeVar("_T", bound=_HasId)
-
-
-def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
-    for item in items:
-        if item.id == wanted:
-            return item
-    known = ", ".join(item.id for item in items)
-    raise KeyError(f"no {what} '{wanted}' (known: {known})")
 
 
 # -- statements and their sources ---------------------------------------------------------------------

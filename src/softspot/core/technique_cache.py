@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from softspot.core.technique import Technique
 
 FORMAT = 2
-_CODE = ("technique.py", "text.py", "loader.py", "limits.py", "units.py", "yaml_input.py", "../i18n.py")
+_CODE = ("technique.py", "text.py", "plain.py", "loader.py", "limits.py", "units.py", "yaml_input.py", "../i18n.py")
 
 
 def _code() -> str:
