@@ -70,6 +70,12 @@ def test_a_plain_technique_is_the_validated_one_in_every_language(technique_id: 
         assert differences(model.localized(lang), kept.localized(lang)) == [], lang
         assert kept.localized(lang).model_dump_json() == model.localized(lang).model_dump_json(), lang
         assert kept.localized(lang).written_in == model.localized(lang).written_in
+    other = next((lang for lang in model.written_in if lang != model.language), None)
+    if other is not None:  # a localization of a localization: its fields as the model's, but no JSON kept
+        twice = kept.localized(other).localized(model.language)
+        assert differences(model.localized(other).localized(model.language), twice) == []
+        with pytest.raises(ValueError, match="no JSON is kept"):
+            twice.model_dump_json()
 
 
 @pytest.mark.parametrize("technique_id", IDS)

@@ -162,7 +162,7 @@ def _build(
     from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
     from softspot.core.planner import plan as make_plan
 
-    technique = resolve(args.technique, plain=plain)
+    technique = resolve(args.technique, plain=plain and args.receiver is None)  # a receiver: the store's models
     preference = None
     if args.receiver is not None and args.language is None:
         from softspot.cli.people_cmd import choose as choose_receiver

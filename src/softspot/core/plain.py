@@ -133,9 +133,11 @@ class PlainTechnique(Part, TechniqueReading):
     """The technique itself, with the model's methods; its JSON is the model's, kept for every language."""
 
     _dumps: Mapping[str, str]
-    _dump: str
+    _dump: str | None
 
-    def __init__(self, model: str, fields: Mapping[str, object], dumps: Mapping[str, str], dump: str = "") -> None:
+    def __init__(
+        self, model: str, fields: Mapping[str, object], dumps: Mapping[str, str], dump: str | None = ""
+    ) -> None:
         super().__init__(model, fields)
         object.__setattr__(self, "_dumps", dumps)
         object.__setattr__(self, "_dump", dump)
@@ -149,10 +151,14 @@ class PlainTechnique(Part, TechniqueReading):
             return cast("Technique", self)
         update = {name: localized_value(value, lang) for name, value in self.fields().items()}
         update |= {"language": lang, "languages": (lang,)}
-        return cast("Technique", PlainTechnique(self._model, update, self._dumps, lang))
+        dump = lang if self._dump == "" else None  # the file keeps the JSON of one localization, not of two
+        return cast("Technique", PlainTechnique(self._model, update, self._dumps, dump))
 
     def model_dump_json(self) -> str:
-        """The model's ``model_dump_json()``, as kept when the technique was validated."""
+        """The model's ``model_dump_json()``, as kept when the technique was validated (for the technique and
+        each of its localizations; not for a localization of a localization, which no command makes)."""
+        if self._dump is None or self._dump not in self._dumps:
+            raise ValueError("no JSON is kept for this technique: validate its YAML for it")
         return self._dumps[self._dump]
 
 
