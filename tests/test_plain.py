@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.plan_checks import planning_options
 
 from softspot.core import plain
 from softspot.core.built_ins import built_in_ids, read_built_in
@@ -205,24 +206,11 @@ def test_a_plan_from_a_plain_technique_is_the_plan_from_the_model_in_every_langu
     from softspot.core import script_plain
     from softspot.core.planner import PlanError, PlanOptions, StopError, plan
     from softspot.core.script import SessionScript
-    from softspot.core.units import parse_length
 
     model, kept = validated(technique_id), read_plain(technique_id)
-    options: list[dict[str, object]] = [
-        {},
-        {"thigh": parse_length("40 cm")},
-        {"thigh": parse_length("17 in"), "minutes_per_leg": 2},
-        {"height": parse_length("66 in"), "minutes_per_leg": 3.5},
-        {
-            "add_ons": tuple(a.id for a in model.add_ons),
-            "comfortable_sessions": 99,
-            "start_leg": model.sides[-1].id,
-            "position": model.positions[-1].id,
-        },
-    ]
     planned = 0
     for language in model.written_in:
-        for given in options:
+        for given in planning_options(model):
             for yes in [None, *(q.id for q in model.questions)]:
                 answers = {q.id: q.id == yes for q in model.questions}
                 chosen = PlanOptions(answers=answers, cleared=True, language=language, **given)  # type: ignore[arg-type]

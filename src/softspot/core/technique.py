@@ -55,7 +55,7 @@ from softspot.core.limits import (
 )
 from softspot.core.limits import CUE_FIELDS as CUE_FIELDS
 from softspot.core.limits import MAX_SAID_CHARS as MAX_SAID_CHARS
-from softspot.core.plain import TechniqueReading, localized_value
+from softspot.core.plain import TechniqueReading, localized_value, walk
 from softspot.core.text import SOURCES as SOURCES
 from softspot.core.text import LanguageCode as LanguageCode
 from softspot.core.text import Name as Name
@@ -611,17 +611,9 @@ class Technique(Spec, TechniqueReading):
 
 def text_locations(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
     """Every :class:`Text` in a technique with its path in the file (``("cues", "first_spot", "say")``)."""
-    if isinstance(value, Text):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from text_locations(getattr(value, name), (*loc, name))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from text_locations(item, (*loc, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from text_locations(item, (*loc, key))
+    for where, found in walk(value, loc):
+        if isinstance(found, Text):
+            yield where, found
 
 
 # -- statements and their sources ---------------------------------------------------------------------
