@@ -8,6 +8,9 @@ screen``, ``plan`` and ``technique show``, which only read a built-in technique.
 the models' field names and values (:class:`Text` and :class:`Name` as they are), and a
 :class:`PlainTechnique` at the top with the technique's methods (:class:`TechniqueReading`, shared with the
 model). ``technique show --json`` prints the model's own JSON, kept in the same file for every language.
+:func:`built_in` returns it typed as the model it stands for, so the screening, the planner and the commands
+are checked by mypy against the models; they read only fields and these methods (``tests/test_plain.py`` runs
+them on both and compares the results), and a part says which model it stands for when asked for anything else.
 
 The file is used only when it says it was made from exactly this YAML text by exactly this validating code:
 its ``key`` is a SHA-256 of the YAML and of the source of the modules that validate (:data:`CODE`). Anything
