@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from softspot import i18n
-from softspot.core.script import SessionScript
 from softspot.core.units import format_distance, format_seconds
 from softspot.i18n import _, pgettext
+
+if TYPE_CHECKING:
+    from softspot.core.script import SessionScript
 
 
 def thigh_map(script: SessionScript, *, current: int | None = None, width: int = 60) -> Group:
