@@ -120,3 +120,22 @@ def _difference(made: object, validated: object, where: str) -> str | None:
                 return found
         return None
     return None if made == validated else f"{where} is {made!r}, validated {validated!r}"
+
+
+def planning_options(technique: Technique) -> list[dict[str, object]]:
+    """Options to plan a technique with: none, a thigh, a height, a dose, and every add-on, leg and position."""
+    from softspot.core.units import parse_length
+
+    return [
+        {},
+        {"thigh": parse_length("40 cm")},
+        {"thigh": parse_length("17 in"), "minutes_per_leg": 2},
+        {"height": parse_length("170 cm")},
+        {"height": parse_length("66 in"), "minutes_per_leg": 3.5},
+        {
+            "add_ons": tuple(a.id for a in technique.add_ons),
+            "comfortable_sessions": 99,
+            "start_leg": technique.sides[-1].id,
+            "position": technique.positions[-1].id,
+        },
+    ]

@@ -150,3 +150,17 @@ def test_every_template_of_clicks_words_is_translated(lang: str) -> None:
             assert sorted(re.findall(r"%\(\w+\)s|\{\w*\}", translated)) == sorted(
                 re.findall(r"%\(\w+\)s|\{\w*\}", template)
             ), template
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGUAGES])
+def test_a_paragraph_of_help_is_wrapped_to_the_terminal_not_cut_where_the_source_broke_it(lang: str) -> None:
+    """Typer keeps a docstring's line breaks after its first paragraph; softspot joins them, so on a wide terminal
+    each paragraph of ``guide --help`` is one line, and a line never ends early mid-sentence."""
+    out = [line.strip() for line in run(["guide", "--help"], lang).output.splitlines()]
+    paragraphs = [line for line in out if "--start-leg" in line and "--thigh" in line]
+    assert len(paragraphs) == 1, out[:12]
+    if lang == "en":
+        assert paragraphs[0] == (
+            "Every question has an option, so it runs unattended when all are given. "
+            "A new --thigh, --height or --start-leg is remembered for the receiver."
+        )

@@ -60,3 +60,31 @@ def test_the_fast_help_path_imports_neither_typer_nor_pydantic() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+FAST_PROBE = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr))
+sys.argv[1:] = sys.argv[2:]
+from softspot.entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["screen", *NO_ANSWERS],
+        ["screen", *NO_ANSWERS, "--json"],
+        ["screen", *NO_ANSWERS, "--answer=pregnant=yes"],
+        ["technique", "show", "hands-free-hamstring"],
+        ["technique", "show", "hands-free-hamstring", "--json", "--lang", "de"],
+    ],
+)
+def test_reading_a_built_in_technique_imports_no_pydantic(args: list[str], tmp_path: object) -> None:
+    env = {"SOFTSPOT_DATA_DIR": f"{tmp_path}/data", "SOFTSPOT_CACHE_DIR": f"{tmp_path}/cache", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", FAST_PROBE, "softspot", *args], capture_output=True, text=True, timeout=60, env=env
+    )
+    loaded = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert result.stdout and not loaded & {"pydantic", "pydantic_core", "django"}

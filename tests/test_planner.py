@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.helpers import ALL_NO, hamstring, make_plan
-from tests.plan_checks import not_as_validated
+from tests.plan_checks import not_as_validated, planning_options
 
 from softspot.core.built_ins import built_in_ids
 from softspot.core.loader import built_in
@@ -273,19 +273,7 @@ def test_every_built_in_plan_is_what_validating_it_makes(technique_id: str) -> N
     # The planner builds its script without validating it (start-up time): each field must hold exactly what
     # SessionScript would make of it, in every language, for every option and screening answer.
     technique = built_in(technique_id)
-    options: list[dict[str, object]] = [
-        {},
-        {"thigh": parse_length("40 cm")},
-        {"thigh": parse_length("17 in"), "minutes_per_leg": 2},
-        {"height": parse_length("170 cm")},
-        {"height": parse_length("66 in"), "minutes_per_leg": 3.5},
-        {
-            "add_ons": tuple(a.id for a in technique.add_ons),
-            "comfortable_sessions": 99,
-            "start_leg": technique.sides[-1].id,
-            "position": technique.positions[-1].id,
-        },
-    ]
+    options = planning_options(technique)
     planned = 0
     for language in technique.written_in:
         for given_options in options:

@@ -252,6 +252,18 @@ def test_export_writes_csv_and_json_files(local: User, tmp_path: Path) -> None:
     assert all(line.startswith(sent["key"]) for line in lines[1:])
 
 
+def test_export_to_a_dash_prints_instead_of_writing_a_file_called_dash(
+    local: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_record(receiver_of(local), parse_record(make_payload()))
+    (here := tmp_path / "here").mkdir()
+    monkeypatch.chdir(here)
+    result = runner.invoke(app, ["export", "--format", "json", "--out", "-"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 1
+    assert list(here.iterdir()) == []
+
+
 def test_export_refuses_an_unknown_format_and_writes_nothing(local: User, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--format", "xml", "--out", str(tmp_path / "x.xml")])
     assert result.exit_code == 2

@@ -136,7 +136,13 @@ def _commands(command: _click.Command) -> Iterator[_click.Command]:
 
 
 def _translated(text: str | None) -> str | None:
-    return gettext(inspect.cleandoc(text)) if text else text
+    return _reflowed(gettext(inspect.cleandoc(text))) if text else text
+
+
+def _reflowed(text: str) -> str:
+    """Each paragraph as one line, for Rich to wrap to the terminal: Typer keeps the source's line breaks after the
+    first paragraph, which left lines cut short in the middle of a sentence."""
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in text.split("\n\n"))
 
 
 def translate_tree(root: _click.Command) -> None:

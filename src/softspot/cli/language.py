@@ -7,10 +7,14 @@ from the terminal or a preference it lacks falls back to the technique's own lan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from softspot import i18n
 from softspot.cli.output import fail
-from softspot.core.technique import Technique
 from softspot.i18n import _
+
+if TYPE_CHECKING:
+    from softspot.core.technique import Technique
 
 
 def option(given: str | None, name: str = "--lang") -> str | None:

@@ -15,7 +15,7 @@ from softspot.cli.plain import stdout
 from softspot.cli.technique_cmd import resolve
 from softspot.core.screening import AnswerError, Screening, missing_answers, parse_answers
 from softspot.core.screening import screen as run_screen
-from softspot.core.technique import Question, Technique, source_of
+from softspot.core.text import source_of
 from softspot.core.units import DistanceUnit, Length, UnitError, parse_length
 from softspot.i18n import N_, _
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from softspot.cli.args import PlanArgs
     from softspot.core.planner import PlanOptions
     from softspot.core.script import SessionScript
+    from softspot.core.technique import Question, Technique
 
 console = stdout  # Rich only on a terminal (softspot.cli.plain)
 STOPPED = 3
@@ -130,7 +131,7 @@ def exit_code(result: Screening) -> int:
 
 
 def screen(technique_ref: str, pairs: list[str], as_json: bool, *, cleared: bool = False) -> None:
-    technique = resolve(technique_ref)
+    technique = resolve(technique_ref, plain=True)
     result = run_screen(technique, gather_answers(technique, pairs), cleared=cleared)
     if as_json:
         print(screening_json(result))
@@ -155,12 +156,14 @@ def build_script(args: PlanArgs, *, as_json: bool = False) -> SessionScript:
     return _build(args, as_json=as_json)[1]
 
 
-def _build(args: PlanArgs, *, as_json: bool = False) -> tuple[Technique, SessionScript, str | None]:
+def _build(
+    args: PlanArgs, *, as_json: bool = False, plain: bool = False
+) -> tuple[Technique, SessionScript, str | None]:
     from softspot.cli.language import choose
     from softspot.core.planner import AskFirstError, PlanError, PlanOptions, StopError
     from softspot.core.planner import plan as make_plan
 
-    technique = resolve(args.technique)
+    technique = resolve(args.technique, plain=plain and args.receiver is None)  # a receiver: the store's models
     preference = None
     if args.receiver is not None and args.language is None:
         from softspot.cli.people_cmd import choose as choose_receiver
@@ -248,7 +251,7 @@ def for_receiver(technique: Technique, options: PlanOptions, name: str) -> tuple
 
 
 def plan(args: PlanArgs, *, as_json: bool) -> None:
-    technique, script, note = _build(args, as_json=as_json)
+    technique, script, note = _build(args, as_json=as_json, plain=True)
     if as_json:
         print(script.model_dump_json(indent=2))
         return

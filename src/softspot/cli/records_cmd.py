@@ -336,6 +336,8 @@ def _show_suggestion(result: Progress) -> None:
 def export(fmt: str, out: Path | None, receiver_name: str | None = None) -> None:
     if fmt not in {"csv", "json"}:
         fail(_("--format: '%(format)s' is not a format; choose csv or json") % {"format": fmt})
+    if out is not None and str(out) == "-":
+        out = None  # the usual spelling of "print it", not a file called "-"
     if out is not None:
         try:
             check_target(out)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from softspot import i18n
-from softspot.cli import plain
 from softspot.cli.output import escape, exit_with, fail
+from softspot.cli.plain import Cell, Grid, stderr, stdout
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
 from softspot.core.units import format_distance, format_duration
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from softspot.core.technique import Technique
 
-console, errors = plain.stdout, plain.stderr  # Rich only on a terminal
+console, errors = stdout, stderr  # Rich only on a terminal (softspot.cli.plain)
 
 SOFTSPOT_ADDS = N_("softspot adds: ")
 OUTCOMES = {
@@ -29,8 +29,20 @@ OUTCOMES = {
 }
 
 
-def resolve(technique: str) -> Technique:
-    """A built-in id, or a path to a technique file; bad input exits 2 with every problem."""
+def resolve(technique: str, *, plain: bool = False) -> Technique:
+    """A built-in id, or a path to a technique file; bad input exits 2 with every problem.
+
+    ``plain``: a built-in technique may be read from its plain file, without pydantic
+    (:func:`softspot.core.plain.built_in`), for a command that only reads it (``plan``, ``screen``,
+    ``technique show``).
+    """
+    if plain:
+        from softspot.core.built_ins import built_in_ids, read_built_in
+        from softspot.core.plain import built_in as plain_built_in
+
+        found = plain_built_in(technique, read_built_in(technique)) if technique in built_in_ids() else None
+        if found is not None:
+            return found
     from softspot.core.loader import TechniqueError, built_in, built_in_ids, load_technique  # pydantic: on use
 
     try:
@@ -96,16 +108,17 @@ def list_(as_json: bool) -> None:
             made.add_row(*line)
         return made
 
-    cells = [[plain.Cell(text, markup=True) for text in line] for line in lines]
-    console.print(plain.Grid([plain.Cell(h, markup=True) for h in header], cells, table))
+    cells = [[Cell(text, markup=True) for text in line] for line in lines]
+    console.print(Grid([Cell(h, markup=True) for h in header], cells, table))
 
 
 def show(technique_id: str, as_json: bool, lang: str | None = None) -> None:
     from softspot.cli.language import choose
+    from softspot.core.limits import CUE_FIELDS
     from softspot.core.planner import room
-    from softspot.core.technique import CUE_FIELDS, source_of
+    from softspot.core.text import source_of
 
-    t = resolve(technique_id)
+    t = resolve(technique_id, plain=True)
     if lang is not None or not as_json:
         t = t.localized(choose(lang, None, t))
     if as_json:

@@ -85,6 +85,9 @@ NO_CONTRAINDICATION = (
 MAX_QUESTIONS = 50
 MAX_NAME_CHARS = 40
 """The longest name of a side, segment or joint (they are said in cues)."""
+CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
+"""Placeholders a cue may use; filled in by the planner."""
+MAX_SAID_CHARS = 200
 MAX_ITEMS = 20
 """The most surfaces, positions, preparation steps, add-ons or set-up cues a technique has."""
 
@@ -211,8 +214,6 @@ def _limits_broken(t: Technique) -> Iterator[tuple[Loc, str]]:
     for i, side in enumerate(t.sides[:2]):
         if len(side.name) > MAX_NAME_CHARS:
             yield ("sides", i, "name"), f"sides[{i}].name: longer than {MAX_NAME_CHARS} characters"
-    from softspot.core.technique import CUE_FIELDS, MAX_SAID_CHARS  # (technique.py imports this module)
-
     for loc, cue in _cues(t):
         for text in (cue.show, getattr(cue, "say", "")):
             problem = template_problem(text, CUE_FIELDS) if len(text) <= MAX_SAID_CHARS else "the cue is too long"
@@ -222,7 +223,9 @@ def _limits_broken(t: Technique) -> Iterator[tuple[Loc, str]]:
 
 
 def _cues(t: Technique) -> Iterator[tuple[Loc, Cue | Shown]]:
-    for name in type(t.cues).model_fields:
+    from softspot.core.plain import field_names
+
+    for name in field_names(t.cues) or ():
         cue = getattr(t.cues, name)
         if cue is not None and not isinstance(cue, str):  # optional cues may be absent; 'source' is a word
             yield ("cues", name), cue

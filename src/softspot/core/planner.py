@@ -38,17 +38,18 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 from softspot import i18n
 from softspot.core.limits import CLEARANCE, DOSE, HOLD, fill_template, safety_problems
 from softspot.core.screening import Screening, screen
-from softspot.core.technique import AddOn, Cue, Technique
 from softspot.core.units import DistanceUnit, Length
 from softspot.i18n import _, format_distance, format_duration, ngettext
 
 if TYPE_CHECKING:  # imported where a plan is made: `technique show` needs room() without the script's models
     from softspot.core.script import ScriptLeg, ScriptSpot, Segment, SessionScript, SpokenCue, TimedCue
+    from softspot.core.technique import AddOn, Cue, Technique
 
 MIN_HEIGHT_CM = 120.0
 MAX_HEIGHT_CM = 220.0
@@ -254,6 +255,7 @@ class _Words:
     def __init__(self, technique: Technique, unit: DistanceUnit) -> None:
         self.technique = technique
         self.unit = unit
+        self.models = script_models(technique)
 
     def distance(self, cm: float) -> str:
         return i18n.say_distance(cm, self.unit, self.technique.language)
@@ -263,10 +265,11 @@ class _Words:
         return {"joint": seg.joint, "segment": seg.name, "step": self.distance(self.technique.spots.step), **fields}
 
     def fill(self, cue: Cue, **fields: object) -> SpokenCue:
-        from softspot.core.script import SpokenCue
-
         values = self.values(**fields)
-        return SpokenCue.model_construct(show=_format(cue.show, values), say=_format(cue.say, values))
+        made: SpokenCue = self.models.SpokenCue.model_construct(
+            show=_format(cue.show, values), say=_format(cue.say, values)
+        )
+        return made
 
 
 def _format(template: str, values: dict[str, object]) -> str:
@@ -298,23 +301,28 @@ def script_language(technique: Technique, wanted: str | None) -> str:
     return i18n.active() if i18n.active() in technique.written_in else technique.language
 
 
+def script_models(technique: Technique) -> ModuleType:
+    """Where the script's classes come from: :mod:`softspot.core.script_plain` for a technique read without
+    pydantic (:mod:`softspot.core.plain`), so planning one needs no pydantic either; else the models,
+    :mod:`softspot.core.script`. Both make the same script and the same JSON (``tests/test_plain.py``)."""
+    from softspot.core.plain import PlainTechnique
+
+    if isinstance(technique, PlainTechnique):
+        from softspot.core import script_plain
+
+        if script_plain.usable():
+            return script_plain
+    from softspot.core import script
+
+    return script
+
+
 def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     """Compile a session script, or raise :class:`StopError` (:class:`AskFirstError`) / :class:`PlanError`."""
-    from softspot.core.script import (
-        Choice,
-        Dose,
-        EventCues,
-        Person,
-        Rules,
-        ScreeningSummary,
-        ScriptLeg,
-        ScriptSpot,
-        Segment,
-        SessionScript,
-        SpokenCue,
-        TechniqueRef,
-        TimedCue,
-    )
+    if TYPE_CHECKING:
+        from softspot.core import script as models
+    else:
+        models = script_models(technique)
 
     unsafe = safety_problems(technique)
     if unsafe:
@@ -403,7 +411,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
                 from_joint=words.distance(from_joint),
                 time=_spoken_time(first_hold, technique.language),
             )
-            spot = ScriptSpot.model_construct(
+            spot = models.ScriptSpot.model_construct(
                 index=index,
                 from_knee_cm=from_joint,
                 seat_edge_from_knee_cm=round(from_joint - half_seat, 3),
@@ -431,7 +439,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     ) -> None:
         nonlocal clock
         whole = round(seconds)
-        made = Segment.model_construct(
+        made = models.Segment.model_construct(
             kind=kind,
             seconds=whole,
             starts_at=clock,
@@ -449,7 +457,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     pain_rule = words.fill(cues.pain_rule)
     check_in = words.fill(cues.check_in)
     check_in_after = round(technique.spots.check_in_after)
-    said_first = [TimedCue.model_construct(kind="pain_rule", after=0, cue=pain_rule)]
+    said_first = [models.TimedCue.model_construct(kind="pain_rule", after=0, cue=pain_rule)]
     add("start", technique.start_time, words.fill(cues.session_start), timed=said_first)
     position = technique.position(position_id)
     during = [words.fill(a.cue) for a in add_ons if a.placement == "during_spots"]
@@ -466,13 +474,13 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             # The check-in falls in the spot where the leg's time on spots reaches check_in_after.
             timed = []
             if on_leg <= check_in_after < on_leg + spot.hold_seconds:
-                timed = [TimedCue.model_construct(kind="check_in", after=check_in_after - on_leg, cue=check_in)]
+                timed = [models.TimedCue.model_construct(kind="check_in", after=check_in_after - on_leg, cue=check_in)]
             add("spot", spot.hold_seconds, spot.cue, leg=side_id, spot=spot.index, extra=during, timed=timed)
             on_leg += spot.hold_seconds
         for a in after_side:
             add("add_on", a.time or 0, words.fill(a.cue, side=side.name), leg=side_id, step=a.id)
         legs.append(
-            ScriptLeg.model_construct(
+            models.ScriptLeg.model_construct(
                 leg=side_id,
                 name=str(side.name),
                 seconds=sum(s.hold_seconds for s in planned),
@@ -495,7 +503,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
     add("finish", technique.finish_time, finish)
 
     hold_values = words.values(time="{time}")
-    script_dose = Dose.model_construct(
+    script_dose = models.Dose.model_construct(
         seconds_per_leg=budget,
         beginner_min_seconds=int(dose.beginner_min),
         beginner_max_seconds=int(dose.beginner_max),
@@ -504,7 +512,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         thigh_spots=fits.spots,
         thigh_limit_seconds=fits.seconds,
     )
-    rules = Rules.model_construct(
+    rules = models.Rules.model_construct(
         first_hold_max_seconds=first_hold,
         later_holds=technique.spots.later_holds,
         extend_by_seconds=round(technique.extend_by),
@@ -517,31 +525,33 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
         check_in_after_seconds=check_in_after,
         move_seconds=MOVE_SECONDS,
     )
-    script = SessionScript.model_construct(
+    script = models.SessionScript.model_construct(
         language=language,
-        technique=TechniqueRef.model_construct(id=technique.id, version=technique.version, title=str(technique.title)),
-        person=Person.model_construct(
+        technique=models.TechniqueRef.model_construct(
+            id=technique.id, version=technique.version, title=str(technique.title)
+        ),
+        person=models.Person.model_construct(
             thigh_cm=float(round(length_cm, 1)),
             thigh_source=source,
             height_cm=float(options.height.cm) if options.height and source == "height" else None,
             unit=unit,
         ),
-        screening=ScreeningSummary.model_construct(
+        screening=models.ScreeningSummary.model_construct(
             verdict="adapt" if screening.verdict == "adapt" else "go",
             answers=dict(screening.answers),
             reasons=screening.reasons,
             cleared=screening.cleared_questions,
         ),
-        surface=Choice.model_construct(id=surface_id, name=str(technique.surface(surface_id).name)),
-        position=Choice.model_construct(id=position_id, name=str(position.name)),
-        add_ons=[Choice.model_construct(id=a.id, name=str(a.name)) for a in add_ons],
+        surface=models.Choice.model_construct(id=surface_id, name=str(technique.surface(surface_id).name)),
+        position=models.Choice.model_construct(id=position_id, name=str(position.name)),
+        add_ons=[models.Choice.model_construct(id=a.id, name=str(a.name)) for a in add_ons],
         dose=script_dose,
         rules=rules,
         joint=str(technique.segment.joint),
         total_seconds=clock,
         legs=legs,
         segments=segments,
-        cues=EventCues.model_construct(
+        cues=models.EventCues.model_construct(
             paused=words.fill(cues.paused),
             resumed=words.fill(cues.resumed),
             extended=words.fill(cues.extended),
@@ -549,7 +559,7 @@ def plan(technique: Technique, options: PlanOptions) -> SessionScript:
             finish=finish,
             pain_rule=pain_rule,
             check_in=check_in,
-            hold=SpokenCue.model_construct(show=_format(cues.hold.show, hold_values), say=""),
+            hold=models.SpokenCue.model_construct(show=_format(cues.hold.show, hold_values), say=""),
         ),
         explanation=[],
     )

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from softspot.core.technique import Question, Technique
 from softspot.i18n import _
+
+if TYPE_CHECKING:
+    from softspot.core.technique import Question, Technique
 
 Verdict = Literal["go", "adapt", "ask_first", "stop"]
 

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from softspot.core.script_plain import ScriptReading, SegmentReading
+
 SegmentKind = Literal["start", "prepare", "spot", "add_on", "switch", "finish"]
 TimedKind = Literal["pain_rule", "check_in"]
 
@@ -52,7 +54,7 @@ class TimedCue(_Data):
     cue: SpokenCue
 
 
-class Segment(_Data):
+class Segment(_Data, SegmentReading):
     kind: SegmentKind
     seconds: int = Field(ge=0)
     starts_at: int = Field(ge=0, description="Seconds from the start of the session, as planned.")
@@ -68,11 +70,6 @@ class Segment(_Data):
     leg: str | None = None
     spot: int | None = Field(default=None, description="Spot index, for kind 'spot'.")
     step: str | None = Field(default=None, description="Preparation step or add-on id.")
-
-    @property
-    def label(self) -> str:
-        """What happens in this segment, in a timeline: the on-screen cue, with any add-on said during it."""
-        return " + ".join([self.cue.show, *(c.show for c in self.extra)])
 
 
 class Rules(_Data):
@@ -158,7 +155,7 @@ class Dose(_Data):
     )
 
 
-class SessionScript(_Data):
+class SessionScript(_Data, ScriptReading):
     """A planned session: every step in order, with its cue and duration."""
 
     format: Literal[1] = 1
@@ -180,19 +177,3 @@ class SessionScript(_Data):
     segments: list[Segment]
     cues: EventCues
     explanation: list[str] = Field(description="Sentences saying what the plan does and why.")
-
-    def spoken_texts(self) -> list[str]:
-        """Every text a player may say for this script, each once, in order (for cue audio)."""
-        texts = [s.cue.say for s in self.segments] + [c.say for s in self.segments for c in s.extra]
-        texts += [t.cue.say for s in self.segments for t in s.timed]
-        cues = self.cues
-        texts += [cues.paused.say, cues.resumed.say, cues.extended.say, cues.stopped.say, cues.finish.say]
-        texts += [c.say for c in (cues.pain_rule, cues.check_in) if c is not None]
-        return list(dict.fromkeys(t for t in texts if t.strip()))
-
-    def spot_at(self, segment: Segment) -> ScriptSpot | None:
-        """The spot a ``spot`` segment sits on (None for other segments)."""
-        if segment.kind != "spot" or segment.leg is None:
-            return None
-        leg = next(leg for leg in self.legs if leg.leg == segment.leg)
-        return next((s for s in (*leg.spots, *leg.reserve) if s.index == segment.spot), None)

@@ -12,7 +12,7 @@ import math
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -20,7 +20,6 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
     StrictBool,
     StrictInt,
     ValidationInfo,
@@ -28,7 +27,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from softspot.core.limits import (
@@ -55,6 +53,16 @@ from softspot.core.limits import (
     contraindication_in,
     template_problem,
 )
+from softspot.core.limits import CUE_FIELDS as CUE_FIELDS
+from softspot.core.limits import MAX_SAID_CHARS as MAX_SAID_CHARS
+from softspot.core.plain import TechniqueReading, localized_value, walk
+from softspot.core.text import SOURCES as SOURCES
+from softspot.core.text import LanguageCode as LanguageCode
+from softspot.core.text import Name as Name
+from softspot.core.text import Source as Source
+from softspot.core.text import Text as Text
+from softspot.core.text import _file_language
+from softspot.core.text import source_of as source_of
 from softspot.core.units import UnitError, parse_length, parse_seconds
 from softspot.i18n import DEFAULT as DEFAULT_LANGUAGE
 from softspot.i18n import LANGUAGES, N_, _
@@ -163,159 +171,6 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-# -- where each statement comes from ------------------------------------------------------------------
-
-Source = Literal["article", "softspot"]
-"""``article``: the therapist's text the file is written from; ``softspot``: added by softspot (or the editor)."""
-SOURCES: tuple[Source, ...] = ("article", "softspot")
-
-
-LanguageCode = str
-"""A language tag softspot ships (``softspot.i18n.LANGUAGES``): ``en``, ``es``, ``de``, ``th``."""
-
-
-def _file_language(info: ValidationInfo | None) -> str:
-    context = info.context if info is not None else None
-    found = context.get("language") if isinstance(context, dict) else None
-    return found if isinstance(found, str) else DEFAULT_LANGUAGE
-
-
-class Text(str):
-    """Words in a technique file, in one language or several.
-
-    Written as a plain string (in the file's ``language:``), a map of language to words
-    (``{en: Sit here, de: Hier sitzen}``), or ``{text: ..., source: softspot}`` to give its own source,
-    whose ``text`` may itself be such a map. A ``Text`` is a ``str`` (so it prints and compares as its
-    words in the file's language) with a ``source`` (None: the source of whatever holds it, up to the
-    file's ``source``; see :func:`source_of`) and ``texts``, the words by language (empty for a plain
-    string). :meth:`Technique.localized` makes a copy of a technique whose texts are in one language.
-    """
-
-    source: Source | None
-    texts: dict[str, str]
-
-    def __new__(cls, text: str, source: Source | None = None, texts: dict[str, str] | None = None) -> Text:
-        made = super().__new__(cls, text)
-        made.source = source
-        made.texts = dict(texts or {})
-        return made
-
-    def in_language(self, lang: str) -> Text:
-        """The same text in ``lang`` alone (its own words when it has none in ``lang``)."""
-        return type(self)(self.texts.get(lang, str(self)), self.source)
-
-    def languages(self, file_language: str) -> frozenset[str]:
-        """The languages it has words in."""
-        return frozenset(self.texts) if self.texts else frozenset({file_language})
-
-    def each(self, file_language: str) -> list[tuple[str, str]]:
-        """``(language, words)`` for every language it is written in."""
-        return list(self.texts.items()) if self.texts else [(file_language, str(self))]
-
-    @classmethod
-    def _validate(cls, value: object, info: ValidationInfo | None = None) -> Text:
-        if isinstance(value, Text):
-            return value
-        file_language = _file_language(info)
-        source: Source | None = None
-        if isinstance(value, dict) and set(value) <= {"text", "source"}:
-            words, given = value.get("text"), value.get("source")
-            if not isinstance(words, (str, dict)):
-                raise ValueError(_("a text written as a mapping needs 'text:' with the words"))
-            if given == "article" or given == "softspot":
-                source = given
-            else:
-                raise ValueError(_("'source' is %(given)s; use article or softspot") % {"given": repr(given)})
-            value = words
-        texts: dict[str, str] = {}
-        if isinstance(value, str):
-            text = value
-        elif isinstance(value, dict):
-            texts = _language_map(value)
-            text = texts.get(file_language) or next(iter(texts.values()))
-        else:
-            got = {"list": N_("a list"), "int": N_("a number"), "float": N_("a number"), "bool": N_("true/false")}
-            name = type(value).__name__
-            kind = _("nothing") if value is None else (_(got[name]) if name in got else name)
-            raise ValueError(_("wrong type: input should be a valid string, got %(kind)s") % {"kind": kind})
-        if not text.strip():
-            raise ValueError(_("the text is empty"))
-        return cls(text, source, texts)
-
-    def _dump(self) -> str | dict[str, Any]:
-        words: str | dict[str, str] = dict(self.texts) if self.texts else str(self)
-        return words if self.source is None else {"text": words, "source": self.source}
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.with_info_plain_validator_function(
-            cls._validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v._dump()),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        words: JsonSchemaValue = {"type": "string", "minLength": 1}
-        by_language: JsonSchemaValue = {
-            "type": "object",
-            "description": "The words in each language, by language tag.",
-            "propertyNames": {"enum": list(LANGUAGES)},
-            "additionalProperties": words,
-            "minProperties": 1,
-        }
-        return {
-            "anyOf": [
-                words,
-                by_language,
-                {
-                    "type": "object",
-                    "properties": {"text": {"anyOf": [words, by_language]}, "source": {"enum": list(SOURCES)}},
-                    "required": ["text", "source"],
-                    "additionalProperties": False,
-                },
-            ]
-        }
-
-
-class Name(Text):
-    """A title or the name of a part (a side, a surface, the segment, the joint): words in one language or
-    several, like :class:`Text`, but a label rather than a statement (:func:`statements` leaves it out)."""
-
-
-def _language_map(value: dict[Any, Any]) -> dict[str, str]:
-    """``{en: ..., de: ...}``: every key a language softspot ships, every value non-empty words."""
-    texts: dict[str, str] = {}
-    for key, words in value.items():
-        lang = key if isinstance(key, str) and key in LANGUAGES else None
-        if lang is None:
-            if str(key) in ("text", "source"):
-                raise ValueError(_("a text has either 'text' and 'source', or words by language, not both"))
-            if isinstance(key, str) and len(key) in (2, 3) and key.isalpha() and key.islower():
-                raise ValueError(
-                    _("'%(key)s' is not a language softspot speaks; use %(languages)s")
-                    % {"key": key, "languages": ", ".join(LANGUAGES)}
-                )
-            raise ValueError(
-                _(
-                    "unknown key '%(key)s' in a text; a text has 'text' and 'source', "
-                    "or words by language: %(languages)s"
-                )
-                % {"key": str(key)[:20], "languages": ", ".join(LANGUAGES)}
-            )
-        if not isinstance(words, str):
-            raise ValueError(
-                _("the '%(lang)s' text should be words, not %(kind)s") % {"lang": lang, "kind": type(words).__name__}
-            )
-        if not words.strip():
-            raise ValueError(_("the '%(lang)s' text is empty") % {"lang": lang})
-        texts[lang] = words
-    if not texts:
-        raise ValueError(_("a text needs words in at least one language"))
-    return texts
-
-
 class Sourced(Spec):
     """A part of a technique that says something: ``source`` marks where it comes from (default: what holds it)."""
 
@@ -323,11 +178,6 @@ class Sourced(Spec):
         default=None,
         description="article (the therapist's text) or softspot (softspot's addition); default: as what holds it.",
     )
-
-
-# Placeholders a cue may use; filled in by the planner.
-CUE_FIELDS = frozenset({"side", "other_side", "spot", "spots", "from_joint", "time", "step", "segment", "joint"})
-MAX_SAID_CHARS = 200
 
 
 MAX_SPOKEN_CHARS_UNSPACED = 60
@@ -669,7 +519,7 @@ class Guidance(Sourced):
     notes: tuple[Text, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
-class Technique(Spec):
+class Technique(Spec, TechniqueReading):
     format: Literal[1] = 1
     source: Source = Field(
         default="article",
@@ -736,16 +586,11 @@ class Technique(Spec):
             raise ValueError(f"the list should hold the file's own language '{own}'")
         return value
 
-    @property
-    def written_in(self) -> tuple[str, ...]:
-        """The languages the file is written in: ``languages``, or the file's ``language`` alone."""
-        return self.languages or (self.language,)
-
     def localized(self, lang: str) -> Technique:
         """This technique written in ``lang`` alone (a text with no words in ``lang`` keeps its own)."""
         if self.written_in == (lang,):
             return self
-        changed = _localized(self, lang)
+        changed = localized_value(self, lang)
         assert isinstance(changed, Technique)
         return changed.model_copy(update={"language": lang, "languages": (lang,)})
 
@@ -763,92 +608,15 @@ class Technique(Spec):
             value
         )
 
-    def surface(self, surface_id: str) -> Surface:
-        return _by_id(self.surfaces, surface_id, "surface")
-
-    def position(self, position_id: str) -> Position:
-        return _by_id(self.positions, position_id, "position")
-
-    def add_on(self, add_on_id: str) -> AddOn:
-        return _by_id(self.add_ons, add_on_id, "add-on")
-
-    def side(self, side_id: str) -> Side:
-        return _by_id(self.sides, side_id, "side")
-
-    @property
-    def default_surface(self) -> Surface:
-        return next((s for s in self.surfaces if s.default), self.surfaces[0])
-
-    @property
-    def main_position(self) -> Position:
-        return next((p for p in self.positions if p.main), self.positions[0])
-
-
-def _localized(value: object, lang: str) -> object:
-    """``value`` with every :class:`Text` in it in ``lang``; parts with no text are shared, not copied."""
-    if isinstance(value, Text):
-        return value.in_language(lang)
-    if isinstance(value, BaseModel):
-        update = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = _localized(old, lang)
-            if new is not old:
-                update[name] = new
-        return value.model_copy(update=update) if update else value
-    if isinstance(value, tuple):
-        items = tuple(_localized(item, lang) for item in value)
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    if isinstance(value, dict):
-        return {key: _localized(item, lang) for key, item in value.items()}
-    return value
-
 
 def text_locations(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
     """Every :class:`Text` in a technique with its path in the file (``("cues", "first_spot", "say")``)."""
-    if isinstance(value, Text):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from text_locations(getattr(value, name), (*loc, name))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from text_locations(item, (*loc, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from text_locations(item, (*loc, key))
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_T = TypeVar("_T", bound=_HasId)
-
-
-def _by_id(items: tuple[_T, ...], wanted: str, what: str) -> _T:
-    for item in items:
-        if item.id == wanted:
-            return item
-    known = ", ".join(item.id for item in items)
-    raise KeyError(f"no {what} '{wanted}' (known: {known})")
+    for where, found in walk(value, loc):
+        if isinstance(found, Text):
+            yield where, found
 
 
 # -- statements and their sources ---------------------------------------------------------------------
-
-
-def source_of(technique: Technique, *parts: object) -> Source:
-    """The source of the innermost part: its own ``source``, else the nearest enclosing part's, else the file's.
-
-    ``parts`` run from the outermost to the innermost, e.g. ``source_of(t, question, question.if_yes,
-    question.if_yes.instead)``.
-    """
-    for part in reversed(parts):
-        found = getattr(part, "source", None)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return technique.source
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ is kept as a pickle in ``<cache dir>/techniques/`` (:func:`softspot.paths.cache_
 named by the technique's id and a hash of the file's text, softspot's version and
 pydantic's: a changed file or an upgrade reads and validates afresh. Only built-in
 techniques (shipped inside the package) are cached, never a file given on the command line.
+``plan``, ``screen`` and ``technique show`` do not come here when the technique's plain file, shipped beside
+its YAML, is up to date (:mod:`softspot.core.plain`: no pydantic at all).
 
 ``technique list`` needs only each built-in technique's id, version, title and summary: those are kept as
 JSON beside the pickles (:func:`summaries`), so listing imports neither pydantic nor the technique's models.
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from softspot.core.technique import Technique
 
 FORMAT = 2
-_CODE = ("technique.py", "loader.py", "limits.py", "units.py", "yaml_input.py", "../i18n.py")
+_CODE = ("technique.py", "text.py", "plain.py", "loader.py", "limits.py", "units.py", "yaml_input.py", "../i18n.py")
 
 
 def _code() -> str:
