@@ -1,4 +1,4 @@
-"""Rich's output without Rich, where it is plain text: ``plan``, ``screen`` and ``technique show`` start faster.
+"""Rich's output without Rich, where it is plain text: ``plan``, ``screen`` and ``technique`` start faster.
 
 Importing and running Rich takes ~50 ms of these commands' start-up. When the output is not a terminal
 (a pipe, a file, a test), Rich writes no escape codes: only its word wrapping, its markup's text and its
