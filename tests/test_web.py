@@ -90,6 +90,30 @@ def test_the_technique_page_shows_every_element_of_the_technique(client: Client)
     assert html.count('data-spot="') >= 3
 
 
+def test_the_technique_page_is_drawn_once_per_version_and_language(client: Client) -> None:
+    """The article's body is the same for everyone (issue 12: cached where it can be): the second visit reuses
+    it, the page around it (sign-in state, CSRF token) is still drawn per request, and another language is
+    drawn afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+    def visit(lang: str) -> tuple[str, list[str]]:
+        response = client.get(f"{T}/", HTTP_ACCEPT_LANGUAGE=lang)
+        assert response.status_code == 200
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+        return body, [t.name for t in response.templates]
+
+    first, drawn = visit("en")
+    again, drawn_again = visit("en")
+    assert again == first
+    assert "softspot/_part.html" in drawn and "softspot/_part.html" not in drawn_again
+    assert "softspot/base.html" in drawn_again
+    german, drawn_german = visit("de")
+    assert "softspot/_part.html" in drawn_german and german != first
+    assert 'lang="de"' in german
+
+
 def test_the_home_page_leads_to_the_only_technique(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 302
