@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import wave
 from pathlib import Path
@@ -107,6 +108,16 @@ def test_a_receivers_language_is_kept_and_their_sessions_are_in_it() -> None:
         2,
         "softspot: LANG: softspot does not speak 'klingon'; choose one of: en, es, de, th\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "left", "right"), [("en", "left", "right"), ("de", "links", "rechts"), ("th", "ซ้าย", "ขวา")]
+)
+def test_the_plan_tables_leg_tags_are_in_the_plans_language(lang: str, left: str, right: str) -> None:
+    result = runner.invoke(app, ["plan", *NO_ANSWERS, "--lang", lang], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    tags = {tag for line in result.stdout.splitlines() for tag in re.findall(r"^\S+\s+\S+\s+\[([^\]]+)\]", line)}
+    assert tags == {left, right}
 
 
 @pytest.mark.django_db

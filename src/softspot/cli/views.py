@@ -91,12 +91,13 @@ def _rows(script: SessionScript) -> tuple[list[str], list[tuple[str, str, str, s
         pgettext("plan table", "from knee"),
     ]
     rows = []
+    leg_names = {leg.leg: leg.name for leg in script.legs}  # in the plan's language
     for seg in script.segments:
         spot = script.spot_at(seg)
         where = format_distance(spot.from_knee_cm, unit) if spot else ""
         label = seg.label  # with any add-on said during it (the calf)
         if seg.leg and seg.kind in {"prepare", "spot", "add_on"}:
-            label = f"[{seg.leg}] {label}"
+            label = f"[{leg_names.get(seg.leg, seg.leg)}] {label}"
         rows.append((format_seconds(seg.starts_at), format_seconds(seg.seconds), label, "", where))
         for timed in seg.timed:  # the pain rule and the check-in, where the voice says them
             rows.append((format_seconds(seg.starts_at + timed.after), "", f"  ↳ {timed.cue.show}", "bold", ""))
