@@ -23,6 +23,8 @@ def test_technique_show_speaks_the_language_asked_for() -> None:
     result = runner.invoke(app, ["technique", "show", "hands-free-hamstring", "--lang", "th"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("นวดต้นขาด้านหลังแบบไม่ใช้มือ")
+    # durations in the language too: "2 นาที", never the English "2 min"
+    assert "2 นาที" in result.stdout and not re.search(r"\d (min|s)\b", result.stdout)
     shown = json.loads(
         runner.invoke(app, ["technique", "show", "hands-free-hamstring", "--json", "--lang", "de"]).stdout
     )

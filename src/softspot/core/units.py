@@ -14,6 +14,7 @@ from typing import Literal
 
 from softspot.i18n import _
 from softspot.i18n import format_distance as written_distance
+from softspot.i18n import format_duration as written_duration
 
 CM_PER_INCH = 2.54
 MAX_QUANTITY = 1e9
@@ -139,11 +140,6 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """``95`` -> ``1 min 35 s``; words for sentences."""
-    whole = max(0, round(seconds))
-    minutes, secs = divmod(whole, 60)
-    if minutes and secs:
-        return f"{minutes} min {secs} s"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+    """``95`` -> ``1 min 35 s``: words for sentences, in the active language (``1 นาที 35 วินาที`` in Thai;
+    :func:`softspot.i18n.format_duration`)."""
+    return written_duration(seconds)
