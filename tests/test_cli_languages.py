@@ -19,6 +19,15 @@ runner = CliRunner()
 FAST = ["--speed", "5000", "--no-voice"]
 
 
+def test_technique_list_speaks_the_terminals_language() -> None:
+    thai = runner.invoke(app, ["technique", "list"], env={"LANG": "th_TH.UTF-8", "LC_ALL": "", "COLUMNS": "120"})
+    assert thai.exit_code == 0, thai.output
+    assert thai.stdout.split()[:4] == ["id", "เวอร์ชัน", "ชื่อ", "สรุป"]
+    assert "นวดต้นขาด้านหลังแบบไม่ใช้มือ" in thai.stdout and "Hands-free" not in thai.stdout
+    english = runner.invoke(app, ["technique", "list", "--json"], env={"LANG": "C.UTF-8", "LC_ALL": ""})
+    assert json.loads(english.stdout)[0]["title"] == "Hands-free hamstring massage"
+
+
 def test_technique_show_speaks_the_language_asked_for() -> None:
     result = runner.invoke(app, ["technique", "show", "hands-free-hamstring", "--lang", "th"])
     assert result.exit_code == 0, result.output

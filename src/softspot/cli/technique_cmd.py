@@ -12,7 +12,7 @@ from softspot.cli.plain import Cell, Grid, stderr, stdout
 from softspot.core.echo import shown
 from softspot.core.limits import fill_template
 from softspot.core.units import format_distance, format_duration
-from softspot.i18n import N_, _, ngettext
+from softspot.i18n import N_, _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -97,7 +97,12 @@ def list_(as_json: bool) -> None:
         rows = [{"id": t.id, "version": t.version, "title": t.title, "summary": t.summary} for t in techniques]
         console.print_json(json.dumps(rows))
         return
-    header = ["id", "version", "title", "summary"]
+    header = [
+        "id",  # what to type after `technique show`: the same in every language
+        pgettext("technique list", "version"),
+        pgettext("technique list", "title"),
+        pgettext("technique list", "summary"),
+    ]
     lines = [[t.id, t.version, t.title, t.summary] for t in techniques]
 
     def table() -> Table:

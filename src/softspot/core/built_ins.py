@@ -22,16 +22,20 @@ def read_built_in(technique_id: str) -> str:
     return (_BUILT_IN / f"{technique_id}.yaml").read_text(encoding="utf-8")
 
 
-def summaries() -> list[Summary]:
-    """Each built-in technique's id, version, title and summary, without validating when they were kept."""
+def summaries(lang: str | None = None) -> list[Summary]:
+    """Each built-in technique's id, version, title and summary, in ``lang`` (default: the active language) where
+    the technique is written in it, without validating when they were kept."""
+    from softspot import i18n
     from softspot.core import technique_cache
 
+    lang = lang or i18n.active()
     texts = {i: read_built_in(i) for i in built_in_ids()}
-    found = technique_cache.load_summaries(texts)
+    found = technique_cache.load_summaries(texts, lang)
     if found is None:
         from softspot.core.loader import built_in
 
         techniques = [built_in(i) for i in texts]
-        found = [technique_cache.Summary(*map(str, (t.id, t.version, t.title, t.summary))) for t in techniques]
-        technique_cache.store_summaries(texts, found)
+        shown = [t.localized(lang) if lang in t.written_in else t for t in techniques]
+        found = [technique_cache.Summary(*map(str, (t.id, t.version, t.title, t.summary))) for t in shown]
+        technique_cache.store_summaries(texts, found, lang)
     return found

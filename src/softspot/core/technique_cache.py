@@ -118,15 +118,16 @@ class Summary(NamedTuple):
     summary: str
 
 
-def _summaries_path(texts: dict[str, str]) -> Path:
-    digest = _digest(_code(), *(part for pair in texts.items() for part in pair))
+def _summaries_path(texts: dict[str, str], lang: str) -> Path:
+    digest = _digest(_code(), lang, *(part for pair in texts.items() for part in pair))
     return _folder() / f"summaries-{digest}.json"
 
 
-def load_summaries(texts: dict[str, str]) -> list[Summary] | None:
-    """The summaries kept for exactly these built-in techniques (id -> YAML text), in that order, or None."""
+def load_summaries(texts: dict[str, str], lang: str = "en") -> list[Summary] | None:
+    """The summaries kept for exactly these built-in techniques (id -> YAML text) in ``lang``, in that order, or
+    None."""
     try:
-        kept = json.loads(_summaries_path(texts).read_bytes())
+        kept = json.loads(_summaries_path(texts, lang).read_bytes())
         rows, check = kept["rows"], kept["sha256"]
         if check != hashlib.sha256(json.dumps(rows).encode()).hexdigest():
             return None  # damaged
@@ -138,8 +139,8 @@ def load_summaries(texts: dict[str, str]) -> list[Summary] | None:
     return found
 
 
-def store_summaries(texts: dict[str, str], found: list[Summary]) -> None:
+def store_summaries(texts: dict[str, str], found: list[Summary], lang: str = "en") -> None:
     """Keep the summaries of these built-in techniques for next time (best effort, as :func:`store`)."""
     rows = [list(s) for s in found]
     body = {"rows": rows, "sha256": hashlib.sha256(json.dumps(rows).encode()).hexdigest()}
-    _write(_summaries_path(texts), json.dumps(body, ensure_ascii=False).encode())
+    _write(_summaries_path(texts, lang), json.dumps(body, ensure_ascii=False).encode())
