@@ -87,7 +87,7 @@ def test_english_messages_are_the_source_text() -> None:
     [
         ("en", "2.5", "1 min 35 s", "2.5 cm", "1.0 in"),
         ("es", "2,5", "1 min 35 s", "2,5 cm", "1 in"),
-        ("de", "2,5", "1 Min. 35 Sek.", "2,5 cm", "1 Zoll"),
+        ("de", "2,5", "1 min 35 s", "2,5 cm", "1 Zoll"),
         ("th", "2.5", "1 นาที 35 วินาที", "2.5 ซม.", "1 นิ้ว"),
     ],
 )

@@ -290,3 +290,13 @@ def test_the_drawings_are_labelled_in_the_language_of_their_address(client: Clie
     assert client.get("/illustration/de/icon.svg").status_code == 404
     page = client.get(TECHNIQUE, headers={"accept-language": "th"}).content.decode()
     assert 'src="/illustration/th/bed.svg"' in page
+
+
+@pytest.mark.parametrize("lang", ["de", "es", "th"])
+def test_durations_on_the_technique_page_are_in_the_language_with_one_full_stop(client: Client, lang: str) -> None:
+    """'2 min' was English on every language's page, and German's 'Min.' doubled the full stop at a sentence's end."""
+    page = client.get("/t/hands-free-hamstring/", headers={"accept-language": lang}).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert ".." not in text
+    if lang == "th":
+        assert "2 นาที" in text and not re.search(r"\d (min|s)\b", text)

@@ -9,7 +9,8 @@ the ``softspot`` gettext domain under ``src/softspot/locale/<lang>/LC_MESSAGES/s
 Strings defined at import time are marked with :func:`N_` and translated where they are used.
 
 Numbers, durations and distances are formatted per language, in two registers: *written*
-(``format_duration(95)`` -> ``1 min 35 s`` / ``1 Min. 35 Sek.``) and *spoken*, for cues a voice says
+(``format_duration(95)`` -> ``1 min 35 s`` in English and German, ``1 นาที 35 วินาที`` in Thai) and *spoken*,
+for cues a voice says
 (``say_distance(2.54, "in")`` -> ``an inch``; ``say_distance(2.5, "cm", "de")`` -> ``2,5 Zentimeter``).
 English output is exactly what softspot printed before it had languages.
 """
@@ -98,7 +99,9 @@ LANGUAGES: dict[str, Language] = {
         "German",
         "de",
         Words(
-            short={"min": "Min.", "s": "Sek.", "cm": "cm", "in": "Zoll"},
+            # SI symbols (DIN 1301), as German technical text writes them: no abbreviation's period to double
+            # where a duration ends a sentence ("bis zu 2 Min..")
+            short={"min": "min", "s": "s", "cm": "cm", "in": "Zoll"},
             one={"in": "einen Zoll", "cm": "einen Zentimeter", "min": "eine Minute", "s": "eine Sekunde"},
             many={"in": "Zoll", "cm": "Zentimeter", "min": "Minuten", "s": "Sekunden"},
             and_=" und ",
@@ -242,7 +245,7 @@ def format_number(value: float, lang: str | None = None, *, digits: int = 1, fix
 
 
 def format_duration(seconds: float, lang: str | None = None) -> str:
-    """``95`` -> ``1 min 35 s`` / ``1 Min. 35 Sek.`` / ``1 นาที 35 วินาที``: words for sentences."""
+    """``95`` -> ``1 min 35 s`` (English, and German with SI symbols) / ``1 นาที 35 วินาที``: words for sentences."""
     lang = _locale(lang)
     short = _words(lang).short
     minute, second = short["min"], short["s"]
