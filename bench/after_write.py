@@ -15,27 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from startup import timed  # (wall ms, CPU ms) of one run, as the start-up figures are taken
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(CPU ms, wall ms) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu * 1000, wall * 1000
 
 
 def main() -> None:
@@ -66,8 +56,8 @@ def main() -> None:
         rows = {}
         for name, times in found.items():
             rows[name] = {
-                "cpu_median_ms": round(statistics.median(t[0] for t in times), 1),
-                "wall_median_ms": round(statistics.median(t[1] for t in times), 1),
+                "cpu_median_ms": round(statistics.median(t[1] for t in times), 1),
+                "wall_median_ms": round(statistics.median(t[0] for t in times), 1),
             }
         result: dict[str, object] = {"sessions": args.sessions, "file_mb": round(size / 1e6, 1), **rows}
         if args.baseline:
