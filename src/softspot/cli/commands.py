@@ -297,7 +297,9 @@ def export(
     format: Annotated[
         str, typer.Option("--format", "-f", metavar="csv|json", help=N_("csv (one row per spot) or json."))
     ],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help=N_("Write to this file instead of printing."))] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help=N_("Write to this file instead of printing ('-': print)."))
+    ] = None,
     receiver: Annotated[
         str | None,
         typer.Option(
