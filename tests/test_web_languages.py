@@ -300,3 +300,18 @@ def test_durations_on_the_technique_page_are_in_the_language_with_one_full_stop(
     assert ".." not in text
     if lang == "th":
         assert "2 นาที" in text and not re.search(r"\d (min|s)\b", text)
+
+
+@pytest.mark.parametrize(
+    ("body", "german"),
+    [
+        ("[" * 40 + "]" * 40, "ist 40 Ebenen tief verschachtelt; höchstens 32 sind erlaubt"),
+        ("{bad", "ist kein JSON (Zeile 1, Spalte 2"),
+        ('{"before": {"left": NaN}}', "NaN ist keine Zahl, die JSON erlaubt; senden Sie eine endliche Zahl"),
+    ],
+)
+def test_the_record_apis_reading_problems_are_in_the_requests_language(client: Client, body: str, german: str) -> None:
+    response = client.post("/api/records/", body, content_type="application/json", headers={"accept-language": "de"})
+    assert response.status_code == 400
+    messages = " ".join(e["message"] for e in response.json()["errors"])
+    assert german in messages, messages

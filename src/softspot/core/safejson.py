@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from softspot.i18n import _
+
 MAX_DEPTH = 32
 """Levels of nesting: a record needs about 6."""
 MAX_STRING_CHARS = 10_000
@@ -73,24 +75,28 @@ class Refused:
 
 
 def _constant(name: str) -> Refused:
-    return Refused(name, f"{name} is not a number JSON allows; send a finite number")
+    return Refused(name, _("%(name)s is not a number JSON allows; send a finite number") % {"name": name})
 
 
 def _float(text: str) -> float | Refused:
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-        return Refused(text, f"{_short(text)} is too large")
+        return Refused(text, _too_large(_short(text)))
     return value
 
 
 def _int(text: str) -> int | Refused:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        return Refused(text, f"{_short(text)} is too large")
+        return Refused(text, _too_large(_short(text)))
     return int(text)
 
 
+def _too_large(shown: str) -> str:
+    return _("%(value)s is too large") % {"value": shown}
+
+
 def _short(text: str, keep: int = 24) -> str:
-    return text if len(text) <= keep else f"{text[:keep]}… ({len(text)} characters)"
+    return text if len(text) <= keep else _("%(start)s… (%(n)d characters)") % {"start": text[:keep], "n": len(text)}
 
 
 def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
@@ -112,7 +118,7 @@ def read(data: bytes | str, *, max_depth: int = MAX_DEPTH, limit: int = 20) -> t
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise JsonProblem(f"is not UTF-8 text (byte {exc.start + 1})") from None
+            raise JsonProblem(_("is not UTF-8 text (byte %(byte)d)") % {"byte": exc.start + 1}) from None
     else:
         text = data
     text = text.removeprefix("\ufeff")
@@ -133,13 +139,16 @@ def read(data: bytes | str, *, max_depth: int = MAX_DEPTH, limit: int = 20) -> t
 def _careful(text: str, max_depth: int) -> Any:
     depth = nesting_depth(text)
     if depth > max_depth:
-        raise JsonProblem(f"is nested {depth} levels deep; at most {max_depth} are allowed")
+        raise JsonProblem(
+            _("is nested %(depth)d levels deep; at most %(most)d are allowed") % {"depth": depth, "most": max_depth}
+        )
     try:
         return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as exc:
-        raise JsonProblem(f"is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        where = {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
+        raise JsonProblem(_("is not JSON (line %(line)d, column %(column)d: %(error)s)") % where) from None
     except (ValueError, RecursionError) as exc:  # a last guard: nothing from the decoder escapes
-        raise JsonProblem(f"is not JSON ({exc})") from None
+        raise JsonProblem(_("is not JSON (%(error)s)") % {"error": exc}) from None
 
 
 def problems(data: Any, *, limit: int = 20) -> list[Problem]:
@@ -193,7 +202,7 @@ def _walk(data: Any) -> Iterator[Problem]:
     while stack:
         path, depth, value = stack.pop()
         if depth > MAX_DEPTH:
-            yield Problem(path, f"is nested more than {MAX_DEPTH} levels deep")
+            yield Problem(path, _("is nested more than %(most)d levels deep") % {"most": MAX_DEPTH})
             continue
         if isinstance(value, Refused):
             yield Problem(path, value.reason)
@@ -203,43 +212,50 @@ def _walk(data: Any) -> Iterator[Problem]:
             continue
         elif isinstance(value, int):
             if abs(value) > MAX_NUMBER:
-                yield Problem(path, f"{_short(str(value))} is too large")
+                yield Problem(path, _too_large(_short(str(value))))
         elif isinstance(value, float):
             if not math.isfinite(value):
-                yield Problem(path, f"{value} is not a finite number")
+                yield Problem(path, _("%(value)s is not a finite number") % {"value": value})
             elif abs(value) > MAX_NUMBER:
-                yield Problem(path, f"{value:g} is too large")
+                yield Problem(path, _too_large(f"{value:g}"))
         elif isinstance(value, dict):
             if len(value) > MAX_ITEMS:
-                yield Problem(path, f"has {len(value)} fields; at most {MAX_ITEMS} are allowed")
+                yield Problem(
+                    path, _("has %(n)d fields; at most %(most)d are allowed") % {"n": len(value), "most": MAX_ITEMS}
+                )
                 continue
             children = []
             for key, item in value.items():
                 where = _join(path, str(key))
                 if not isinstance(key, str):
-                    yield Problem(where, "a field name must be text")
+                    yield Problem(where, _("a field name must be text"))
                     continue
                 if "\x00" in key:
-                    yield Problem(_join(path, key.replace("\x00", "\\u0000")), "a field name contains a NUL")
+                    yield Problem(_join(path, key.replace("\x00", "\\u0000")), _("a field name contains a NUL"))
                     continue
                 children.append((where, depth + 1, item))
             stack.extend(reversed(children))
         elif isinstance(value, list | tuple):
             if len(value) > MAX_ITEMS:
-                yield Problem(path, f"has {len(value)} items; at most {MAX_ITEMS} are allowed")
+                yield Problem(
+                    path, _("has %(n)d items; at most %(most)d are allowed") % {"n": len(value), "most": MAX_ITEMS}
+                )
                 continue
             stack.extend(reversed([(_join(path, str(n)), depth + 1, item) for n, item in enumerate(value)]))
         else:
-            yield Problem(path, f"a {type(value).__name__} is not a JSON value")
+            yield Problem(path, _("a %(type)s is not a JSON value") % {"type": type(value).__name__})
 
 
 def _text(path: str, value: str) -> Iterator[Problem]:
     if len(value) > MAX_STRING_CHARS:
-        yield Problem(path, f"is {len(value)} characters long; at most {MAX_STRING_CHARS} are allowed")
+        yield Problem(
+            path,
+            _("is %(n)d characters long; at most %(most)d are allowed") % {"n": len(value), "most": MAX_STRING_CHARS},
+        )
     elif "\x00" in value:
-        yield Problem(path, "contains a NUL character (\\u0000), which cannot be stored")
+        yield Problem(path, _("contains a NUL character (\\u0000), which cannot be stored"))
     elif _SURROGATE.search(value):
-        yield Problem(path, "contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text")
+        yield Problem(path, _("contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text"))
 
 
 def _join(path: str, key: str) -> str:
